@@ -1,1 +1,45 @@
-//! dalaba
+//! dalaba (大喇叭) turns approved articles into spoken Mandarin and airs them, on schedule,
+//! through village loudspeakers.
+//!
+//! # Layout
+//!
+//! The crate is split into a pure core and thin edges, so the parts that decide what is said
+//! and when are tested as plain functions.
+//!
+//! | module | role | owns |
+//! | --- | --- | --- |
+//! | [`article`] | core | bytes → text (UTF-8/GBK), front matter, page furniture |
+//! | [`text`] | core | normalization into speakable Mandarin, lexicon, segmentation |
+//! | [`audio`] | core | `Clip`, DSP (resample, gain, fades, loudness), program layout |
+//! | [`schedule`] | core | slots, recurrence, next occurrences, quiet hours, catch-up |
+//! | [`media`] | edge | symphonia decoding and hound WAV writing |
+//! | [`tts`] | edge | voice profiles and TTS backends behind the `Synthesizer` trait |
+//! | [`cache`] | edge | content-addressed segment cache (atomic writes) |
+//! | [`player`] | edge | the audio device behind the `AudioSink` trait (rodio) |
+//! | [`store`] | edge | SQLite state: articles, approvals, as-run log |
+//! | [`station`] | glue | the station directory: `dalaba.toml`, `voices/`, `schedules/` |
+//! | [`render`] | glue | script segments → conditioned PCM through a voice and the cache |
+//! | [`program`] | glue | rendered segments → program WAV (chimes, pauses, loudness) |
+//! | [`service`] | glue | the broadcast loop used by `tick` and `run` |
+//! | [`app`] | glue | one function per subcommand; the only place edges are built |
+//! | [`cli`] | edge | clap argument types, no logic |
+//!
+//! Core modules never use the edge modules and never read the clock or the filesystem;
+//! `make lint` checks this with a grep.
+
+pub mod app;
+pub mod article;
+pub mod audio;
+pub mod cache;
+pub mod cli;
+pub mod media;
+pub mod player;
+pub mod program;
+pub mod render;
+pub mod schedule;
+pub mod service;
+pub mod station;
+pub mod store;
+pub mod text;
+pub mod toml_file;
+pub mod tts;

@@ -1,1 +1,11 @@
-fn main() {}
+//! The `dalaba` binary: parse arguments, set up logging, hand over to [`dalaba::app::run`].
+
+use clap::Parser;
+
+fn main() {
+    let args = dalaba::cli::Args::parse();
+    dalaba::app::init_tracing(args.verbose);
+    if let Err(code) = dalaba::app::run(args) {
+        std::process::exit(code);
+    }
+}

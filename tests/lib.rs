@@ -1,1 +1,1 @@
-
+//! dalaba's integration tests: one binary, files split by feature.

@@ -1,0 +1,45 @@
+# dalaba — two commands do everything on a fresh Debian machine:
+#   make demo   installs what is missing, builds, renders the sample notice, plays it
+#   make test   the whole test suite
+CARGO ?= cargo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SYSTEM_PACKAGES := pkg-config libasound2-dev espeak-ng sox ffmpeg
+DEMO_ARTICLE := samples/notice-water.txt
+DEMO_OUT := demo-out/notice-water.wav
+
+.PHONY: demo test deps build ci lint bench fmt
+
+## Install the system packages dalaba and its tests need, when missing.
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(CARGO) build --release
+
+## Render the sample notice with the default voice and play it (exit 3 = no sound device).
+demo: build
+	@mkdir -p demo-out
+	./target/release/dalaba preview $(DEMO_ARTICLE) --out $(DEMO_OUT) || [ $$? = 3 ]
+
+test: deps
+	$(CARGO) test --all-targets
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+	./.ci/forbid
+
+fmt:
+	$(CARGO) fmt
+
+## What CI runs.
+ci: deps lint test
+
+bench: deps
+	$(CARGO) bench --bench render --bench program --bench text

@@ -1,0 +1,87 @@
+//! One function per subcommand. This is the only place concrete edges (backends, devices,
+//! files) are built and handed to the core. [glue]
+
+mod preview;
+mod render;
+mod script;
+mod voices;
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::article::{self, Article};
+use crate::cli::{Args, Command};
+use crate::station::Station;
+
+/// Exit code for failures the user can fix (bad input, missing device, dead server).
+pub const EXIT_FAILURE: i32 = 1;
+
+/// Sets up logging to stderr; `verbose` raises the level.
+pub fn init_tracing(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DALABA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .try_init();
+}
+
+/// Runs one command; on failure prints one plain line to stderr and returns the exit code.
+pub fn run(args: Args) -> Result<(), i32> {
+    dispatch(args).map_err(|err| {
+        eprintln!("error: {}", one_line(&err));
+        EXIT_FAILURE
+    })
+}
+
+fn dispatch(args: Args) -> anyhow::Result<()> {
+    let station = || Station::open(&args.station);
+    match args.command {
+        Command::Render { file, out, voice } => {
+            render::run(&station()?, &file, &out, voice.as_deref())
+        }
+        Command::Preview {
+            file,
+            voice,
+            out,
+            device,
+        } => preview::run(&station()?, &file, voice.as_deref(), out.as_deref(), device),
+        Command::Script { file } => script::run(&file),
+        Command::Voices => voices::list(&station()?),
+        Command::Devices => voices::devices(),
+    }
+}
+
+/// Reads and parses an article file.
+pub fn load_article(path: &Path) -> anyhow::Result<Article> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let text = article::decode(path, &bytes)?;
+    Ok(article::parse(path, &text)?)
+}
+
+/// A tokio runtime for the commands that talk to servers.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// An error chain as one line: `outer: inner: cause`, without repeats.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ").replace('\n', " ")
+}

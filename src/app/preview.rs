@@ -1,0 +1,63 @@
+//! `dalaba preview FILE`: render, then play now, blocking until the end; Ctrl-C stops cleanly.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::media::wav;
+use crate::player::{AudioSink, Played, RodioSink};
+use crate::station::Station;
+
+pub(super) fn run(
+    station: &Station,
+    file: &Path,
+    voice: Option<&str>,
+    out: Option<&Path>,
+    device: Option<String>,
+) -> anyhow::Result<()> {
+    let (path, keep) = match out {
+        Some(out) => (out.to_owned(), true),
+        None => (default_out(station, file), false),
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let summary = super::render::render_file(station, file, &path, voice)?;
+    println!("wrote {} ({:.1} s)", path.display(), summary.duration);
+    let clip = wav::read_clip(&path)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    std::thread::spawn(move || {
+        if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            let _ = rt.block_on(tokio::signal::ctrl_c());
+            flag.store(true, Ordering::SeqCst);
+        }
+    });
+    let device = device.or_else(|| station.settings.device.clone());
+    let played = RodioSink::new(device)
+        .play(&clip, &stop)
+        .map_err(|e| anyhow::anyhow!("{e}; the program is still in `{}`", path.display()))?;
+    match played {
+        Played::Finished => println!("played {:.1} s", clip.duration()),
+        Played::Stopped => println!("stopped"),
+    }
+    if !keep {
+        tracing::info!("preview kept at {}", path.display());
+    }
+    Ok(())
+}
+
+/// `state/preview/STEM.wav` in the station.
+fn default_out(station: &Station, file: &Path) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "preview".into());
+    station
+        .state_dir()
+        .join("preview")
+        .join(format!("{stem}.wav"))
+}

@@ -1,0 +1,99 @@
+//! rodio on the system's default output (or a named one).
+//!
+//! The stream is opened at the clip's own rate and channel count so samples pass through
+//! without rodio resampling them. Two measured rodio 0.23 habits are handled: the queue is
+//! filled before it joins the mixer (appending to a connected player corrupts the first
+//! milliseconds), and the sink stays open a little after the mixer drains, because
+//! `sleep_until_end` returns before the device has played the last buffer.
+
+use std::num::NonZero;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use rodio::buffer::SamplesBuffer;
+use rodio::cpal::traits::HostTrait;
+use rodio::{DeviceSinkBuilder, DeviceTrait, MixerDeviceSink, Player};
+
+use super::{AudioSink, PlayError, Played};
+use crate::audio::Clip;
+
+/// How long the device stays open after the mixer has pulled the last sample.
+const DRAIN: Duration = Duration::from_millis(300);
+
+/// A rodio output on a named device, or the default one.
+#[derive(Debug, Clone, Default)]
+pub struct RodioSink {
+    device: Option<String>,
+}
+
+impl RodioSink {
+    /// Plays on `device` (a name from [`output_devices`]) or the system default.
+    pub fn new(device: Option<String>) -> Self {
+        Self { device }
+    }
+
+    fn open(&self, rate: u32) -> Result<MixerDeviceSink, PlayError> {
+        let builder = match &self.device {
+            None => DeviceSinkBuilder::from_default_device(),
+            Some(name) => DeviceSinkBuilder::from_device(find_device(name)?),
+        }
+        .map_err(|e| PlayError::NoDevice(e.to_string()))?;
+        let rate = NonZero::new(rate).ok_or_else(|| PlayError::Device("sample rate 0".into()))?;
+        builder
+            .with_sample_rate(rate)
+            .with_channels(NonZero::<u16>::MIN)
+            .open_stream()
+            .or_else(|_| DeviceSinkBuilder::open_default_sink())
+            .map_err(|e| PlayError::NoDevice(e.to_string()))
+    }
+}
+
+impl AudioSink for RodioSink {
+    fn play(&mut self, clip: &Clip, stop: &AtomicBool) -> Result<Played, PlayError> {
+        let mut sink = self.open(clip.rate)?;
+        sink.log_on_drop(false);
+        let rate =
+            NonZero::new(clip.rate).ok_or_else(|| PlayError::Device("sample rate 0".into()))?;
+        let (player, queue) = Player::new();
+        player.append(SamplesBuffer::new(
+            NonZero::<u16>::MIN,
+            rate,
+            clip.samples.clone(),
+        ));
+        sink.mixer().add(queue);
+        while !player.empty() {
+            if stop.load(Ordering::SeqCst) {
+                player.stop();
+                return Ok(Played::Stopped);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(DRAIN);
+        Ok(Played::Finished)
+    }
+}
+
+/// Names of the output devices the system offers.
+pub fn output_devices() -> Vec<String> {
+    let host = rodio::cpal::default_host();
+    host.output_devices()
+        .map(|devices| devices.filter_map(|d| device_name(&d)).collect())
+        .unwrap_or_default()
+}
+
+fn device_name(device: &rodio::Device) -> Option<String> {
+    device.description().ok().map(|d| d.name().to_owned())
+}
+
+fn find_device(name: &str) -> Result<rodio::Device, PlayError> {
+    let host = rodio::cpal::default_host();
+    host.output_devices()
+        .map_err(|e| PlayError::NoDevice(e.to_string()))?
+        .find(|d| device_name(d).as_deref() == Some(name))
+        .ok_or_else(|| {
+            PlayError::NoDevice(format!(
+                "no output device named `{name}` (found: {})",
+                output_devices().join(", ")
+            ))
+        })
+}

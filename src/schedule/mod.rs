@@ -1,0 +1,1 @@
+//! Broadcast slots and schedule arithmetic. Pure: `now` is always a parameter. [core]

@@ -1,0 +1,1 @@
+//! The broadcast loop shared by `tick` and `run`. [glue]

@@ -1,0 +1,1 @@
+//! SQLite state: articles, approvals, as-run log. [edge]
