@@ -20,6 +20,7 @@
 //! | [`station`] | glue | the station directory: `dalaba.toml`, `voices/`, `schedules/` |
 //! | [`render`] | glue | script segments → conditioned PCM through a voice and the cache |
 //! | [`program`] | glue | rendered segments → program WAV (chimes, pauses, loudness) |
+//! | [`pipeline`] | glue | articles → script → segments → render → program: the one path every command uses |
 //! | [`service`] | glue | the broadcast loop used by `tick` and `run` |
 //! | [`app`] | glue | one function per subcommand; the only place edges are built |
 //! | [`cli`] | edge | clap argument types, no logic |
@@ -33,6 +34,7 @@ pub mod audio;
 pub mod cache;
 pub mod cli;
 pub mod media;
+pub mod pipeline;
 pub mod player;
 pub mod program;
 pub mod render;

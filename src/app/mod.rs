@@ -14,8 +14,10 @@ use crate::article::{self, Article};
 use crate::cli::{Args, Command};
 use crate::station::Station;
 
-/// Exit code for failures the user can fix (bad input, missing device, dead server).
+/// Exit code for failures the user can fix (bad input, dead server, …).
 pub const EXIT_FAILURE: i32 = 1;
+/// Exit code when the program was made but there is no sound device to play it on.
+pub const EXIT_NO_DEVICE: i32 = 3;
 
 /// Sets up logging to stderr; `verbose` raises the level.
 pub fn init_tracing(verbose: u8) {
@@ -37,7 +39,17 @@ pub fn init_tracing(verbose: u8) {
 pub fn run(args: Args) -> Result<(), i32> {
     dispatch(args).map_err(|err| {
         eprintln!("error: {}", one_line(&err));
-        EXIT_FAILURE
+        let no_device = err.chain().any(|c| {
+            matches!(
+                c.downcast_ref(),
+                Some(crate::player::PlayError::NoDevice(_))
+            )
+        });
+        if no_device {
+            EXIT_NO_DEVICE
+        } else {
+            EXIT_FAILURE
+        }
     })
 }
 

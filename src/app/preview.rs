@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use anyhow::Context;
+
 use crate::media::wav;
 use crate::player::{AudioSink, Played, RodioSink};
 use crate::station::Station;
@@ -37,9 +39,12 @@ pub(super) fn run(
         }
     });
     let device = device.or_else(|| station.settings.device.clone());
-    let played = RodioSink::new(device)
-        .play(&clip, &stop)
-        .map_err(|e| anyhow::anyhow!("{e}; the program is still in `{}`", path.display()))?;
+    let played = RodioSink::new(device).play(&clip, &stop).with_context(|| {
+        format!(
+            "the program is in `{}` but cannot be played",
+            path.display()
+        )
+    })?;
     match played {
         Played::Finished => println!("played {:.1} s", clip.duration()),
         Played::Stopped => println!("stopped"),

@@ -2,13 +2,9 @@
 
 use std::path::Path;
 
-use anyhow::Context;
-
-use crate::program::{self, ProgramSummary};
-use crate::render::render_segments;
+use crate::pipeline::{self, ProgramOptions};
+use crate::program::ProgramSummary;
 use crate::station::Station;
-use crate::text::{self, Lexicon};
-use crate::tts;
 
 pub(super) fn run(
     station: &Station,
@@ -34,21 +30,9 @@ pub(super) fn render_file(
     voice: Option<&str>,
 ) -> anyhow::Result<ProgramSummary> {
     let article = super::load_article(file)?;
-    let profile = station.voice(voice.or(article.front.voice.as_deref()))?;
-    let script = text::script(&article, &Lexicon::default());
-    let segments = text::segment(&script, profile.max_chars);
-    let synth = tts::backend(&profile).with_context(|| format!("voice `{}`", profile.name))?;
-    let rate = station.settings.sample_rate;
-    let clips =
-        super::runtime()?.block_on(render_segments(&profile, synth.as_ref(), &segments, rate))?;
-    let parts: Vec<_> = clips
-        .into_iter()
-        .zip(segments.iter().map(|s| s.pause))
-        .collect();
-    Ok(program::write_program(
-        out,
-        rate,
-        &parts,
-        &station.settings.pauses,
-    )?)
+    let options = ProgramOptions {
+        voice: voice.map(str::to_owned),
+        repeat: article.front.repeat.unwrap_or(1),
+    };
+    super::runtime()?.block_on(pipeline::build(station, &[article], &options, out))
 }

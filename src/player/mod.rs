@@ -13,7 +13,7 @@ pub use device::{RodioSink, output_devices};
 #[derive(Debug, thiserror::Error)]
 pub enum PlayError {
     /// No output device could be opened.
-    #[error("no sound device: {0}")]
+    #[error("there is no sound device on this machine ({0})")]
     NoDevice(String),
     /// The device opened but failed while playing.
     #[error("the sound device failed: {0}")]

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::audio::Clip;
 use crate::media::wav::{self, WavError};
+use crate::render::RenderedSegment;
 use crate::text::Pause;
 
 /// Lengths of silence, in seconds, after each kind of break.
@@ -55,18 +56,19 @@ pub struct ProgramSummary {
     pub segments: usize,
 }
 
-/// Lays `parts` (speech and the pause after each) out at `rate` and writes the WAV atomically.
-pub fn write_program(
+/// Lays rendered segments out at `rate` (each followed by its pause, the last by none),
+/// reading each from the cache in turn, and writes the WAV atomically.
+pub fn assemble(
     path: &Path,
     rate: u32,
-    parts: &[(Clip, Pause)],
+    parts: &[RenderedSegment],
     grammar: &PauseGrammar,
 ) -> Result<ProgramSummary, WavError> {
     let mut samples = Vec::new();
-    for (i, (clip, pause)) in parts.iter().enumerate() {
-        samples.extend_from_slice(&clip.samples);
+    for (i, part) in parts.iter().enumerate() {
+        samples.extend_from_slice(&wav::read_clip(&part.path)?.samples);
         if i + 1 < parts.len() {
-            samples.extend(Clip::silence(rate, grammar.seconds(*pause)).samples);
+            samples.extend(Clip::silence(rate, grammar.seconds(part.pause)).samples);
         }
     }
     let program = Clip::new(rate, samples);
