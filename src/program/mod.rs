@@ -54,6 +54,10 @@ pub struct ProgramSummary {
     pub duration: f64,
     /// Spoken segments in the program.
     pub segments: usize,
+    /// Integrated loudness in LUFS, when measured.
+    pub lufs: Option<f64>,
+    /// True peak in dBTP, when measured.
+    pub true_peak_dbtp: Option<f64>,
 }
 
 /// Lays rendered segments out at `rate` (each followed by its pause, the last by none),
@@ -76,5 +80,7 @@ pub fn assemble(
     Ok(ProgramSummary {
         duration: program.duration(),
         segments: parts.len(),
+        lufs: None,
+        true_peak_dbtp: None,
     })
 }
