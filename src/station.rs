@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::program::PauseGrammar;
+use crate::schedule::QuietHours;
 use crate::toml_file::{self, TomlError};
 use crate::tts::VoiceProfile;
 
@@ -21,6 +22,12 @@ pub struct Settings {
     pub default_voice: String,
     /// Pause lengths.
     pub pauses: PauseGrammar,
+    /// IANA time zone the schedules are written in.
+    pub timezone: String,
+    /// Hours in which nothing but emergencies airs, e.g. `{ from = "22:00", until = "06:00" }`.
+    pub quiet_hours: Option<QuietHours>,
+    /// How many minutes before a slot its program is rendered.
+    pub lead_minutes: u32,
 }
 
 impl Default for Settings {
@@ -30,6 +37,9 @@ impl Default for Settings {
             device: None,
             default_voice: "default".into(),
             pauses: PauseGrammar::default(),
+            timezone: "Asia/Shanghai".into(),
+            quiet_hours: None,
+            lead_minutes: 30,
         }
     }
 }
@@ -92,6 +102,11 @@ impl Station {
     /// `state/`, where the database, cache and programs live.
     pub fn state_dir(&self) -> PathBuf {
         self.root.join("state")
+    }
+
+    /// `schedules/`, where the broadcast slots are.
+    pub fn schedules_dir(&self) -> PathBuf {
+        self.root.join("schedules")
     }
 
     /// Loads the voice called `name` (or the default voice).
