@@ -15,8 +15,8 @@ pub use occur::{
     slot_occurrences,
 };
 pub use select::{
-    Approval, Bound, CHARS_PER_SECOND, Candidate, Exclusion, Selection, Validity,
-    estimate_seconds, select,
+    Approval, Bound, CHARS_PER_SECOND, Candidate, Exclusion, Selection, Validity, estimate_seconds,
+    select,
 };
 pub use spec::{Days, Priority, QuietHours, TimeOfDay, Times};
 
@@ -161,7 +161,9 @@ fn validate(path: &Path, text: &str, spec: SlotSpec) -> Result<Slot, ScheduleErr
         message,
     };
     if spec.name.trim().is_empty() {
-        return Err(fail("`name` is empty; name the slot, e.g. `morning`".into()));
+        return Err(fail(
+            "`name` is empty; name the slot, e.g. `morning`".into(),
+        ));
     }
     let times = match (spec.at.clone(), spec.cron.clone()) {
         (Some(at), None) if !at.is_empty() => {
@@ -193,7 +195,9 @@ fn validate(path: &Path, text: &str, spec: SlotSpec) -> Result<Slot, ScheduleErr
         return Err(fail("`repeat` is 0; use 1 or more".into()));
     }
     if spec.max_articles == Some(0) {
-        return Err(fail("`max_articles` is 0; use 1 or more, or leave it out".into()));
+        return Err(fail(
+            "`max_articles` is 0; use 1 or more, or leave it out".into(),
+        ));
     }
     if spec.max_minutes.is_some_and(|m| !(m > 0.0)) {
         return Err(fail("`max_minutes` must be above 0".into()));

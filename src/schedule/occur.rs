@@ -129,7 +129,9 @@ pub fn occurrences(
 pub fn next_after(slot: &Slot, tz: &TimeZone, after: Timestamp) -> Option<Timestamp> {
     let mut from = after;
     for days in SEARCH_DAYS {
-        let until = from.checked_add(SignedDuration::from_hours(24 * days)).ok()?;
+        let until = from
+            .checked_add(SignedDuration::from_hours(24 * days))
+            .ok()?;
         if let Some(&first) = slot_occurrences(slot, tz, from, until).first() {
             return Some(first);
         }

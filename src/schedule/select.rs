@@ -2,9 +2,9 @@
 
 use std::fmt;
 
+use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use jiff::Timestamp;
 
 use super::{Priority, Slot};
 
@@ -74,7 +74,9 @@ impl Validity {
             None => false,
         };
         if early {
-            return Err(Exclusion::NotYet(self.from.map(|b| b.to_string()).unwrap_or_default()));
+            return Err(Exclusion::NotYet(
+                self.from.map(|b| b.to_string()).unwrap_or_default(),
+            ));
         }
         let late = match self.until {
             Some(Bound::Day(d)) => day > d,
@@ -82,7 +84,9 @@ impl Validity {
             None => false,
         };
         if late {
-            return Err(Exclusion::Expired(self.until.map(|b| b.to_string()).unwrap_or_default()));
+            return Err(Exclusion::Expired(
+                self.until.map(|b| b.to_string()).unwrap_or_default(),
+            ));
         }
         Ok(())
     }
@@ -170,7 +174,10 @@ pub struct Selection {
 /// Picks the articles `slot` plays at `at`: its queue's approved, current articles, most
 /// urgent first, then oldest first, within the slot's limits.
 pub fn select(slot: &Slot, candidates: &[Candidate], at: Timestamp, tz: &TimeZone) -> Selection {
-    let mut queue: Vec<&Candidate> = candidates.iter().filter(|c| c.queue == slot.queue).collect();
+    let mut queue: Vec<&Candidate> = candidates
+        .iter()
+        .filter(|c| c.queue == slot.queue)
+        .collect();
     queue.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.id.cmp(&b.id)));
     let mut out = Selection::default();
     for c in queue {

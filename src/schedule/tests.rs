@@ -126,8 +126,12 @@ fn month_and_year_ends_and_weekdays() {
 #[test]
 fn day_lists_and_wrapping_ranges() {
     assert_eq!(Days::parse("sat-mon").unwrap().to_string(), "mon,sat,sun");
-    assert_eq!(Days::parse("mon, wed,fri").unwrap().to_string(), "mon,wed,fri");
-    let s = one("[[slot]]\nname = \"x\"\nqueue = \"q\"\nat = [\"07:00\"]\ndays = [\"sat\", \"sun\"]\n");
+    assert_eq!(
+        Days::parse("mon, wed,fri").unwrap().to_string(),
+        "mon,wed,fri"
+    );
+    let s =
+        one("[[slot]]\nname = \"x\"\nqueue = \"q\"\nat = [\"07:00\"]\ndays = [\"sat\", \"sun\"]\n");
     let tz = shanghai();
     // Tuesday → Saturday.
     let next = next_after(&s, &tz, ts("2026-12-01T08:00:00+08:00")).unwrap();
@@ -155,7 +159,9 @@ fn date_range_bounds_occurrences() {
         ]
     );
     assert_eq!(next_after(&s, &tz, ts("2026-12-03T07:00:00+08:00")), None);
-    let e = err("[[slot]]\nname = \"x\"\nqueue = \"q\"\nat = [\"07:00\"]\nfrom = \"2026-12-03\"\nuntil = \"2026-12-01\"\n");
+    let e = err(
+        "[[slot]]\nname = \"x\"\nqueue = \"q\"\nat = [\"07:00\"]\nfrom = \"2026-12-03\"\nuntil = \"2026-12-01\"\n",
+    );
     assert!(e.contains("`until`") && e.contains("before"), "{e}");
 }
 
@@ -183,13 +189,31 @@ fn quiet_hours_wrap_midnight() {
 fn catch_up_window() {
     let slot = ts("2026-12-01T07:00:00+08:00");
     let at = |s: &str| ts(s);
-    assert_eq!(classify(slot, at("2026-12-01T06:59:59+08:00"), 10), Due::NotYet);
+    assert_eq!(
+        classify(slot, at("2026-12-01T06:59:59+08:00"), 10),
+        Due::NotYet
+    );
     assert_eq!(classify(slot, slot, 10), Due::OnTime);
-    assert_eq!(classify(slot, at("2026-12-01T07:01:00+08:00"), 0), Due::OnTime);
-    assert_eq!(classify(slot, at("2026-12-01T07:01:01+08:00"), 0), Due::Missed);
-    assert_eq!(classify(slot, at("2026-12-01T07:09:59+08:00"), 10), Due::CatchUp);
-    assert_eq!(classify(slot, at("2026-12-01T07:10:00+08:00"), 10), Due::CatchUp);
-    assert_eq!(classify(slot, at("2026-12-01T07:10:01+08:00"), 10), Due::Missed);
+    assert_eq!(
+        classify(slot, at("2026-12-01T07:01:00+08:00"), 0),
+        Due::OnTime
+    );
+    assert_eq!(
+        classify(slot, at("2026-12-01T07:01:01+08:00"), 0),
+        Due::Missed
+    );
+    assert_eq!(
+        classify(slot, at("2026-12-01T07:09:59+08:00"), 10),
+        Due::CatchUp
+    );
+    assert_eq!(
+        classify(slot, at("2026-12-01T07:10:00+08:00"), 10),
+        Due::CatchUp
+    );
+    assert_eq!(
+        classify(slot, at("2026-12-01T07:10:01+08:00"), 10),
+        Due::Missed
+    );
 }
 
 #[test]
@@ -221,7 +245,10 @@ fn wall_times_hold_across_dst_in_berlin() {
     );
     assert_eq!(
         fall,
-        vec![ts("2026-10-25T02:30:00+02:00"), ts("2026-10-25T07:00:00+01:00")]
+        vec![
+            ts("2026-10-25T02:30:00+02:00"),
+            ts("2026-10-25T07:00:00+01:00")
+        ]
     );
 }
 
@@ -261,13 +288,18 @@ fn next_deadline_includes_render_lead() {
         next_deadline(&s, &tz, at("2026-12-01T07:00:00+08:00"), lead),
         Some(at("2026-12-01T18:00:00+08:00"))
     );
-    assert_eq!(next_deadline(&[], &tz, at("2026-12-01T07:00:00+08:00"), lead), None);
+    assert_eq!(
+        next_deadline(&[], &tz, at("2026-12-01T07:00:00+08:00"), lead),
+        None
+    );
 }
 
 #[test]
 fn occurrences_merge_slots_in_time_order() {
     let mut s = slots(MORNING);
-    s.extend(slots("[[slot]]\nname = \"noon\"\nqueue = \"q\"\nat = [\"12:00\"]\n"));
+    s.extend(slots(
+        "[[slot]]\nname = \"noon\"\nqueue = \"q\"\nat = [\"12:00\"]\n",
+    ));
     let o = occurrences(
         &s,
         &shanghai(),
@@ -319,12 +351,29 @@ fn selection_orders_and_explains() {
         .iter()
         .map(|(id, e)| (*id, e.to_string()))
         .collect();
-    assert!(why.contains(&(3, Exclusion::Changed.to_string())), "{why:?}");
+    assert!(
+        why.contains(&(3, Exclusion::Changed.to_string())),
+        "{why:?}"
+    );
     assert!(why.contains(&(2, "not approved".into())), "{why:?}");
-    assert!(why.contains(&(5, "over the limit of 2 articles".into())), "{why:?}");
-    assert!(why.iter().any(|(id, w)| *id == 6 && w.starts_with("expired")), "{why:?}");
-    assert!(why.iter().any(|(id, w)| *id == 7 && w.starts_with("not yet")), "{why:?}");
-    assert!(!why.iter().any(|(id, _)| *id == 8), "other queues are not listed");
+    assert!(
+        why.contains(&(5, "over the limit of 2 articles".into())),
+        "{why:?}"
+    );
+    assert!(
+        why.iter()
+            .any(|(id, w)| *id == 6 && w.starts_with("expired")),
+        "{why:?}"
+    );
+    assert!(
+        why.iter()
+            .any(|(id, w)| *id == 7 && w.starts_with("not yet")),
+        "{why:?}"
+    );
+    assert!(
+        !why.iter().any(|(id, _)| *id == 8),
+        "other queues are not listed"
+    );
 }
 
 #[test]
