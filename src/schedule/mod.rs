@@ -186,10 +186,10 @@ fn validate(path: &Path, text: &str, spec: SlotSpec) -> Result<Slot, ScheduleErr
     };
     let from = spec.from.map(|d| d.0);
     let until = spec.until.map(|d| d.0);
-    if let (Some(f), Some(u)) = (from, until) {
-        if u < f {
-            return Err(fail(format!("`until` ({u}) is before `from` ({f})")));
-        }
+    if let (Some(f), Some(u)) = (from, until)
+        && u < f
+    {
+        return Err(fail(format!("`until` ({u}) is before `from` ({f})")));
     }
     if spec.repeat == Some(0) {
         return Err(fail("`repeat` is 0; use 1 or more".into()));
@@ -199,7 +199,7 @@ fn validate(path: &Path, text: &str, spec: SlotSpec) -> Result<Slot, ScheduleErr
             "`max_articles` is 0; use 1 or more, or leave it out".into(),
         ));
     }
-    if spec.max_minutes.is_some_and(|m| !(m > 0.0)) {
+    if spec.max_minutes.is_some_and(|m| m.is_nan() || m <= 0.0) {
         return Err(fail("`max_minutes` must be above 0".into()));
     }
     if spec.queue.trim().is_empty() {

@@ -192,18 +192,18 @@ pub fn select(slot: &Slot, candidates: &[Candidate], at: Timestamp, tz: &TimeZon
             out.excluded.push((c.id, why));
             continue;
         }
-        if let Some(max) = slot.max_articles {
-            if out.chosen.len() >= max {
-                out.excluded.push((c.id, Exclusion::OverArticles(max)));
-                continue;
-            }
+        if let Some(max) = slot.max_articles
+            && out.chosen.len() >= max
+        {
+            out.excluded.push((c.id, Exclusion::OverArticles(max)));
+            continue;
         }
         let seconds = estimate_seconds(c.chars, slot.repeat);
-        if let Some(max) = slot.max_minutes {
-            if out.estimate + seconds > max * 60.0 {
-                out.excluded.push((c.id, Exclusion::OverMinutes(max)));
-                continue;
-            }
+        if let Some(max) = slot.max_minutes
+            && out.estimate + seconds > max * 60.0
+        {
+            out.excluded.push((c.id, Exclusion::OverMinutes(max)));
+            continue;
         }
         out.estimate += seconds;
         out.chosen.push(c.id);

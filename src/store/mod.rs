@@ -997,6 +997,18 @@ impl Store {
         Ok(id)
     }
 
+    /// How many requests wait.
+    pub fn pending_requests(&self) -> Result<usize> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM requests WHERE taken_ms IS NULL",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as usize)
+            .map_err(|e| self.err(e))
+    }
+
     /// Takes the oldest untaken request, marking it taken.
     pub fn take_request(&mut self, now: Timestamp) -> Result<Option<Request>> {
         let path = self.path.clone();
