@@ -1,1 +1,5 @@
 //! dalaba's integration tests: one binary, files split by feature.
+
+mod support;
+
+mod skeleton;
