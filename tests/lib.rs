@@ -1,5 +1,8 @@
 //! dalaba's integration tests: one binary, files split by feature.
 
+// Test code: a panic with its location is the failure report we want.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 mod skeleton;

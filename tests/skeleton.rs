@@ -22,21 +22,36 @@ fn sample_notice_renders_with_espeak() {
     assert!(run.status.success(), "{}", stderr(&run));
 
     let (spec, samples) = read_wav(&out);
-    assert_eq!((spec.sample_rate, spec.channels, spec.bits_per_sample), (24_000, 1, 16));
+    assert_eq!(
+        (spec.sample_rate, spec.channels, spec.bits_per_sample),
+        (24_000, 1, 16)
+    );
     let seconds = samples.len() as f64 / 24_000.0;
     // espeak-ng speaks roughly 3–5 Chinese characters a second; pauses add a little.
     let script = script_of(&article);
-    let chars = script.to_text().chars().filter(|c| c.is_alphanumeric()).count() as f64;
+    let chars = script
+        .to_text()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .count() as f64;
     assert!(
         seconds > chars / 5.5 && seconds < chars / 2.5 + 15.0,
         "{seconds:.1} s for {chars} characters"
     );
-    assert!(support::rms(&samples) > 0.02, "too quiet: {}", support::rms(&samples));
+    assert!(
+        support::rms(&samples) > 0.02,
+        "too quiet: {}",
+        support::rms(&samples)
+    );
     // Every join between segments is a sentence pause (0.45 s) or longer.
     let joins = dalaba::text::segment(&script, 120).len() - 1;
     assert!(joins >= 3, "the sample should have several sentences");
     let gaps = silences(&samples, 24_000, 0.004, 0.4);
-    assert!(gaps.len() >= joins, "{} pauses for {joins} joins: {gaps:?}", gaps.len());
+    assert!(
+        gaps.len() >= joins,
+        "{} pauses for {joins} joins: {gaps:?}",
+        gaps.len()
+    );
     assert!(
         gaps.iter().all(|&(_, len)| len < 3.0),
         "a silence longer than any pause: {gaps:?}"
@@ -62,7 +77,10 @@ fn preview_plays_the_program_through_the_device() {
     let first = |s: &[f32]| s.iter().position(|x| x.abs() > 0.01).unwrap();
     let (p0, d0) = (first(&program), first(&played));
     let body = &program[p0..];
-    assert!(played.len() >= d0 + body.len(), "device got only part of the program");
+    assert!(
+        played.len() >= d0 + body.len(),
+        "device got only part of the program"
+    );
     let got = &played[d0..d0 + body.len()];
     let corr = support::correlation(body, got);
     assert!(corr > 0.999, "correlation {corr}");
@@ -84,7 +102,10 @@ fn preview_without_a_sound_device_says_so_and_keeps_the_wav() {
     assert_eq!(run.status.code(), Some(3), "{}", stderr(&run));
     let err = stderr(&run);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("no sound device") && err.contains("kept.wav"), "{err}");
+    assert!(
+        err.contains("no sound device") && err.contains("kept.wav"),
+        "{err}"
+    );
     let (spec, samples) = read_wav(&station.join("kept.wav"));
     assert_eq!(spec.channels, 1);
     assert!(samples.len() > 24_000);
@@ -99,7 +120,10 @@ fn assert_bad_input(station: &TestStation, file: &str, culprit: &str) {
     assert_eq!(err.lines().count(), 1, "not one line: {err}");
     assert!(err.starts_with("error: "), "{err}");
     assert!(err.contains(culprit), "`{culprit}` not named in: {err}");
-    assert!(!station.join("out.wav").exists(), "output written for {file}");
+    assert!(
+        !station.join("out.wav").exists(),
+        "output written for {file}"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(station.path())
         .unwrap()
         .filter_map(Result::ok)
@@ -123,7 +147,10 @@ fn empty_article_is_named() {
 #[test]
 fn text_in_no_known_encoding_is_named() {
     let station = TestStation::new();
-    station.write("binary.txt", [0xFFu8, 0xFE, 0x00, 0x81, 0xFF, 0x30, 0xFF, 0xFF]);
+    station.write(
+        "binary.txt",
+        [0xFFu8, 0xFE, 0x00, 0x81, 0xFF, 0x30, 0xFF, 0xFF],
+    );
     assert_bad_input(&station, "binary.txt", "binary.txt");
 }
 
