@@ -12,14 +12,14 @@
 //! - On failure the error names the voice, the URL, the segment number and its first
 //!   characters; what was rendered stays cached, so the next run resumes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, SemaphorePermit};
 use tokio::task::JoinSet;
 
 use crate::audio::{Clip, resample};
@@ -190,6 +190,7 @@ pub async fn render_with_report(
         retries: AtomicUsize::new(0),
         in_flight: AtomicUsize::new(0),
         progress,
+        failed: AtomicBool::new(false),
     });
 
     let mut slots: Vec<Option<(PathBuf, f64)>> = vec![None; segments.len()];
@@ -197,7 +198,7 @@ pub async fn render_with_report(
         segments: segments.len(),
         ..RenderReport::default()
     };
-    let mut tasks = JoinSet::new();
+    let mut missing = VecDeque::new();
     for (g, group) in groups.iter().enumerate() {
         if let Some(hit) = shared.cache.get(&group.key, options.rate) {
             for &i in &group.indices {
@@ -205,15 +206,37 @@ pub async fn render_with_report(
             }
             report.cached += group.indices.len();
             shared.progress.advance(group.indices.len(), true, 0);
-            continue;
+        } else {
+            missing.push_back((
+                g,
+                group.indices[0] + 1,
+                group.text.clone(),
+                group.key.clone(),
+            ));
         }
-        let shared = shared.clone();
-        let (number, text, key) = (group.indices[0] + 1, group.text.clone(), group.key.clone());
-        tasks.spawn(async move { (g, produce(&shared, number, &text, &key).await) });
+    }
+    // One task per missing text. A task takes the next text in script order only once it
+    // holds a request permit, so requests go out in segment order whatever order the
+    // runtime starts tasks in: a killed render has cached the start of the article.
+    let queue = Arc::new(Mutex::new(missing));
+    let mut tasks = JoinSet::new();
+    for _ in 0..queue.lock().map(|q| q.len()).unwrap_or(0) {
+        let (shared, queue) = (shared.clone(), queue.clone());
+        tasks.spawn(async move {
+            let permit = shared.primary.permits.acquire().await.ok();
+            let (g, number, text, key) = queue.lock().ok()?.pop_front()?;
+            let result = produce(&shared, number, &text, &key, permit).await;
+            if result.is_err() {
+                shared.failed.store(true, Ordering::Relaxed);
+            }
+            Some((g, result))
+        });
     }
     while let Some(joined) = tasks.join_next().await {
-        let (g, result) =
-            joined.map_err(|e| setup_error(profile, SynthError::Config(e.to_string())))?;
+        let joined = joined.map_err(|e| setup_error(profile, SynthError::Config(e.to_string())))?;
+        let Some((g, result)) = joined else {
+            continue;
+        };
         let done = match result {
             Ok(done) => done,
             Err(err) => {
@@ -333,6 +356,8 @@ struct Shared {
     retries: AtomicUsize,
     in_flight: AtomicUsize,
     progress: Progress,
+    /// Set when a segment failed for good: queued requests are not sent.
+    failed: AtomicBool,
 }
 
 /// A segment in the cache.
@@ -349,12 +374,13 @@ async fn produce(
     number: usize,
     text: &str,
     key: &str,
+    permit: Option<SemaphorePermit<'_>>,
 ) -> Result<Done, RenderError> {
     let primary = &shared.primary;
     let primary_err = if primary.down.load(Ordering::Relaxed) {
         SynthError::Connect("the server was found down earlier in this render".into())
     } else {
-        match attempt(shared, primary, text).await {
+        match attempt(shared, primary, text, permit).await {
             Ok(clip) => return store(shared, primary, number, text, key, &clip, false).await,
             Err(e) => e,
         }
@@ -379,7 +405,7 @@ async fn produce(
             fallback: true,
         });
     }
-    match attempt(shared, fallback, text).await {
+    match attempt(shared, fallback, text, None).await {
         Ok(clip) => store(shared, fallback, number, text, &key, &clip, true).await,
         Err(e) => Err(fallback.error(
             number,
@@ -394,17 +420,29 @@ async fn produce(
 
 /// Tries `voice` until an answer passes the checks, the error is final, or retries run out.
 /// Returns the audio at the program rate.
-async fn attempt(shared: &Shared, voice: &Voice, text: &str) -> Result<Clip, SynthError> {
+/// `permit`, when given, is a request permit of `voice` already held for the first try.
+async fn attempt(
+    shared: &Shared,
+    voice: &Voice,
+    text: &str,
+    mut permit: Option<SemaphorePermit<'_>>,
+) -> Result<Clip, SynthError> {
     let retries = voice.profile.retries;
     let limit = Duration::from_secs(voice.profile.timeout_secs.max(1)) + Duration::from_secs(1);
     let mut retry = 0;
     loop {
         let answer = {
-            let _permit = voice
-                .permits
-                .acquire()
-                .await
-                .map_err(|e| SynthError::Config(e.to_string()))?;
+            let _permit = match permit.take() {
+                Some(permit) => permit,
+                None => voice
+                    .permits
+                    .acquire()
+                    .await
+                    .map_err(|e| SynthError::Config(e.to_string()))?,
+            };
+            if shared.failed.load(Ordering::Relaxed) {
+                return Err(SynthError::Config("the render already failed".into()));
+            }
             if retry > 0 && voice.down.load(Ordering::Relaxed) {
                 return Err(SynthError::Connect(
                     "the server was found down earlier in this render".into(),

@@ -1,0 +1,24 @@
+//! TTS backends and the render engine against real HTTP servers on 127.0.0.1:0 that speak
+//! each service's documented protocol, answer real audio, and misbehave on request.
+
+mod audio;
+mod faults;
+mod openai;
+mod protocols;
+mod resume;
+mod server;
+mod station;
+
+use dalaba::text::{self, Lexicon};
+
+/// A notice without digits or symbols, so its segments do not depend on normalization.
+pub const NOTICE: &str = "开会通知\n\n各位村民请注意。今天下午村委会开会，请大家准时参加。\n会后发放春季种子，请带好证件。\n";
+
+/// The texts the pipeline sends for `article` with `max_chars`.
+pub fn segment_texts(article: &str, max_chars: usize) -> Vec<String> {
+    let article = dalaba::article::parse(std::path::Path::new("a.txt"), article).unwrap();
+    text::segment(&text::script(&article, &Lexicon::default()), max_chars)
+        .into_iter()
+        .map(|s| s.text)
+        .collect()
+}
