@@ -22,3 +22,12 @@ pub fn segment_texts(article: &str, max_chars: usize) -> Vec<String> {
         .map(|s| s.text)
         .collect()
 }
+
+/// The segment (1-based number, text) an error names as `segment N “TEXT”`.
+pub fn named_segment(err: &str, texts: &[String]) -> Option<(usize, String)> {
+    texts
+        .iter()
+        .enumerate()
+        .find(|(i, t)| err.contains(&format!("segment {} “{t}”", i + 1)))
+        .map(|(i, t)| (i + 1, t.clone()))
+}

@@ -191,10 +191,7 @@ async fn server_errors_name_voice_url_and_sentence_and_leave_no_file() {
         assert!(err.contains(why), "{err}");
         // The sentence is named by number and text; it was tried retries + 1 = 2 times.
         let texts = segment_texts(NOTICE, 4096);
-        let (number, text) = texts
-            .iter()
-            .enumerate()
-            .find(|(i, t)| err.contains(&format!("segment {} “{t}”", i + 1)))
+        let (number, text) = super::named_segment(err, &texts)
             .unwrap_or_else(|| panic!("{answer:?}: no segment named in: {err}"));
         let tries = server
             .requests()
