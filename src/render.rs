@@ -226,8 +226,10 @@ pub async fn render_with_report(
             let permit = shared.primary.permits.acquire().await.ok();
             let (g, number, text, key) = queue.lock().ok()?.pop_front()?;
             let result = produce(&shared, number, &text, &key, permit).await;
-            if result.is_err() {
-                shared.failed.store(true, Ordering::Relaxed);
+            // Only the first failure is reported; later ones are segments that stopped
+            // because of it.
+            if result.is_err() && shared.failed.swap(true, Ordering::Relaxed) {
+                return None;
             }
             Some((g, result))
         });

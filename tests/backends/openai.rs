@@ -108,6 +108,7 @@ async fn wav_streamed_wav_and_mp3_all_render_right() {
     for answer in [Answer::Wav, Answer::Streamed, Answer::Mp3] {
         let (station, server, output) = render(answer).await;
         assert_eq!(output.code, Some(0), "{answer:?}: {}", output.stderr);
+        assert!(output.stdout.contains("4 segments"), "{}", output.stdout);
         let mut asked: Vec<String> = server
             .requests()
             .iter()

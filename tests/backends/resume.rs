@@ -10,9 +10,9 @@ use dalaba::cache::SegmentCache;
 use dalaba::tts::VoiceProfile;
 
 use super::audio;
+use super::segment_texts;
 use super::server::{Reply, TestServer};
 use super::station::TestStation;
-use super::segment_texts;
 
 /// A long notice of unique sentences, without digits.
 fn long_article() -> String {
@@ -47,13 +47,20 @@ async fn a_killed_render_resumes_from_the_cache() {
     let server = TestServer::start(|req, _| {
         let text = req.json()["input"].as_str().unwrap_or_default().to_owned();
         let body = audio::wav(22_050, 1, &audio::speech_for(&text, 22_050));
-        Reply::Delay(Duration::from_millis(60), Box::new(Reply::ok("audio/wav", body)))
+        Reply::Delay(
+            Duration::from_millis(60),
+            Box::new(Reply::ok("audio/wav", body)),
+        )
     })
     .await;
     let article = long_article();
     let texts = segment_texts(&article, 4096);
     let n = texts.len();
-    assert_eq!(texts.iter().collect::<HashSet<_>>().len(), n, "texts must be unique");
+    assert_eq!(
+        texts.iter().collect::<HashSet<_>>().len(),
+        n,
+        "texts must be unique"
+    );
     assert!(n >= 30, "{n}");
 
     let station = TestStation::new();
@@ -62,7 +69,14 @@ async fn a_killed_render_resumes_from_the_cache() {
 
     // Run 1: killed (SIGKILL) once a third of the segments were asked for.
     let mut child = station
-        .command(&["render", "article.txt", "--out", "out.wav", "--voice", "openai"])
+        .command(&[
+            "render",
+            "article.txt",
+            "--out",
+            "out.wav",
+            "--voice",
+            "openai",
+        ])
         .current_dir(station.root())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -81,7 +95,11 @@ async fn a_killed_render_resumes_from_the_cache() {
         .iter()
         .filter(|t| cache.get(&cache.key(&profile, 24_000, t), 24_000).is_some())
         .collect();
-    assert!(!cached.is_empty() && cached.len() < n, "cached {} of {n}", cached.len());
+    assert!(
+        !cached.is_empty() && cached.len() < n,
+        "cached {} of {n}",
+        cached.len()
+    );
     assert_eq!(station.cache_entries().len(), cached.len());
 
     // Run 2: finishes, asking only for what was not cached.
@@ -90,7 +108,10 @@ async fn a_killed_render_resumes_from_the_cache() {
     assert_eq!(output.code, Some(0), "{}", output.stderr);
     let second = asked(&server, before);
     assert_eq!(second.len(), n - cached.len());
-    assert!(second.iter().all(|t| !cached.contains(t)), "asked again for a cached segment");
+    assert!(
+        second.iter().all(|t| !cached.contains(t)),
+        "asked again for a cached segment"
+    );
 
     // The same program as an uninterrupted render.
     let fresh = TestStation::new();
@@ -99,7 +120,10 @@ async fn a_killed_render_resumes_from_the_cache() {
     let uninterrupted = fresh.render("openai", &[]).await;
     assert_eq!(uninterrupted.code, Some(0), "{}", uninterrupted.stderr);
     let want = std::fs::read(fresh.out()).unwrap();
-    assert!(std::fs::read(station.out()).unwrap() == want, "resumed program differs");
+    assert!(
+        std::fs::read(station.out()).unwrap() == want,
+        "resumed program differs"
+    );
 
     // Warm cache: zero requests.
     let before = server.count();
