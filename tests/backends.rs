@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod audio;
+mod cli;
 mod faults;
 mod openai;
 mod protocols;
