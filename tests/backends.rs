@@ -6,6 +6,7 @@
 
 mod audio;
 mod cli;
+mod engine;
 mod faults;
 mod openai;
 mod protocols;

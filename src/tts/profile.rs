@@ -150,8 +150,9 @@ pub struct VoiceProfile {
     /// Requests in flight at once.
     #[serde(default = "default_concurrency", deserialize_with = "positive")]
     pub concurrency: usize,
-    /// Seconds before one request (connect, send, whole answer) is abandoned.
-    #[serde(default = "default_timeout")]
+    /// Seconds before one request (connect, send, whole answer) is abandoned; `timeout` in
+    /// the file works too.
+    #[serde(default = "default_timeout", alias = "timeout")]
     pub timeout_secs: u64,
     /// Seconds to wait for a connection.
     #[serde(default = "default_connect_timeout")]

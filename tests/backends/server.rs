@@ -152,6 +152,8 @@ pub struct TestServer {
     /// `http://127.0.0.1:PORT`.
     pub url: String,
     requests: Arc<Mutex<Vec<Request>>>,
+    /// (requests being answered now, the most at once so far).
+    in_flight: Arc<Mutex<(usize, usize)>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -163,20 +165,23 @@ impl TestServer {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);
         let log = requests.clone();
+        let in_flight = Arc::new(Mutex::new((0, 0)));
+        let gauge = in_flight.clone();
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     break;
                 };
-                let (log, handler) = (log.clone(), handler.clone());
+                let (log, handler, gauge) = (log.clone(), handler.clone(), gauge.clone());
                 tokio::spawn(async move {
-                    let _ = serve(stream, &log, &*handler).await;
+                    let _ = serve(stream, &log, &*handler, &gauge).await;
                 });
             }
         });
         Self {
             url,
             requests,
+            in_flight,
             task,
         }
     }
@@ -184,6 +189,11 @@ impl TestServer {
     /// Every request so far.
     pub fn requests(&self) -> Vec<Request> {
         self.requests.lock().unwrap().clone()
+    }
+
+    /// The most requests the server was answering at the same time.
+    pub fn max_in_flight(&self) -> usize {
+        self.in_flight.lock().unwrap().1
     }
 
     /// How many requests arrived.
@@ -210,10 +220,27 @@ async fn serve(
     mut stream: TcpStream,
     log: &Mutex<Vec<Request>>,
     handler: &Handler,
+    gauge: &Mutex<(usize, usize)>,
 ) -> std::io::Result<()> {
     let Some(request) = read_request(&mut stream).await? else {
         return Ok(());
     };
+    {
+        let mut g = gauge.lock().unwrap();
+        g.0 += 1;
+        g.1 = g.1.max(g.0);
+    }
+    let result = answer(&mut stream, request, log, handler).await;
+    gauge.lock().unwrap().0 -= 1;
+    result
+}
+
+async fn answer(
+    stream: &mut TcpStream,
+    request: Request,
+    log: &Mutex<Vec<Request>>,
+    handler: &Handler,
+) -> std::io::Result<()> {
     let number = {
         let mut log = log.lock().unwrap();
         log.push(request.clone());
