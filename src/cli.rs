@@ -57,10 +57,54 @@ pub enum Command {
         /// The article.
         file: PathBuf,
     },
-    /// List the voice profiles in voices/.
-    #[command(after_help = "Example:\n  dalaba voices")]
-    Voices,
+    /// List the voice profiles in voices/ and whether their servers answer.
+    #[command(after_help = "Example:\n  dalaba voices\n  dalaba voices test kokoro --out test.wav")]
+    Voices {
+        /// `test NAME`: speak a test sentence through one voice.
+        #[command(subcommand)]
+        action: Option<VoicesAction>,
+    },
+    /// Inspect or prune the segment cache (state/cache).
+    #[command(after_help = "Example:\n  dalaba cache stats\n  dalaba cache prune --older-than 30d")]
+    Cache {
+        /// What to do with the cache.
+        #[command(subcommand)]
+        action: CacheAction,
+    },
     /// List the sound output devices.
     #[command(after_help = "Example:\n  dalaba devices")]
     Devices,
+}
+
+/// `dalaba voices …`.
+#[derive(Debug, Subcommand)]
+pub enum VoicesAction {
+    /// Speak a fixed test sentence through one voice, then play it (or write it with --out).
+    #[command(
+        after_help = "Example:\n  dalaba voices test default\n  dalaba voices test kokoro --out kokoro.wav"
+    )]
+    Test {
+        /// Voice profile name (a file in voices/).
+        name: String,
+        /// Write the WAV here instead of playing it.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Output device name (see `dalaba devices`).
+        #[arg(long)]
+        device: Option<String>,
+    },
+}
+
+/// `dalaba cache …`.
+#[derive(Debug, Subcommand)]
+pub enum CacheAction {
+    /// Entries, size, seconds of audio and ages.
+    Stats,
+    /// Remove broken entries and leftover temp files, and entries unused for longer than
+    /// --older-than.
+    Prune {
+        /// Age limit such as `30d`, `12h`, `90m` or `2w`.
+        #[arg(long)]
+        older_than: Option<String>,
+    },
 }

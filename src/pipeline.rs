@@ -41,6 +41,8 @@ pub async fn build(
     let render_options = RenderOptions {
         rate: station.settings.sample_rate,
         cache_dir: station.state_dir().join("cache"),
+        fallback: render::resolve_fallback(station, &profile)?,
+        progress: true,
     };
     let rendered = render::render(&profile, &segments, &render_options).await?;
     program::assemble(

@@ -1,6 +1,7 @@
 //! One function per subcommand. This is the only place concrete edges (backends, devices,
 //! files) are built and handed to the core. [glue]
 
+mod cache;
 mod preview;
 mod render;
 mod script;
@@ -66,7 +67,11 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
             device,
         } => preview::run(&station()?, &file, voice.as_deref(), out.as_deref(), device),
         Command::Script { file } => script::run(&file),
-        Command::Voices => voices::list(&station()?),
+        Command::Voices { action: None } => voices::list(&station()?),
+        Command::Voices {
+            action: Some(crate::cli::VoicesAction::Test { name, out, device }),
+        } => voices::test(&station()?, &name, out.as_deref(), device),
+        Command::Cache { action } => cache::run(&station()?, action),
         Command::Devices => voices::devices(),
     }
 }
