@@ -113,7 +113,7 @@ pub struct Sections {
 }
 
 /// A sound in the program.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Sound {
     /// The opening chime.
     Intro,
