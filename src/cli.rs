@@ -22,28 +22,38 @@ pub struct Args {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Render an article into a program WAV.
-    #[command(after_help = "Example:\n  dalaba render notice.txt --out notice.wav --voice default")]
+    /// Render articles into a program WAV: chimes, preamble, the articles, repeats, closing.
+    #[command(
+        after_help = "Example:\n  dalaba render notice.txt --out notice.wav --voice default\n  dalaba render water.txt meeting.txt --repeat 2 --out evening.wav"
+    )]
     Render {
-        /// The article (UTF-8 or GBK text).
-        file: PathBuf,
+        /// The articles (UTF-8 or GBK text), read in this order.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         /// Where to write the WAV.
         #[arg(long, short)]
         out: PathBuf,
         /// Voice profile from voices/ (default: the station's default voice).
         #[arg(long)]
         voice: Option<String>,
+        /// Read the articles this many times (default: the articles' own `repeat`, else 1).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10))]
+        repeat: Option<u32>,
     },
-    /// Render an article and play it now on this machine.
+    /// Render articles and play them now on this machine.
     #[command(
-        after_help = "Example:\n  dalaba preview notice.txt\n  dalaba preview notice.txt --out keep.wav --device default"
+        after_help = "Example:\n  dalaba preview notice.txt\n  dalaba preview notice.txt --out keep.wav --device default\n  dalaba preview water.txt meeting.txt --repeat 2"
     )]
     Preview {
-        /// The article (UTF-8 or GBK text).
-        file: PathBuf,
+        /// The articles (UTF-8 or GBK text), read in this order.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         /// Voice profile from voices/.
         #[arg(long)]
         voice: Option<String>,
+        /// Read the articles this many times (default: the articles' own `repeat`, else 1).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10))]
+        repeat: Option<u32>,
         /// Also keep the WAV here.
         #[arg(long, short)]
         out: Option<PathBuf>,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::program::PauseGrammar;
+use crate::program::ProgramSettings;
 use crate::toml_file::{self, TomlError};
 use crate::tts::VoiceProfile;
 
@@ -19,8 +19,8 @@ pub struct Settings {
     pub device: Option<String>,
     /// Voice used when none is named.
     pub default_voice: String,
-    /// Pause lengths.
-    pub pauses: PauseGrammar,
+    /// How programs are put together: loudness, chimes, pauses, frame lines.
+    pub program: ProgramSettings,
 }
 
 impl Default for Settings {
@@ -29,7 +29,7 @@ impl Default for Settings {
             sample_rate: 24_000,
             device: None,
             default_voice: "default".into(),
-            pauses: PauseGrammar::default(),
+            program: ProgramSettings::default(),
         }
     }
 }

@@ -6,4 +6,5 @@
 mod support;
 
 mod backends;
+mod program;
 mod skeleton;

@@ -57,15 +57,26 @@ pub fn run(args: Args) -> Result<(), i32> {
 fn dispatch(args: Args) -> anyhow::Result<()> {
     let station = || Station::open(&args.station);
     match args.command {
-        Command::Render { file, out, voice } => {
-            render::run(&station()?, &file, &out, voice.as_deref())
-        }
-        Command::Preview {
-            file,
+        Command::Render {
+            files,
+            out,
             voice,
+            repeat,
+        } => render::run(&station()?, &files, &out, voice.as_deref(), repeat),
+        Command::Preview {
+            files,
+            voice,
+            repeat,
             out,
             device,
-        } => preview::run(&station()?, &file, voice.as_deref(), out.as_deref(), device),
+        } => preview::run(
+            &station()?,
+            &files,
+            voice.as_deref(),
+            repeat,
+            out.as_deref(),
+            device,
+        ),
         Command::Script { file } => script::run(&file),
         Command::Voices { action: None } => voices::list(&station()?),
         Command::Voices {

@@ -8,12 +8,12 @@ use std::time::Duration;
 
 use anyhow::Context;
 
+use crate::article::Article;
 use crate::media::wav;
+use crate::pipeline::{self, ProgramOptions};
 use crate::player::{self, AudioSink, Played, RodioSink};
-use crate::program;
-use crate::render::{self, RenderOptions};
+use crate::program::ChimeSource;
 use crate::station::Station;
-use crate::text::{Pause, Segment};
 use crate::tts::VoiceProfile;
 
 /// What `voices test` says: a greeting, clause breaks and a count from one to five.
@@ -96,7 +96,7 @@ pub(super) fn test(
     out: Option<&Path>,
     device: Option<String>,
 ) -> anyhow::Result<()> {
-    let profile = station.voice(Some(name))?;
+    station.voice(Some(name))?;
     let path = match out {
         Some(out) => out.to_owned(),
         None => station
@@ -108,18 +108,22 @@ pub(super) fn test(
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create `{}`", dir.display()))?;
     }
-    let segments = [Segment {
-        text: TEST_SENTENCE.into(),
-        pause: Pause::Paragraph,
-    }];
-    // No fallback: the point is to hear this voice.
-    let options = RenderOptions::new(
-        station.settings.sample_rate,
-        station.state_dir().join("cache"),
-    );
-    let rendered = super::runtime()?.block_on(render::render(&profile, &segments, &options))?;
-    let summary = program::assemble(&path, options.rate, &rendered, &station.settings.pauses)
-        .with_context(|| format!("writing `{}`", path.display()))?;
+    let article = Article {
+        paragraphs: vec![TEST_SENTENCE.to_owned()],
+        ..Article::default()
+    };
+    let options = ProgramOptions {
+        voice: Some(name.to_owned()),
+        repeat: 1,
+        intro: Some(ChimeSource::None),
+        outro: Some(ChimeSource::None),
+        preamble: Some(String::new()),
+        closing: Some(String::new()),
+        without_fallback: true,
+        ..ProgramOptions::default()
+    };
+    let summary =
+        super::runtime()?.block_on(pipeline::build(station, &[article], &options, &path))?;
     println!(
         "voice `{name}` said “{TEST_SENTENCE}” in {:.1} s: {}",
         summary.duration,

@@ -19,6 +19,13 @@ impl TestStation {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("voices")).unwrap();
+        // Only the article's own segments: no chimes or frame lines, so request counts and
+        // segment numbers are the article's.
+        std::fs::write(
+            dir.path().join("dalaba.toml"),
+            "[program]\nintro = \"none\"\noutro = \"none\"\npreamble = \"\"\nclosing = \"\"\n",
+        )
+        .unwrap();
         let station = Self { dir };
         station.voice("default", ESPEAK_VOICE);
         station
@@ -88,6 +95,7 @@ impl TestStation {
         let options = dalaba::pipeline::ProgramOptions {
             voice: Some(voice.to_owned()),
             repeat: 1,
+            ..Default::default()
         };
         dalaba::pipeline::build(&station, &[article], &options, &self.out()).await
     }
