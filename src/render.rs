@@ -1,31 +1,64 @@
 //! Script segments → conditioned PCM (mono, program rate) through one voice, kept in the
 //! segment cache. [glue]
 //!
-//! Every answer is decoded before it is used, so an HTML error page or an empty body with
-//! status 200 fails here with the voice, the URL and the sentence named.
+//! - Cached segments make no request; identical texts are synthesized once.
+//! - Requests run concurrently, at most the voice's `concurrency` at once (a semaphore), in
+//!   segment order, so a killed render has cached the start of the article.
+//! - Every answer is checked ([`tts::answer::check`]) before it is used or cached. A failed
+//!   check, a connection error, a timeout, 429 or 5xx is retried with exponential backoff
+//!   and jitter (honouring `Retry-After`); other errors fail at once.
+//! - When the server stays unreachable, segments go to the voice's fallback, and the report
+//!   says which.
+//! - On failure the error names the voice, the URL, the segment number and its first
+//!   characters; what was rendered stays cached, so the next run resumes.
 
+use std::collections::{HashMap, VecDeque};
+use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use crate::audio::resample;
+use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::task::JoinSet;
+
+use crate::audio::{Clip, resample};
 use crate::cache::SegmentCache;
-use crate::media::decode;
+use crate::station::{Station, StationError};
 use crate::text::{Pause, Segment};
-use crate::tts::{self, VoiceProfile, excerpt};
+use crate::tts::http::Backoff;
+use crate::tts::{self, SynthError, Synthesizer, VoiceProfile, answer, excerpt};
 
-/// A segment that could not be rendered.
+/// A segment that could not be rendered, or a voice that could not be used at all.
 #[derive(Debug, thiserror::Error)]
-#[error("voice `{voice}` ({endpoint}) failed on segment {number} “{text}”: {reason}")]
 pub struct RenderError {
     /// Voice profile name.
     pub voice: String,
     /// URL or program.
     pub endpoint: String,
-    /// 1-based segment number.
+    /// 1-based segment number; 0 when the voice failed before any segment.
     pub number: usize,
     /// The first characters of the segment.
     pub text: String,
     /// What went wrong.
     pub reason: String,
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.number == 0 {
+            return write!(
+                f,
+                "voice `{}` ({}) cannot be used: {}",
+                self.voice, self.endpoint, self.reason
+            );
+        }
+        write!(
+            f,
+            "voice `{}` ({}) failed on segment {} “{}”: {}",
+            self.voice, self.endpoint, self.number, self.text, self.reason
+        )
+    }
 }
 
 /// Where and how segments are rendered.
@@ -35,6 +68,22 @@ pub struct RenderOptions {
     pub rate: u32,
     /// The segment cache directory (`state/cache`).
     pub cache_dir: PathBuf,
+    /// The voice's fallback, resolved ([`resolve_fallback`]); used when its server is down.
+    pub fallback: Option<VoiceProfile>,
+    /// Show progress: a bar when stderr is a terminal, a few plain lines otherwise.
+    pub progress: bool,
+}
+
+impl RenderOptions {
+    /// Options with no fallback and no progress display.
+    pub fn new(rate: u32, cache_dir: PathBuf) -> Self {
+        Self {
+            rate,
+            cache_dir,
+            fallback: None,
+            progress: false,
+        }
+    }
 }
 
 /// One rendered segment: its audio in the cache and the pause after it.
@@ -48,45 +97,555 @@ pub struct RenderedSegment {
     pub duration: f64,
 }
 
-/// Renders every segment through `profile`, reusing cached audio. Fails as a whole: on
-/// error nothing but good cache entries is left behind.
+/// How a render went.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RenderReport {
+    /// Segments asked for.
+    pub segments: usize,
+    /// Segments found in the cache (including repeats of a text).
+    pub cached: usize,
+    /// Distinct texts synthesized.
+    pub synthesized: usize,
+    /// Requests sent, retries included.
+    pub requests: usize,
+    /// Of those, retries.
+    pub retries: usize,
+    /// The fallback voice, when any segment used it.
+    pub fallback_voice: Option<String>,
+    /// 1-based numbers of the segments spoken by the fallback voice.
+    pub fallback_segments: Vec<usize>,
+}
+
+/// Rendered segments and the report.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// In script order.
+    pub segments: Vec<RenderedSegment>,
+    /// What it took.
+    pub report: RenderReport,
+}
+
+/// The fallback profile of `profile`, loaded from the station, if it names one other than
+/// itself.
+pub fn resolve_fallback(
+    station: &Station,
+    profile: &VoiceProfile,
+) -> Result<Option<VoiceProfile>, StationError> {
+    match profile.fallback.as_deref() {
+        Some(name) if name != profile.name => station.voice(Some(name)).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Renders every segment through `profile`, reusing cached audio, and logs which segments
+/// used the fallback voice. Fails as a whole: on error nothing but good cache entries is
+/// left behind.
 pub async fn render(
     profile: &VoiceProfile,
     segments: &[Segment],
     options: &RenderOptions,
 ) -> Result<Vec<RenderedSegment>, RenderError> {
-    let fail = |number: usize, text: &str, reason: String| RenderError {
-        voice: profile.name.clone(),
-        endpoint: profile.endpoint(),
-        number,
-        text: excerpt(text, 20),
-        reason,
-    };
-    let synth = tts::backend(profile).map_err(|e| fail(0, "", e.to_string()))?;
+    let rendered = render_with_report(profile, segments, options).await?;
+    let report = &rendered.report;
+    if let Some(fallback) = &report.fallback_voice {
+        tracing::warn!(
+            "voice `{}` did not answer; segments {} were spoken by the fallback voice `{fallback}`",
+            profile.name,
+            number_list(&report.fallback_segments)
+        );
+    }
+    tracing::info!(
+        "rendered {} segments: {} cached, {} synthesized, {} requests ({} retries)",
+        report.segments,
+        report.cached,
+        report.synthesized,
+        report.requests,
+        report.retries
+    );
+    Ok(rendered.segments)
+}
+
+/// [`render`], returning the report instead of logging it.
+pub async fn render_with_report(
+    profile: &VoiceProfile,
+    segments: &[Segment],
+    options: &RenderOptions,
+) -> Result<Rendered, RenderError> {
+    let primary = Voice::new(profile).map_err(|e| setup_error(profile, e))?;
+    let fallback = options.fallback.as_ref().map(|p| {
+        Voice::new(p).map_err(|e| {
+            tracing::warn!("the fallback voice `{}` cannot be used: {e}", p.name);
+            e.to_string()
+        })
+    });
     let cache = SegmentCache::new(options.cache_dir.clone());
-    let mut out = Vec::with_capacity(segments.len());
-    for (i, segment) in segments.iter().enumerate() {
-        let fail = |reason: String| fail(i + 1, &segment.text, reason);
-        let key = cache.key(profile, options.rate, &segment.text);
-        let (path, duration) = match cache.get(&key) {
-            Some(hit) => hit,
-            None => {
-                let answer = synth
-                    .synthesize(&segment.text)
-                    .await
-                    .map_err(|e| fail(e.to_string()))?;
-                let clip = decode(&answer.bytes).map_err(|e| fail(e.to_string()))?;
-                let clip =
-                    resample::to_rate(&clip, options.rate).map_err(|e| fail(e.to_string()))?;
-                let path = cache.put(&key, &clip).map_err(|e| fail(e.to_string()))?;
-                (path, clip.duration())
+    let groups = group_by_key(&cache, profile, segments, options.rate);
+    let progress = Progress::new(options.progress, segments.len());
+    let shared = Arc::new(Shared {
+        primary,
+        fallback,
+        cache,
+        rate: options.rate,
+        requests: AtomicUsize::new(0),
+        retries: AtomicUsize::new(0),
+        in_flight: AtomicUsize::new(0),
+        progress,
+        failed: AtomicBool::new(false),
+    });
+
+    let mut slots: Vec<Option<(PathBuf, f64)>> = vec![None; segments.len()];
+    let mut report = RenderReport {
+        segments: segments.len(),
+        ..RenderReport::default()
+    };
+    let mut missing = VecDeque::new();
+    for (g, group) in groups.iter().enumerate() {
+        if let Some(hit) = shared.cache.get(&group.key, options.rate) {
+            for &i in &group.indices {
+                slots[i] = Some(hit.clone());
             }
-        };
-        out.push(RenderedSegment {
-            path,
-            pause: segment.pause,
-            duration,
+            report.cached += group.indices.len();
+            shared.progress.advance(group.indices.len(), true, 0);
+        } else {
+            missing.push_back((
+                g,
+                group.indices[0] + 1,
+                group.text.clone(),
+                group.key.clone(),
+            ));
+        }
+    }
+    // One task per missing text. A task takes the next text in script order only once it
+    // holds a request permit, so requests go out in segment order whatever order the
+    // runtime starts tasks in: a killed render has cached the start of the article.
+    let queue = Arc::new(Mutex::new(missing));
+    let mut tasks = JoinSet::new();
+    for _ in 0..queue.lock().map(|q| q.len()).unwrap_or(0) {
+        let (shared, queue) = (shared.clone(), queue.clone());
+        tasks.spawn(async move {
+            let permit = shared.primary.permits.acquire().await.ok();
+            let (g, number, text, key) = queue.lock().ok()?.pop_front()?;
+            let result = produce(&shared, number, &text, &key, permit).await;
+            // Only the first failure is reported; later ones are segments that stopped
+            // because of it.
+            if result.is_err() && shared.failed.swap(true, Ordering::Relaxed) {
+                return None;
+            }
+            Some((g, result))
         });
     }
-    Ok(out)
+    while let Some(joined) = tasks.join_next().await {
+        let joined = joined.map_err(|e| setup_error(profile, SynthError::Config(e.to_string())))?;
+        let Some((g, result)) = joined else {
+            continue;
+        };
+        let done = match result {
+            Ok(done) => done,
+            Err(err) => {
+                tasks.abort_all();
+                shared.progress.finish();
+                return Err(err);
+            }
+        };
+        let group = &groups[g];
+        report.synthesized += 1;
+        if done.fallback {
+            report
+                .fallback_segments
+                .extend(group.indices.iter().map(|i| i + 1));
+        }
+        for &i in &group.indices {
+            slots[i] = Some((done.path.clone(), done.duration));
+        }
+        let in_flight = shared.in_flight.load(Ordering::Relaxed);
+        shared
+            .progress
+            .advance(group.indices.len(), false, in_flight);
+    }
+    shared.progress.finish();
+    report.requests = shared.requests.load(Ordering::Relaxed);
+    report.retries = shared.retries.load(Ordering::Relaxed);
+    report.fallback_segments.sort_unstable();
+    if !report.fallback_segments.is_empty() {
+        report.fallback_voice = options.fallback.as_ref().map(|p| p.name.clone());
+    }
+    let segments = segments
+        .iter()
+        .zip(slots)
+        .map(|(segment, slot)| {
+            let (path, duration) = slot.unwrap_or_default();
+            RenderedSegment {
+                path,
+                pause: segment.pause,
+                duration,
+            }
+        })
+        .collect();
+    Ok(Rendered { segments, report })
+}
+
+/// Segments that share a text (and so a cache key).
+struct Group {
+    key: String,
+    text: String,
+    indices: Vec<usize>,
+}
+
+fn group_by_key(
+    cache: &SegmentCache,
+    profile: &VoiceProfile,
+    segments: &[Segment],
+    rate: u32,
+) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    for (i, segment) in segments.iter().enumerate() {
+        let key = cache.key(profile, rate, &segment.text);
+        match by_key.get(&key) {
+            Some(&g) => groups[g].indices.push(i),
+            None => {
+                by_key.insert(key.clone(), groups.len());
+                groups.push(Group {
+                    key,
+                    text: segment.text.clone(),
+                    indices: vec![i],
+                });
+            }
+        }
+    }
+    groups
+}
+
+/// One voice in use: its backend, its request limit, whether its server is down.
+struct Voice {
+    profile: VoiceProfile,
+    synth: Arc<dyn Synthesizer>,
+    permits: Semaphore,
+    backoff: Backoff,
+    /// Set when the server stayed unreachable through all retries: later segments go
+    /// straight to the fallback instead of waiting out their own retries.
+    down: AtomicBool,
+}
+
+impl Voice {
+    fn new(profile: &VoiceProfile) -> Result<Self, SynthError> {
+        Ok(Self {
+            profile: profile.clone(),
+            synth: Arc::from(tts::backend(profile)?),
+            permits: Semaphore::new(profile.concurrency.max(1)),
+            backoff: Backoff::new(profile),
+            down: AtomicBool::new(false),
+        })
+    }
+
+    fn error(&self, number: usize, text: &str, reason: String) -> RenderError {
+        RenderError {
+            voice: self.profile.name.clone(),
+            endpoint: self.profile.endpoint(),
+            number,
+            text: excerpt(text, 20),
+            reason,
+        }
+    }
+}
+
+struct Shared {
+    primary: Voice,
+    fallback: Option<Result<Voice, String>>,
+    cache: SegmentCache,
+    rate: u32,
+    requests: AtomicUsize,
+    retries: AtomicUsize,
+    in_flight: AtomicUsize,
+    progress: Progress,
+    /// Set when a segment failed for good: queued requests are not sent.
+    failed: AtomicBool,
+}
+
+/// A segment in the cache.
+struct Done {
+    path: PathBuf,
+    duration: f64,
+    fallback: bool,
+}
+
+/// Synthesizes, checks and caches one text: through the primary voice, or through the
+/// fallback when the primary's server is down.
+async fn produce(
+    shared: &Shared,
+    number: usize,
+    text: &str,
+    key: &str,
+    permit: Option<SemaphorePermit<'_>>,
+) -> Result<Done, RenderError> {
+    let primary = &shared.primary;
+    let primary_err = if primary.down.load(Ordering::Relaxed) {
+        SynthError::Connect("the server was found down earlier in this render".into())
+    } else {
+        match attempt(shared, primary, text, permit).await {
+            Ok(clip) => return store(shared, primary, number, text, key, &clip, false).await,
+            Err(e) => e,
+        }
+    };
+    let fallback = match &shared.fallback {
+        Some(fallback) if primary_err.is_unreachable() => fallback,
+        _ => return Err(primary.error(number, text, primary_err.to_string())),
+    };
+    let fallback = fallback.as_ref().map_err(|why| {
+        primary.error(
+            number,
+            text,
+            format!("{primary_err}; the fallback voice cannot be used: {why}"),
+        )
+    })?;
+    primary.down.store(true, Ordering::Relaxed);
+    let key = shared.cache.key(&fallback.profile, shared.rate, text);
+    if let Some((path, duration)) = shared.cache.get(&key, shared.rate) {
+        return Ok(Done {
+            path,
+            duration,
+            fallback: true,
+        });
+    }
+    match attempt(shared, fallback, text, None).await {
+        Ok(clip) => store(shared, fallback, number, text, &key, &clip, true).await,
+        Err(e) => Err(fallback.error(
+            number,
+            text,
+            format!(
+                "{e} (it was standing in for `{}`, which failed: {primary_err})",
+                primary.profile.name
+            ),
+        )),
+    }
+}
+
+/// Tries `voice` until an answer passes the checks, the error is final, or retries run out.
+/// Returns the audio at the program rate.
+/// `permit`, when given, is a request permit of `voice` already held for the first try.
+async fn attempt(
+    shared: &Shared,
+    voice: &Voice,
+    text: &str,
+    mut permit: Option<SemaphorePermit<'_>>,
+) -> Result<Clip, SynthError> {
+    let retries = voice.profile.retries;
+    let limit = Duration::from_secs(voice.profile.timeout_secs.max(1)) + Duration::from_secs(1);
+    let mut retry = 0;
+    loop {
+        let answer = {
+            let _permit = match permit.take() {
+                Some(permit) => permit,
+                None => voice
+                    .permits
+                    .acquire()
+                    .await
+                    .map_err(|e| SynthError::Config(e.to_string()))?,
+            };
+            if shared.failed.load(Ordering::Relaxed) {
+                return Err(SynthError::Config("the render already failed".into()));
+            }
+            if retry > 0 && voice.down.load(Ordering::Relaxed) {
+                return Err(SynthError::Connect(
+                    "the server was found down earlier in this render".into(),
+                ));
+            }
+            shared.requests.fetch_add(1, Ordering::Relaxed);
+            let in_flight = shared.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+            shared.progress.in_flight(in_flight);
+            let answer = tokio::time::timeout(limit, voice.synth.synthesize(text))
+                .await
+                .unwrap_or(Err(SynthError::Timeout {
+                    seconds: voice.profile.timeout_secs,
+                }));
+            shared.in_flight.fetch_sub(1, Ordering::Relaxed);
+            answer
+        };
+        let result = match answer {
+            Ok(audio) => condition(audio, text, shared.rate).await,
+            Err(e) => Err(e),
+        };
+        let err = match result {
+            Ok(clip) => return Ok(clip),
+            Err(err) => err,
+        };
+        if !err.is_retryable() || retry >= retries {
+            return Err(if retry > 0 {
+                with_tries(err, retry + 1)
+            } else {
+                err
+            });
+        }
+        let wait = voice.backoff.delay(retry, err.retry_after());
+        tracing::debug!(
+            "voice `{}`: {err}; retrying in {} ms",
+            voice.profile.name,
+            wait.as_millis()
+        );
+        shared.retries.fetch_add(1, Ordering::Relaxed);
+        tokio::time::sleep(wait).await;
+        retry += 1;
+    }
+}
+
+/// Adds the number of tries to an error's message.
+fn with_tries(err: SynthError, tries: u32) -> SynthError {
+    match err {
+        SynthError::Rejected(m) => SynthError::Rejected(format!("{m} (after {tries} tries)")),
+        SynthError::Connect(m) => SynthError::Connect(format!("{m} (after {tries} tries)")),
+        SynthError::Status {
+            status,
+            body,
+            retry_after,
+        } => SynthError::Status {
+            status,
+            body: format!("{body} (after {tries} tries)"),
+            retry_after,
+        },
+        other => other,
+    }
+}
+
+/// Checks and decodes an answer, then resamples it to the program rate (off the runtime).
+async fn condition(audio: tts::EncodedAudio, text: &str, rate: u32) -> Result<Clip, SynthError> {
+    let text = text.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let clip = answer::check(&audio, &text)?;
+        resample::to_rate(&clip, rate).map_err(|e| SynthError::Rejected(e.to_string()))
+    })
+    .await
+    .map_err(|e| SynthError::Rejected(format!("checking the answer failed: {e}")))?
+}
+
+/// Writes `clip` to the cache under `key` (off the runtime).
+async fn store(
+    shared: &Shared,
+    voice: &Voice,
+    number: usize,
+    text: &str,
+    key: &str,
+    clip: &Clip,
+    fallback: bool,
+) -> Result<Done, RenderError> {
+    let cache = shared.cache.clone();
+    let (key_owned, clip_owned) = (key.to_owned(), clip.clone());
+    let duration = clip.duration();
+    let path = tokio::task::spawn_blocking(move || cache.put(&key_owned, &clip_owned))
+        .await
+        .map_err(|e| voice.error(number, text, e.to_string()))?
+        .map_err(|e| voice.error(number, text, format!("cannot cache the audio: {e}")))?;
+    Ok(Done {
+        path,
+        duration,
+        fallback,
+    })
+}
+
+fn setup_error(profile: &VoiceProfile, err: SynthError) -> RenderError {
+    RenderError {
+        voice: profile.name.clone(),
+        endpoint: profile.endpoint(),
+        number: 0,
+        text: String::new(),
+        reason: err.to_string(),
+    }
+}
+
+/// `1, 2, 5–9`: segment numbers with runs collapsed.
+pub fn number_list(numbers: &[usize]) -> String {
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < numbers.len() {
+        let start = numbers[i];
+        while i + 1 < numbers.len() && numbers[i + 1] == numbers[i] + 1 {
+            i += 1;
+        }
+        parts.push(if numbers[i] == start {
+            start.to_string()
+        } else {
+            format!("{start}–{}", numbers[i])
+        });
+        i += 1;
+    }
+    parts.join(", ")
+}
+
+/// Progress on stderr: an indicatif bar on a terminal; otherwise a plain line at each
+/// quarter of a long render.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    plain: bool,
+    total: usize,
+    state: Mutex<(usize, usize)>,
+}
+
+impl Progress {
+    /// Renders shorter than this print no plain lines.
+    const PLAIN_MIN: usize = 20;
+
+    fn new(enabled: bool, total: usize) -> Self {
+        let terminal = std::io::stderr().is_terminal();
+        let bar = (enabled && terminal && total > 1).then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} segments · {msg} · ETA {eta}",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Self {
+            bar,
+            plain: enabled && !terminal && total >= Self::PLAIN_MIN,
+            total,
+            state: Mutex::new((0, 0)),
+        }
+    }
+
+    fn in_flight(&self, n: usize) {
+        if let Some(bar) = &self.bar
+            && let Ok(state) = self.state.lock()
+        {
+            bar.set_message(format!("{n} in flight, {} cached", state.1));
+        }
+    }
+
+    fn advance(&self, n: usize, cached: bool, in_flight: usize) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        let before = state.0;
+        state.0 += n;
+        if cached {
+            state.1 += n;
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!("{in_flight} in flight, {} cached", state.1));
+            bar.inc(n as u64);
+        }
+        let quarter = |done: usize| done * 4 / self.total.max(1);
+        if self.plain && quarter(state.0) > quarter(before) {
+            eprintln!(
+                "rendering: {}/{} segments ({} cached, {in_flight} in flight)",
+                state.0, self.total, state.1
+            );
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_lists_collapse_runs() {
+        assert_eq!(number_list(&[1, 2, 3, 5, 7, 8]), "1–3, 5, 7–8");
+        assert_eq!(number_list(&[]), "");
+    }
 }

@@ -29,6 +29,7 @@ use crate::article::{self, Article};
 use crate::media::wav;
 use crate::pipeline::{self, ProgramOptions};
 use crate::player::{AudioSink, PlayError, Played, RodioSink};
+use crate::program::ChimeSource;
 use crate::schedule::{self, Approval, Candidate, Due, Priority, Selection, Slot, Validity};
 use crate::station::Station;
 use crate::store::{ArticleRow, OnAir, Outcome, Status, Store};
@@ -363,7 +364,8 @@ impl Engine {
             .filter_map(|id| prepared.iter().find(|p| p.row.id == *id).cloned())
             .collect();
         let voice = slot.voice.clone();
-        let program = self.program_path(voice.as_deref(), slot.repeat, &articles);
+        let frame = (&slot.intro, &slot.outro, &slot.preamble, &slot.closing);
+        let program = self.program_path(voice.as_deref(), slot.repeat, frame, &articles);
         PlannedProgram {
             slot: slot.clone(),
             at,
@@ -377,7 +379,18 @@ impl Engine {
 
     /// A program's file, named by everything that goes into it, so a changed article or
     /// voice never reuses a stale program.
-    fn program_path(&self, voice: Option<&str>, repeat: u32, articles: &[Prepared]) -> PathBuf {
+    fn program_path(
+        &self,
+        voice: Option<&str>,
+        repeat: u32,
+        slot_frame: (
+            &Option<String>,
+            &Option<String>,
+            &Option<String>,
+            &Option<String>,
+        ),
+        articles: &[Prepared],
+    ) -> PathBuf {
         let profile = self
             .station
             .voice(voice)
@@ -385,9 +398,10 @@ impl Engine {
             .unwrap_or_default();
         let mut h = blake3::Hasher::new();
         h.update(profile.as_bytes());
-        h.update(format!("{:?}", self.station.settings.pauses).as_bytes());
+        h.update(format!("{:?}", self.station.settings.program).as_bytes());
         h.update(&self.station.settings.sample_rate.to_le_bytes());
         h.update(&repeat.to_le_bytes());
+        h.update(format!("{slot_frame:?}").as_bytes());
         for a in articles {
             h.update(a.hash.as_bytes());
         }
@@ -412,15 +426,21 @@ impl Engine {
             .iter()
             .filter_map(|p| p.article.clone())
             .collect();
-        #[allow(clippy::needless_update)] // the program issue adds intro, outro, …
+        let slot = &plan.slot;
         let options = ProgramOptions {
             voice: plan.voice.clone(),
-            repeat: plan.slot.repeat,
+            repeat: slot.repeat,
+            intro: slot.intro.as_deref().map(ChimeSource::parse),
+            outro: slot.outro.as_deref().map(ChimeSource::parse),
+            preamble: slot.preamble.clone(),
+            closing: slot.closing.clone(),
             ..Default::default()
         };
         let summary = pipeline::build(&self.station, &articles, &options, &plan.program)
             .await
             .with_context(|| format!("rendering slot `{}`", plan.slot.name))?;
+        let facts = serde_json::json!({ "duration": summary.duration, "lufs": summary.lufs });
+        let _ = std::fs::write(plan.program.with_extension("json"), facts.to_string());
         Ok(Some(summary.duration))
     }
 
@@ -661,6 +681,10 @@ impl Engine {
         let clip = wav::read_clip(program)
             .with_context(|| format!("reading the program `{}`", program.display()))?;
         on_air.duration = Some(clip.duration());
+        on_air.lufs = std::fs::read_to_string(program.with_extension("json"))
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| v["lufs"].as_f64());
         let player = PlayerLock::take(&self.station).await?;
         if let Some(start) = start {
             tokio::time::sleep_until(self.clock.instant_at(start).into()).await;
@@ -754,6 +778,7 @@ impl Engine {
         let program = self.program_path(
             voice.as_deref(),
             article.front.repeat.unwrap_or(1),
+            (&None, &None, &None, &None),
             std::slice::from_ref(&prepared),
         );
         let plan = PlannedProgram {

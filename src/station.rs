@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::program::PauseGrammar;
+use crate::program::ProgramSettings;
 use crate::schedule::QuietHours;
 use crate::toml_file::{self, TomlError};
 use crate::tts::VoiceProfile;
@@ -20,8 +20,8 @@ pub struct Settings {
     pub device: Option<String>,
     /// Voice used when none is named.
     pub default_voice: String,
-    /// Pause lengths.
-    pub pauses: PauseGrammar,
+    /// How programs are put together: loudness, chimes, pauses, frame lines.
+    pub program: ProgramSettings,
     /// IANA time zone the schedules are written in.
     pub timezone: String,
     /// Hours in which nothing but emergencies airs, e.g. `{ from = "22:00", until = "06:00" }`.
@@ -36,7 +36,7 @@ impl Default for Settings {
             sample_rate: 24_000,
             device: None,
             default_voice: "default".into(),
-            pauses: PauseGrammar::default(),
+            program: ProgramSettings::default(),
             timezone: "Asia/Shanghai".into(),
             quiet_hours: None,
             lead_minutes: 30,

@@ -1,1 +1,10 @@
 //! dalaba's integration tests: one binary, files split by feature.
+
+// Test code: a panic with its location is the failure report we want.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+mod backends;
+mod program;
+mod skeleton;

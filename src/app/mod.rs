@@ -1,6 +1,7 @@
 //! One function per subcommand. This is the only place concrete edges (backends, devices,
 //! files) are built and handed to the core. [glue]
 
+mod cache;
 mod check;
 mod log;
 mod plan;
@@ -62,17 +63,32 @@ pub fn run(args: Args) -> Result<(), i32> {
 fn dispatch(args: Args) -> anyhow::Result<()> {
     let station = || Station::open(&args.station);
     match args.command {
-        Command::Render { file, out, voice } => {
-            render::run(&station()?, &file, &out, voice.as_deref())
-        }
-        Command::Preview {
-            file,
+        Command::Render {
+            files,
+            out,
             voice,
+            repeat,
+        } => render::run(&station()?, &files, &out, voice.as_deref(), repeat),
+        Command::Preview {
+            files,
+            voice,
+            repeat,
             out,
             device,
-        } => preview::run(&station()?, &file, voice.as_deref(), out.as_deref(), device),
+        } => preview::run(
+            &station()?,
+            &files,
+            voice.as_deref(),
+            repeat,
+            out.as_deref(),
+            device,
+        ),
         Command::Script { file } => script::run(&file),
-        Command::Voices => voices::list(&station()?),
+        Command::Voices { action: None } => voices::list(&station()?),
+        Command::Voices {
+            action: Some(crate::cli::VoicesAction::Test { name, out, device }),
+        } => voices::test(&station()?, &name, out.as_deref(), device),
+        Command::Cache { action } => cache::run(&station()?, action),
         Command::Devices => voices::devices(),
         Command::Add {
             file,

@@ -1,4 +1,4 @@
-//! `dalaba preview FILE`: render, then play now, blocking until the end; Ctrl-C stops cleanly.
+//! `dalaba preview FILE… [--repeat N]`: render, then play now, blocking until the end; Ctrl-C stops cleanly.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,20 +12,31 @@ use crate::station::Station;
 
 pub(super) fn run(
     station: &Station,
-    file: &Path,
+    files: &[PathBuf],
     voice: Option<&str>,
+    repeat: Option<u32>,
     out: Option<&Path>,
     device: Option<String>,
 ) -> anyhow::Result<()> {
     let (path, keep) = match out {
         Some(out) => (out.to_owned(), true),
-        None => (default_out(station, file), false),
+        None => (
+            default_out(
+                station,
+                files.first().map_or(Path::new("preview"), |f| f.as_path()),
+            ),
+            false,
+        ),
     };
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let summary = super::render::render_file(station, file, &path, voice)?;
-    println!("wrote {} ({:.1} s)", path.display(), summary.duration);
+    let summary = super::render::render_files(station, files, &path, voice, repeat)?;
+    println!(
+        "wrote {} ({})",
+        path.display(),
+        super::render::describe(&summary)
+    );
     let clip = wav::read_clip(&path)?;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();

@@ -1,6 +1,8 @@
-//! `dalaba render FILE --out OUT.wav`: article → program WAV.
+//! `dalaba render FILE… --out OUT.wav [--repeat N]`: articles → program WAV.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
 
 use crate::pipeline::{self, ProgramOptions};
 use crate::program::ProgramSummary;
@@ -8,31 +10,53 @@ use crate::station::Station;
 
 pub(super) fn run(
     station: &Station,
-    file: &Path,
+    files: &[PathBuf],
     out: &Path,
     voice: Option<&str>,
+    repeat: Option<u32>,
 ) -> anyhow::Result<()> {
-    let summary = render_file(station, file, out, voice)?;
-    println!(
-        "wrote {} ({:.1} s, {} segments)",
-        out.display(),
-        summary.duration,
-        summary.segments
-    );
+    let summary = render_files(station, files, out, voice, repeat)?;
+    println!("wrote {} ({})", out.display(), describe(&summary));
     Ok(())
 }
 
-/// Renders `file` with `voice` into `out`; nothing is written when any segment fails.
-pub(super) fn render_file(
+/// One line about a finished program: length, segments, loudness, true peak.
+pub(super) fn describe(summary: &ProgramSummary) -> String {
+    let db = |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.1}"));
+    format!(
+        "{:.1} s, {} segments, {} LUFS, {} dBTP",
+        summary.duration,
+        summary.segments,
+        db(summary.lufs),
+        db(summary.true_peak_dbtp)
+    )
+}
+
+/// Renders `files` in order, read `repeat` times (else the largest `repeat` their front
+/// matter asks for, else once), into `out`. Nothing is written when any segment fails; a
+/// program that fails pre-flight is not left at `out`.
+pub(super) fn render_files(
     station: &Station,
-    file: &Path,
+    files: &[PathBuf],
     out: &Path,
     voice: Option<&str>,
+    repeat: Option<u32>,
 ) -> anyhow::Result<ProgramSummary> {
-    let article = super::load_article(file)?;
+    let articles = files
+        .iter()
+        .map(|f| super::load_article(f))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let repeat = repeat
+        .or_else(|| articles.iter().filter_map(|a| a.front.repeat).max())
+        .unwrap_or(1);
     let options = ProgramOptions {
         voice: voice.map(str::to_owned),
-        repeat: article.front.repeat.unwrap_or(1),
+        repeat,
+        ..Default::default()
     };
-    super::runtime()?.block_on(pipeline::build(station, &[article], &options, out))
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the folder `{}`", dir.display()))?;
+    }
+    super::runtime()?.block_on(pipeline::build(station, &articles, &options, out))
 }

@@ -1,16 +1,143 @@
-//! `dalaba voices` and `dalaba devices`.
+//! `dalaba voices` (each voice and whether its server answers), `dalaba voices test NAME`
+//! (a fixed sentence through one voice, played or written) and `dalaba devices`.
 
-use crate::player;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::article::Article;
+use crate::media::wav;
+use crate::pipeline::{self, ProgramOptions};
+use crate::player::{self, AudioSink, Played, RodioSink};
+use crate::program::ChimeSource;
 use crate::station::Station;
+use crate::tts::VoiceProfile;
+
+/// What `voices test` says: a greeting, clause breaks and a count from one to five.
+pub const TEST_SENTENCE: &str = "各位村民请注意，这是大喇叭的试音，一二三四五。";
+
+/// How long `dalaba voices` waits for each server.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 
 pub(super) fn list(station: &Station) -> anyhow::Result<()> {
-    for voice in station.voices()? {
+    let voices = station.voices()?;
+    let default = &station.settings.default_voice;
+    let states = super::runtime()?.block_on(async {
+        let probes = voices.iter().map(|v| tokio::spawn(probe(v.clone())));
+        let mut states = Vec::new();
+        for probe in probes.collect::<Vec<_>>() {
+            states.push(probe.await.unwrap_or_else(|e| e.to_string()));
+        }
+        states
+    });
+    for (voice, state) in voices.iter().zip(states) {
+        let mark = if &voice.name == default { "*" } else { " " };
         println!(
-            "{:<16} {:<8} {}",
+            "{mark} {:<18} {:<8} {:<48} {state}",
             voice.name,
             voice.kind.name(),
             voice.endpoint()
         );
+    }
+    Ok(())
+}
+
+/// Whether a voice's server answers: any HTTP status counts as an answer; for local
+/// engines, whether the program is installed.
+async fn probe(voice: VoiceProfile) -> String {
+    if !voice.kind.is_http() {
+        let program = voice.endpoint();
+        return match find_program(&program) {
+            Some(path) => format!("installed ({})", path.display()),
+            None => format!("not installed: `{program}` is not on PATH"),
+        };
+    }
+    let base = voice
+        .url
+        .clone()
+        .or_else(|| voice.kind.default_base().map(str::to_owned))
+        .unwrap_or_default();
+    let client = match reqwest::Client::builder().timeout(PROBE_TIMEOUT).build() {
+        Ok(client) => client,
+        Err(e) => return e.to_string(),
+    };
+    match client.get(&base).send().await {
+        Ok(response) => format!("answers (HTTP {})", response.status().as_u16()),
+        Err(e) if e.is_timeout() => format!("no answer within {} s", PROBE_TIMEOUT.as_secs()),
+        Err(e) => format!("no answer: {}", root_cause(&e)),
+    }
+}
+
+/// The innermost cause, e.g. `Connection refused (os error 111)`.
+fn root_cause(err: &dyn std::error::Error) -> String {
+    let mut cause = err;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+fn find_program(program: &str) -> Option<PathBuf> {
+    let path = Path::new(program);
+    if path.components().count() > 1 {
+        return path.is_file().then(|| path.to_owned());
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+}
+
+pub(super) fn test(
+    station: &Station,
+    name: &str,
+    out: Option<&Path>,
+    device: Option<String>,
+) -> anyhow::Result<()> {
+    station.voice(Some(name))?;
+    let path = match out {
+        Some(out) => out.to_owned(),
+        None => station
+            .state_dir()
+            .join("preview")
+            .join(format!("voice-test-{name}.wav")),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create `{}`", dir.display()))?;
+    }
+    let article = Article {
+        paragraphs: vec![TEST_SENTENCE.to_owned()],
+        ..Article::default()
+    };
+    let options = ProgramOptions {
+        voice: Some(name.to_owned()),
+        repeat: 1,
+        intro: Some(ChimeSource::None),
+        outro: Some(ChimeSource::None),
+        preamble: Some(String::new()),
+        closing: Some(String::new()),
+        without_fallback: true,
+        ..ProgramOptions::default()
+    };
+    let summary =
+        super::runtime()?.block_on(pipeline::build(station, &[article], &options, &path))?;
+    println!(
+        "voice `{name}` said “{TEST_SENTENCE}” in {:.1} s: {}",
+        summary.duration,
+        path.display()
+    );
+    if out.is_some() {
+        return Ok(());
+    }
+    let clip = wav::read_clip(&path)?;
+    let device = device.or_else(|| station.settings.device.clone());
+    let stop = Arc::new(AtomicBool::new(false));
+    match RodioSink::new(device).play(&clip, &stop)? {
+        Played::Finished => println!("played {:.1} s", clip.duration()),
+        Played::Stopped => println!("stopped"),
     }
     Ok(())
 }

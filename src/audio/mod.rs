@@ -1,6 +1,12 @@
 //! Audio as plain data: mono clips of `f32` samples at a known rate, and the pure DSP that
 //! works on them. No codec crates, no files, no devices. [core]
 
+pub mod chime;
+pub mod dsp;
+pub mod filter;
+pub mod layout;
+pub mod limiter;
+pub mod loudness;
 pub mod resample;
 
 /// Mono PCM in `[-1.0, 1.0]` at `rate` samples per second.

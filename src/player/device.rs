@@ -6,6 +6,7 @@
 //! milliseconds), and the sink stays open a little after the mixer drains, because
 //! `sleep_until_end` returns before the device has played the last buffer.
 
+use std::io::{Read, Seek, SeekFrom};
 use std::num::NonZero;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -33,6 +34,10 @@ impl RodioSink {
     }
 
     fn open(&self, rate: u32) -> Result<MixerDeviceSink, PlayError> {
+        quiet_alsa(|| self.open_noisy(rate))
+    }
+
+    fn open_noisy(&self, rate: u32) -> Result<MixerDeviceSink, PlayError> {
         let builder = match &self.device {
             None => DeviceSinkBuilder::from_default_device(),
             Some(name) => DeviceSinkBuilder::from_device(find_device(name)?),
@@ -75,6 +80,10 @@ impl AudioSink for RodioSink {
 
 /// Names of the output devices the system offers.
 pub fn output_devices() -> Vec<String> {
+    quiet_alsa(output_devices_noisy)
+}
+
+fn output_devices_noisy() -> Vec<String> {
     let host = rodio::cpal::default_host();
     host.output_devices()
         .map(|devices| devices.filter_map(|d| device_name(&d)).collect())
@@ -96,4 +105,26 @@ fn find_device(name: &str) -> Result<rodio::Device, PlayError> {
                 output_devices().join(", ")
             ))
         })
+}
+
+/// Runs `f` with stderr diverted: alsa-lib prints its own diagnostics there while devices
+/// are probed ("ALSA lib … Unknown PCM default"). The user gets one plain sentence from us
+/// instead; alsa-lib's lines go to the debug log.
+fn quiet_alsa<T>(f: impl FnOnce() -> T) -> T {
+    let (Ok(saved), Ok(mut capture)) = (rustix::io::dup(std::io::stderr()), tempfile::tempfile())
+    else {
+        return f();
+    };
+    if rustix::stdio::dup2_stderr(&capture).is_err() {
+        return f();
+    }
+    let value = f();
+    let _ = rustix::stdio::dup2_stderr(&saved);
+    let mut noise = String::new();
+    let _ = capture.seek(SeekFrom::Start(0));
+    let _ = capture.read_to_string(&mut noise);
+    for line in noise.lines() {
+        tracing::debug!("{line}");
+    }
+    value
 }

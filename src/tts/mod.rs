@@ -1,17 +1,41 @@
 //! Voices and the TTS backends behind them. Every backend turns text into encoded audio
-//! bytes; checking and decoding those bytes is the render engine's job. [edge]
+//! bytes and says what went wrong in a [`SynthError`] that knows whether a retry can help;
+//! [`answer::check`] decides whether the bytes are audio worth keeping; pacing, retries and
+//! caching are the render engine's job. [edge]
+//!
+//! One small module per protocol; the exact request shapes and quirks they follow are in
+//! `../shared/TTS_APIS.md`.
 
+pub mod aliyun;
+pub mod answer;
+pub mod azure;
+pub mod baidu;
+pub mod coqui;
 pub mod espeak;
+pub mod http;
+pub mod marytts;
 pub mod openai;
+pub mod opentts;
+pub mod piper;
 pub mod profile;
 
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 pub use profile::{BackendKind, VoiceProfile};
 
 /// A boxed future that can cross threads.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Headerless PCM: signed 16-bit little-endian samples, interleaved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawPcm {
+    /// Samples per second, from the service's documentation or header.
+    pub rate: u32,
+    /// Interleaved channels.
+    pub channels: u16,
+}
 
 /// What a backend answered: the body and what it claimed to be.
 #[derive(Debug, Clone, Default)]
@@ -20,16 +44,20 @@ pub struct EncodedAudio {
     pub bytes: Vec<u8>,
     /// The `Content-Type` header, if any.
     pub content_type: Option<String>,
+    /// Set when the body is headerless PCM; its format comes from the service, not the bytes.
+    pub raw_pcm: Option<RawPcm>,
 }
 
-/// Why a backend produced no audio.
+/// Why a backend produced no usable audio.
 #[derive(Debug, thiserror::Error)]
 pub enum SynthError {
     /// The local engine is not installed.
-    #[error("`{program}` is not installed; install it with `sudo apt-get install espeak-ng`")]
+    #[error("`{program}` is not installed; install it with `sudo apt-get install {package}`")]
     MissingProgram {
         /// The program that was not found.
         program: String,
+        /// The Debian package that provides it (a guess for `command` voices).
+        package: String,
     },
     /// The local engine ran and failed.
     #[error("`{program}` failed: {message}")]
@@ -39,9 +67,25 @@ pub enum SynthError {
         /// Its exit status and stderr.
         message: String,
     },
-    /// The server could not be reached or the request timed out.
+    /// The server could not be reached, or the connection broke.
     #[error("cannot reach the server: {0}")]
     Connect(String),
+    /// No complete answer in time.
+    #[error("no complete answer within {seconds} s (raise `timeout_secs` if the server is slow)")]
+    Timeout {
+        /// The limit that was hit.
+        seconds: u64,
+    },
+    /// The server refused the credentials; retrying cannot help.
+    #[error("the server refused the credentials (HTTP {status}){hint}: {body}")]
+    Auth {
+        /// HTTP status code (401, 403) or the service's own code.
+        status: u16,
+        /// What to check, e.g. ` — check the key in `$DALABA_OPENAI_KEY``.
+        hint: String,
+        /// The start of the body.
+        body: String,
+    },
     /// The server answered with an error status.
     #[error("the server answered HTTP {status}: {body}")]
     Status {
@@ -49,10 +93,55 @@ pub enum SynthError {
         status: u16,
         /// The start of the body, which usually says why.
         body: String,
+        /// How long the server asked us to wait (`Retry-After`).
+        retry_after: Option<Duration>,
     },
+    /// The service reported an error in its own format (JSON with its own codes).
+    #[error("the service said `{code}`: {message}")]
+    Service {
+        /// The service's error code.
+        code: String,
+        /// Its message.
+        message: String,
+        /// Whether the service's documentation says trying again may succeed.
+        retryable: bool,
+    },
+    /// The answer was not audio worth keeping (HTML, empty, truncated, silent, too short).
+    #[error("{0}")]
+    Rejected(String),
+    /// The text cannot be sent to this service as it is.
+    #[error("{0}")]
+    Text(String),
     /// A required setting is missing, e.g. the API key variable is unset.
     #[error("{0}")]
     Config(String),
+}
+
+impl SynthError {
+    /// True when trying again may succeed: connection errors, timeouts, 429, 5xx, answers
+    /// that were not usable audio, and service codes documented as transient.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Connect(_) | Self::Timeout { .. } | Self::Rejected(_) => true,
+            Self::Status { status, .. } => *status == 429 || *status >= 500,
+            Self::Service { retryable, .. } => *retryable,
+            _ => false,
+        }
+    }
+
+    /// True when the server is down rather than misconfigured: what sends segments to the
+    /// fallback voice once retries are used up.
+    pub fn is_unreachable(&self) -> bool {
+        self.is_retryable()
+    }
+
+    /// The delay the server asked for, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
 }
 
 /// A TTS engine: text in, encoded audio out.
@@ -61,11 +150,19 @@ pub trait Synthesizer: Send + Sync {
     fn synthesize<'a>(&'a self, text: &'a str) -> BoxFuture<'a, Result<EncodedAudio, SynthError>>;
 }
 
-/// Builds the backend a profile describes.
+/// Builds the backend a profile describes. Fails when a required setting or environment
+/// variable is missing.
 pub fn backend(profile: &VoiceProfile) -> Result<Box<dyn Synthesizer>, SynthError> {
     Ok(match profile.kind {
-        BackendKind::Espeak => Box::new(espeak::Espeak::new(profile)),
+        BackendKind::Espeak | BackendKind::Command => Box::new(espeak::Espeak::new(profile)?),
         BackendKind::Openai => Box::new(openai::OpenAi::new(profile)?),
+        BackendKind::Piper => Box::new(piper::Piper::new(profile)?),
+        BackendKind::Marytts => Box::new(marytts::MaryTts::new(profile)?),
+        BackendKind::Opentts => Box::new(opentts::OpenTts::new(profile)?),
+        BackendKind::Coqui => Box::new(coqui::Coqui::new(profile)?),
+        BackendKind::Aliyun => Box::new(aliyun::Aliyun::new(profile)?),
+        BackendKind::Baidu => Box::new(baidu::Baidu::new(profile)?),
+        BackendKind::Azure => Box::new(azure::Azure::new(profile)?),
     })
 }
 

@@ -1,23 +1,30 @@
 //! OpenAI-compatible speech: `POST {url}/v1/audio/speech` with JSON
-//! `{model, input, voice, response_format, speed}` and an optional bearer key read from the
-//! environment variable the profile names.
-
-use std::time::Duration;
+//! `{model, input, voice, response_format, speed}` plus `instructions`, `lang_code` and
+//! `stream` when the profile sets them (Kokoro-FastAPI, LocalAI, CosyVoice/Qwen wrappers), and
+//! an optional bearer key read from the environment variable the profile names.
 
 use serde::Serialize;
 
-use super::{BoxFuture, EncodedAudio, SynthError, Synthesizer, VoiceProfile};
+use super::http::{self, Http};
+use super::{BoxFuture, EncodedAudio, RawPcm, SynthError, Synthesizer, VoiceProfile};
+
+/// The rate of OpenAI's headerless `pcm` format.
+const PCM_RATE: u32 = 24_000;
 
 /// An OpenAI-compatible server.
 #[derive(Debug, Clone)]
 pub struct OpenAi {
-    client: reqwest::Client,
-    url: String,
+    http: Http,
     model: String,
     voice: String,
     format: String,
     speed: f32,
+    instructions: Option<String>,
+    lang_code: Option<String>,
+    stream: Option<bool>,
     key: Option<String>,
+    key_env: Option<String>,
+    pcm_rate: u32,
 }
 
 #[derive(Serialize)]
@@ -27,32 +34,23 @@ struct Request<'a> {
     voice: &'a str,
     response_format: &'a str,
     speed: f32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    instructions: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lang_code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stream: Option<bool>,
 }
 
 impl OpenAi {
     /// From a profile; fails when the key variable is named but unset.
     pub fn new(profile: &VoiceProfile) -> Result<Self, SynthError> {
         let key = match &profile.api_key_env {
-            Some(var) => Some(std::env::var(var).map_err(|_| {
-                SynthError::Config(format!(
-                    "voice `{}` needs an API key: set the environment variable `{var}`",
-                    profile.name
-                ))
-            })?),
+            Some(var) => Some(http::env_secret(profile, var, "an API key")?),
             None => None,
         };
-        let base = profile
-            .url
-            .clone()
-            .ok_or_else(|| SynthError::Config(format!("voice `{}` has no `url`", profile.name)))?;
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(profile.timeout_secs))
-            .build()
-            .map_err(|e| SynthError::Config(e.to_string()))?;
         Ok(Self {
-            client,
-            url: format!("{}/v1/audio/speech", base.trim_end_matches('/')),
+            http: Http::new(profile)?,
             model: profile.model.clone().unwrap_or_else(|| "tts-1".into()),
             voice: profile.voice.clone().unwrap_or_else(|| "alloy".into()),
             format: profile
@@ -60,44 +58,38 @@ impl OpenAi {
                 .clone()
                 .unwrap_or_else(|| "wav".into()),
             speed: profile.speed,
+            instructions: profile.instructions.clone(),
+            lang_code: profile.lang_code.clone(),
+            stream: profile.stream,
             key,
+            key_env: profile.api_key_env.clone(),
+            pcm_rate: profile.sample_rate.unwrap_or(PCM_RATE),
         })
     }
 
     async fn post(&self, text: &str) -> Result<EncodedAudio, SynthError> {
-        let mut request = self.client.post(&self.url).json(&Request {
+        let mut request = self.http.client.post(&self.http.url).json(&Request {
             model: &self.model,
             input: text,
             voice: &self.voice,
             response_format: &self.format,
             speed: self.speed,
+            instructions: self.instructions.as_deref(),
+            lang_code: self.lang_code.as_deref(),
+            stream: self.stream,
         });
         if let Some(key) = &self.key {
             request = request.bearer_auth(key);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| SynthError::Connect(e.to_string()))?;
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| SynthError::Connect(e.to_string()))?;
-        if !status.is_success() {
-            return Err(SynthError::Status {
-                status: status.as_u16(),
-                body: super::excerpt(&String::from_utf8_lossy(&bytes), 200),
-            });
-        }
+        let answer = self.http.send(request).await?;
+        let answer = http::expect_success(answer, &http::key_hint(self.key_env.as_deref()))?;
         Ok(EncodedAudio {
-            bytes: bytes.to_vec(),
-            content_type,
+            bytes: answer.body,
+            content_type: answer.content_type,
+            raw_pcm: (self.format == "pcm").then_some(RawPcm {
+                rate: self.pcm_rate,
+                channels: 1,
+            }),
         })
     }
 }

@@ -1,0 +1,187 @@
+//! Render-engine throughput against an in-process OpenAI-compatible server with a fixed
+//! latency of 100 ms per request. Renders the long report from `../shared/articles/` (or a
+//! generated text of the same size) at concurrency 1, 4 and 8 and prints, for each: the
+//! segments N, the wall time, the ideal ⌈N/C⌉ × 100 ms and their ratio (goal ≤ 1.05 at
+//! C = 8); then the warm-cache re-render time and its request count.
+//!
+//! Run with `make bench` or `cargo bench --bench render`.
+
+// The test server is shared with the integration tests, where a panic is the report.
+#![allow(clippy::unwrap_used, dead_code)]
+
+#[path = "../tests/backends/server.rs"]
+mod server;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use dalaba::render::{self, RenderOptions};
+use dalaba::text::{self, Lexicon, Segment};
+use dalaba::tts::{BackendKind, VoiceProfile};
+use server::{Reply, TestServer};
+
+const LATENCY: Duration = Duration::from_millis(100);
+const RATE: u32 = 24_000;
+const REPORT: &str = "binzhou-report-2022-07-01.txt";
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(bench());
+}
+
+async fn bench() {
+    let (source, article) = load_article();
+    let segments = text::segment(&text::script(&article, &Lexicon::default()), 4096);
+    let answers = Arc::new(answers(&segments));
+    let server = {
+        let answers = answers.clone();
+        TestServer::start(move |req, _| {
+            let text = req.json()["input"].as_str().unwrap_or_default().to_owned();
+            let body = answers.get(&text).cloned().unwrap_or_default();
+            Reply::Delay(LATENCY, Box::new(Reply::ok("audio/wav", body)))
+        })
+        .await
+    };
+    println!(
+        "render engine against a server with {} ms latency",
+        LATENCY.as_millis()
+    );
+    println!("text: {source}, {} segments", segments.len());
+    println!();
+    println!(
+        "{:>3} {:>5} {:>9} {:>9} {:>6}",
+        "C", "N", "wall", "ideal", "ratio"
+    );
+    let mut warm_dir = None;
+    for concurrency in [1, 4, 8] {
+        let dir = tempfile::tempdir().unwrap();
+        let profile = profile(&server.url, concurrency);
+        let options = RenderOptions::new(RATE, dir.path().join("cache"));
+        let before = server.count();
+        let start = Instant::now();
+        let rendered = render::render_with_report(&profile, &segments, &options)
+            .await
+            .unwrap();
+        let wall = start.elapsed();
+        let n = server.count() - before;
+        assert_eq!(n, rendered.report.synthesized);
+        let ideal = LATENCY * n.div_ceil(concurrency) as u32;
+        println!(
+            "{concurrency:>3} {n:>5} {:>8.2}s {:>8.2}s {:>6.3}",
+            wall.as_secs_f64(),
+            ideal.as_secs_f64(),
+            wall.as_secs_f64() / ideal.as_secs_f64()
+        );
+        if concurrency == 8 {
+            warm_dir = Some((dir, profile, options));
+        }
+    }
+    let (_dir, profile, options) = warm_dir.unwrap();
+    let before = server.count();
+    let start = Instant::now();
+    let rendered = render::render_with_report(&profile, &segments, &options)
+        .await
+        .unwrap();
+    let wall = start.elapsed();
+    println!();
+    println!(
+        "warm cache re-render: {:.3} s, {} requests, {} of {} segments from the cache",
+        wall.as_secs_f64(),
+        server.count() - before,
+        rendered.report.cached,
+        rendered.report.segments
+    );
+}
+
+fn profile(url: &str, concurrency: usize) -> VoiceProfile {
+    let mut profile = VoiceProfile::new("bench", BackendKind::Openai);
+    profile.url = Some(url.to_owned());
+    profile.concurrency = concurrency;
+    profile.retries = 0;
+    profile
+}
+
+/// The long report when `../shared` is present, else generated text of the same size.
+fn load_article() -> (String, dalaba::article::Article) {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let candidates: Vec<PathBuf> = ["../shared/articles", "../../shared/articles"]
+        .iter()
+        .map(|d| manifest.join(d).join(REPORT))
+        .collect();
+    for path in candidates {
+        if let Ok(bytes) = std::fs::read(&path) {
+            let text = dalaba::article::decode(&path, &bytes).unwrap();
+            let article = dalaba::article::parse(&path, &text).unwrap();
+            return (path.display().to_string(), article);
+        }
+    }
+    let text = generated(4_200);
+    let article = dalaba::article::parse(Path::new("generated.txt"), &text).unwrap();
+    ("generated text (4 200 characters)".into(), article)
+}
+
+/// Unique sentences of ordinary length until `chars` characters.
+fn generated(chars: usize) -> String {
+    let words = [
+        "村委会",
+        "乡亲们",
+        "合作社",
+        "粮食",
+        "果园",
+        "道路",
+        "学校",
+        "卫生室",
+        "防汛",
+        "春耕",
+    ];
+    let mut text = String::from("全镇工作综述\n\n");
+    let mut i = 0usize;
+    while text.chars().count() < chars {
+        let (a, b, c) = (words[i % 10], words[(i / 10) % 10], words[(i / 100) % 10]);
+        text.push_str(&format!(
+            "{a}和{b}一起推进{c}工作，取得了新的进展，群众满意度不断提高。"
+        ));
+        if i % 5 == 4 {
+            text.push('\n');
+        }
+        i += 1;
+    }
+    text
+}
+
+/// A WAV answer per segment text: a tone of 0.15 s per character at the program rate.
+fn answers(segments: &[Segment]) -> HashMap<String, Vec<u8>> {
+    segments
+        .iter()
+        .map(|s| {
+            let chars = s
+                .text
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .count()
+                .max(1);
+            let n = (RATE as f32 * 0.15 * chars as f32) as usize;
+            let spec = hound::WavSpec {
+                channels: 1,
+                sample_rate: RATE,
+                bits_per_sample: 16,
+                sample_format: hound::SampleFormat::Int,
+            };
+            let mut cursor = std::io::Cursor::new(Vec::new());
+            let mut writer = hound::WavWriter::new(&mut cursor, spec).unwrap();
+            for i in 0..n {
+                let t = i as f32 / RATE as f32;
+                writer
+                    .write_sample(((t * 220.0 * std::f32::consts::TAU).sin() * 12_000.0) as i16)
+                    .unwrap();
+            }
+            writer.finalize().unwrap();
+            (s.text.clone(), cursor.into_inner())
+        })
+        .collect()
+}

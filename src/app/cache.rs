@@ -1,0 +1,102 @@
+//! `dalaba cache stats` and `dalaba cache prune [--older-than D]`.
+
+use std::time::{Duration, SystemTime};
+
+use anyhow::Context;
+
+use crate::cache::SegmentCache;
+use crate::cli::CacheAction;
+use crate::station::Station;
+
+pub(super) fn run(station: &Station, action: CacheAction) -> anyhow::Result<()> {
+    let cache = SegmentCache::new(station.state_dir().join("cache"));
+    let context = || format!("reading the cache `{}`", cache.dir().display());
+    match action {
+        CacheAction::Stats => {
+            let stats = cache.stats().with_context(context)?;
+            let now = SystemTime::now();
+            println!("cache      {}", cache.dir().display());
+            println!(
+                "entries    {} ({}, {:.1} s of audio)",
+                stats.entries,
+                megabytes(stats.bytes),
+                stats.seconds
+            );
+            if let (Some(oldest), Some(newest)) = (stats.oldest, stats.newest) {
+                println!(
+                    "last used  oldest {} ago, newest {} ago",
+                    age(now, oldest),
+                    age(now, newest)
+                );
+            }
+            println!("temp files {}", stats.temp_files);
+        }
+        CacheAction::Prune { older_than } => {
+            let limit = older_than.as_deref().map(parse_age).transpose()?;
+            let report = cache
+                .prune(limit, SystemTime::now())
+                .with_context(context)?;
+            println!(
+                "removed {} entries unused for over {}, {} broken entries, {} temp files; freed {}",
+                report.stale,
+                older_than.as_deref().unwrap_or("(no limit given)"),
+                report.broken,
+                report.temp_files,
+                megabytes(report.bytes)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `30d`, `12h`, `90m`, `45s`, `2w` → a duration.
+pub(super) fn parse_age(text: &str) -> anyhow::Result<Duration> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => 0,
+    };
+    match number.parse::<u64>() {
+        Ok(n) if seconds > 0 => Ok(Duration::from_secs(n * seconds)),
+        _ => anyhow::bail!(
+            "cannot read the age `{text}`: write a number and a unit, such as `30d`, `12h`, `90m`, `45s` or `2w`"
+        ),
+    }
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+fn age(now: SystemTime, then: SystemTime) -> String {
+    let secs = now.duration_since(then).unwrap_or_default().as_secs();
+    match secs {
+        0..120 => format!("{secs} s"),
+        120..7_200 => format!("{} min", secs / 60),
+        7_200..172_800 => format!("{} h", secs / 3_600),
+        _ => format!("{} days", secs / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_parse_with_units() {
+        assert_eq!(parse_age("30d").unwrap(), Duration::from_secs(30 * 86_400));
+        assert_eq!(parse_age("90m").unwrap(), Duration::from_secs(5_400));
+        assert_eq!(parse_age("2w").unwrap(), Duration::from_secs(14 * 86_400));
+        let err = parse_age("30 days").unwrap_err().to_string();
+        assert!(err.contains("`30 days`"), "{err}");
+        assert!(parse_age("d").is_err());
+    }
+}

@@ -1,0 +1,389 @@
+//! A look-ahead peak limiter that holds the true peak (between samples too) under a ceiling
+//! without hard clipping. It sees every peak a few milliseconds before it plays it and lowers
+//! the gain smoothly in time, then lets it recover slowly. Streaming: state carries across
+//! blocks, memory is a few hundred samples. Pure. [core]
+
+use std::collections::VecDeque;
+
+/// Half-length, in samples, of the 4× interpolator that finds peaks between samples.
+const HALF_TAPS: usize = 8;
+/// Inter-sample points checked between two samples (¼, ½, ¾).
+const PHASES: usize = 3;
+
+/// Limiter settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LimiterSettings {
+    /// Sample rate in Hz.
+    pub rate: u32,
+    /// Highest allowed (true) peak, linear.
+    pub ceiling: f32,
+    /// How far ahead the limiter looks, in seconds; also its attack time.
+    pub lookahead: f64,
+    /// Time constant of the gain's return to unity, in seconds.
+    pub release: f64,
+}
+
+impl LimiterSettings {
+    /// 5 ms look-ahead, 80 ms release, at `rate` with `ceiling` (linear).
+    pub fn new(rate: u32, ceiling: f32) -> Self {
+        Self {
+            rate,
+            ceiling,
+            lookahead: 0.005,
+            release: 0.08,
+        }
+    }
+
+    /// Look-ahead in samples (at least 1).
+    pub fn lookahead_frames(&self) -> usize {
+        ((self.lookahead * f64::from(self.rate)).round() as usize).max(1)
+    }
+
+    /// Per-sample release coefficient.
+    pub fn release_coeff(&self) -> f32 {
+        (-1.0 / (self.release * f64::from(self.rate)).max(1.0)).exp() as f32
+    }
+
+    /// Samples between a sample going in and coming out.
+    pub fn delay(&self) -> usize {
+        HALF_TAPS + self.lookahead_frames() - 1
+    }
+}
+
+/// Windowed-sinc weights for the value at `phase` (0..1) between sample 0 and sample 1,
+/// applied to samples `-HALF_TAPS+1 ..= HALF_TAPS`.
+pub fn interpolation_taps(phase: f64) -> [f32; 2 * HALF_TAPS] {
+    let mut taps = [0.0f32; 2 * HALF_TAPS];
+    for (j, tap) in taps.iter_mut().enumerate() {
+        let k = j as f64 - (HALF_TAPS as f64 - 1.0);
+        let t = k - phase;
+        let sinc = if t.abs() < 1e-12 {
+            1.0
+        } else {
+            (std::f64::consts::PI * t).sin() / (std::f64::consts::PI * t)
+        };
+        // Hann window over ±HALF_TAPS.
+        let w = 0.5 + 0.5 * (std::f64::consts::PI * t / HALF_TAPS as f64).cos();
+        *tap = (sinc * w) as f32;
+    }
+    taps
+}
+
+/// The streaming limiter. Feed blocks with [`Limiter::process`], then [`Limiter::flush`];
+/// the output has exactly as many samples as the input.
+#[derive(Debug, Clone)]
+pub struct Limiter {
+    settings: LimiterSettings,
+    taps: [[f32; 2 * HALF_TAPS]; PHASES],
+    lookahead: usize,
+    release: f32,
+    /// Input history, long enough for the interpolator and the look-ahead delay.
+    history: Vec<f32>,
+    mask: usize,
+    /// Samples taken in so far.
+    n: usize,
+    /// Peak of the interpolated points between the previous two detected samples.
+    last_between: f32,
+    /// Monotonic queue of (index, required gain) for the sliding minimum.
+    minimum: VecDeque<(usize, f32)>,
+    /// Released gain values of the last `lookahead` samples, and their sum.
+    smooth: VecDeque<f32>,
+    smooth_sum: f64,
+    released: f32,
+    /// Lowest gain applied so far.
+    lowest: f32,
+}
+
+impl Limiter {
+    /// A limiter with `settings`.
+    pub fn new(settings: LimiterSettings) -> Self {
+        let lookahead = settings.lookahead_frames();
+        let size = (settings.delay() + 2 * HALF_TAPS + 4).next_power_of_two();
+        let taps = [
+            interpolation_taps(0.25),
+            interpolation_taps(0.5),
+            interpolation_taps(0.75),
+        ];
+        Self {
+            settings,
+            taps,
+            lookahead,
+            release: settings.release_coeff(),
+            history: vec![0.0; size],
+            mask: size - 1,
+            n: 0,
+            last_between: 0.0,
+            minimum: VecDeque::new(),
+            smooth: VecDeque::from(vec![1.0; lookahead]),
+            smooth_sum: lookahead as f64,
+            released: 1.0,
+            lowest: 1.0,
+        }
+    }
+
+    /// Samples between a sample going in and coming out.
+    pub fn delay(&self) -> usize {
+        self.settings.delay()
+    }
+
+    /// The lowest gain applied so far (1 when the limiter never acted), linear.
+    pub fn lowest_gain(&self) -> f32 {
+        self.lowest
+    }
+
+    fn at(&self, i: usize) -> f32 {
+        self.history[i & self.mask]
+    }
+
+    /// Largest interpolated magnitude between samples `m` and `m + 1`.
+    fn between(&self, m: usize) -> f32 {
+        let (a, b) = (self.at(m).abs(), self.at(m + 1).abs());
+        // Overs of more than 6 dB between two samples need energy at Nyquist that speech and
+        // chimes do not have; skipping quiet pairs keeps the limiter cheap.
+        if a.max(b) < self.settings.ceiling * 0.5 || m + 1 < HALF_TAPS {
+            return a.max(b);
+        }
+        let first = m + 1 - HALF_TAPS;
+        let mut best = a.max(b);
+        for taps in &self.taps {
+            let v: f32 = taps
+                .iter()
+                .enumerate()
+                .map(|(j, t)| t * self.at(first + j))
+                .sum();
+            best = best.max(v.abs());
+        }
+        best
+    }
+
+    /// One input sample in; one output sample out once the delay has filled.
+    fn push(&mut self, x: f32) -> Option<f32> {
+        let n = self.n;
+        self.history[n & self.mask] = x;
+        self.n += 1;
+        // Detection runs HALF_TAPS behind the input so the interpolator has its future taps.
+        let m = n.checked_sub(HALF_TAPS)?;
+        let next_between = self.between(m);
+        let peak = self.at(m).abs().max(self.last_between).max(next_between);
+        self.last_between = next_between;
+        let need = if peak > self.settings.ceiling {
+            self.settings.ceiling / peak
+        } else {
+            1.0
+        };
+        while self.minimum.back().is_some_and(|&(_, g)| g >= need) {
+            self.minimum.pop_back();
+        }
+        self.minimum.push_back((m, need));
+        while self
+            .minimum
+            .front()
+            .is_some_and(|&(i, _)| i + self.lookahead <= m)
+        {
+            self.minimum.pop_front();
+        }
+        let hold = self.minimum.front().map_or(1.0, |&(_, g)| g);
+        self.released = hold.min(1.0 - (1.0 - self.released) * self.release);
+        let old = self.smooth.pop_front().unwrap_or(1.0);
+        self.smooth.push_back(self.released);
+        self.smooth_sum += f64::from(self.released) - f64::from(old);
+        if m % 4096 == 0 {
+            // Re-sum now and then so rounding never drifts.
+            self.smooth_sum = self.smooth.iter().map(|&g| f64::from(g)).sum();
+        }
+        let gain = ((self.smooth_sum / self.lookahead as f64) as f32).min(1.0);
+        self.lowest = self.lowest.min(gain);
+        let out_index = (m + 1).checked_sub(self.lookahead)?;
+        Some(self.at(out_index) * gain)
+    }
+
+    /// Limits `input`, appending the samples that are ready to `out`.
+    pub fn process(&mut self, input: &[f32], out: &mut Vec<f32>) {
+        out.reserve(input.len());
+        for &x in input {
+            if let Some(y) = self.push(x) {
+                out.push(y);
+            }
+        }
+    }
+
+    /// Pushes the samples still held back out into `out`; the limiter is then spent.
+    pub fn flush(&mut self, out: &mut Vec<f32>) {
+        for _ in 0..self.delay() {
+            if let Some(y) = self.push(0.0) {
+                out.push(y);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::f64::consts::TAU;
+
+    /// The obvious slow version over a whole signal: explicit windows, no queues.
+    fn naive_limit(x: &[f32], s: LimiterSettings) -> Vec<f32> {
+        let l = s.lookahead_frames();
+        let h = HALF_TAPS;
+        let get = |i: isize| {
+            if i < 0 || i as usize >= x.len() {
+                0.0
+            } else {
+                x[i as usize]
+            }
+        };
+        let between = |m: isize| -> f32 {
+            let (a, b) = (get(m).abs(), get(m + 1).abs());
+            let mut best = a.max(b);
+            if best < s.ceiling * 0.5 || m + 1 < h as isize {
+                return best;
+            }
+            for phase in [0.25, 0.5, 0.75] {
+                let taps = interpolation_taps(phase);
+                let v: f32 = (0..2 * h)
+                    .map(|j| taps[j] * get(m + 1 - h as isize + j as isize))
+                    .sum();
+                best = best.max(v.abs());
+            }
+            best
+        };
+        let total = x.len() + s.delay();
+        let detected = total - h;
+        let need: Vec<f32> = (0..detected as isize)
+            .map(|m| {
+                let prev = if m >= 1 { between(m - 1) } else { 0.0 };
+                let p = get(m).abs().max(prev).max(between(m));
+                if p > s.ceiling { s.ceiling / p } else { 1.0 }
+            })
+            .collect();
+        let hold: Vec<f32> = (0..detected)
+            .map(|m| {
+                need[(m + 1).saturating_sub(l)..=m]
+                    .iter()
+                    .fold(1.0f32, |a, &b| a.min(b))
+            })
+            .collect();
+        let coeff = s.release_coeff();
+        let mut released = vec![0.0f32; detected];
+        let mut r = 1.0f32;
+        for m in 0..detected {
+            r = hold[m].min(1.0 - (1.0 - r) * coeff);
+            released[m] = r;
+        }
+        let mut out = Vec::new();
+        for m in 0..detected {
+            let Some(at) = (m + 1).checked_sub(l) else {
+                continue;
+            };
+            let window: f64 = (0..l)
+                .map(|k| {
+                    if m >= k {
+                        f64::from(released[m - k])
+                    } else {
+                        1.0
+                    }
+                })
+                .sum();
+            out.push(get(at as isize) * ((window / l as f64) as f32).min(1.0));
+        }
+        out.truncate(x.len());
+        out
+    }
+
+    /// Speech-like: a buzz with syllable envelope, some loud bursts, some quiet passages.
+    fn test_signal(rate: u32, seconds: f64) -> Vec<f32> {
+        let n = (f64::from(rate) * seconds) as usize;
+        (0..n)
+            .map(|i| {
+                let t = i as f64 / f64::from(rate);
+                let env = (TAU * 3.0 * t).sin().abs().powi(2);
+                let burst = if (t * 2.0).fract() < 0.1 { 2.5 } else { 0.6 };
+                let tone: f64 = (1..8)
+                    .map(|k| (TAU * 170.0 * k as f64 * t + k as f64).sin() / k as f64)
+                    .sum();
+                (tone * env * burst * 0.5) as f32
+            })
+            .collect()
+    }
+
+    fn run(x: &[f32], s: LimiterSettings, blocks: &[usize]) -> Vec<f32> {
+        let mut limiter = Limiter::new(s);
+        let mut out = Vec::new();
+        let mut at = 0;
+        for size in blocks.iter().cycle() {
+            if at >= x.len() {
+                break;
+            }
+            let end = (at + size).min(x.len());
+            limiter.process(&x[at..end], &mut out);
+            at = end;
+        }
+        limiter.flush(&mut out);
+        out
+    }
+
+    /// Peak of a signal upsampled 16× with a long windowed sinc: the reference true peak.
+    fn true_peak(x: &[f32]) -> f32 {
+        let mut best = 0.0f32;
+        for m in 0..x.len() {
+            best = best.max(x[m].abs());
+            for q in 1..16 {
+                let phase = q as f64 / 16.0;
+                let v: f64 = (-32i64..=32)
+                    .filter_map(|k| {
+                        let i = m as i64 + k;
+                        (0..x.len() as i64).contains(&i).then(|| {
+                            let t = k as f64 - phase;
+                            let w = 0.5 + 0.5 * (std::f64::consts::PI * t / 33.0).cos();
+                            f64::from(x[i as usize]) * w * (std::f64::consts::PI * t).sin()
+                                / (std::f64::consts::PI * t)
+                        })
+                    })
+                    .sum();
+                best = best.max(v.abs() as f32);
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn streaming_limiter_matches_the_naive_reference() {
+        let s = LimiterSettings::new(24_000, 0.8);
+        let x = test_signal(24_000, 1.5);
+        let fast = run(&x, s, &[1, 17, 512, 4096, 3]);
+        let slow = naive_limit(&x, s);
+        assert_eq!(fast.len(), x.len());
+        assert_eq!(slow.len(), x.len());
+        let worst = fast
+            .iter()
+            .zip(&slow)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(worst < 1e-4, "worst difference {worst}");
+    }
+
+    #[test]
+    fn loud_peaks_stay_under_the_ceiling_between_samples_too() {
+        let ceiling = 0.8f32;
+        let x = test_signal(24_000, 1.0);
+        assert!(true_peak(&x) > 1.5 * ceiling);
+        let y = run(&x, LimiterSettings::new(24_000, ceiling), &[4096]);
+        let tp = true_peak(&y);
+        assert!(
+            tp <= ceiling * 1.01,
+            "true peak {tp} above ceiling {ceiling}"
+        );
+    }
+
+    #[test]
+    fn quiet_audio_passes_unchanged_after_the_delay() {
+        let s = LimiterSettings::new(24_000, 0.9);
+        let x: Vec<f32> = test_signal(24_000, 0.5).iter().map(|v| v * 0.2).collect();
+        let mut limiter = Limiter::new(s);
+        let y = run(&x, s, &[999]);
+        assert_eq!(y, x);
+        limiter.process(&x, &mut Vec::new());
+        assert_eq!(limiter.lowest_gain(), 1.0);
+    }
+}

@@ -1,0 +1,465 @@
+//! The assembler: a laid-out program → conditioned, normalized 16-bit WAV, streaming.
+//!
+//! Memory does not grow with the program's length. Sounds are read one at a time (a
+//! segment is one sentence), conditioned (resampled when needed, high-passed, trimmed of the
+//! engine's own silence, leveled, faded at the joins) and pushed through a look-ahead limiter
+//! into the WAV writer and a loudness meter.
+//!
+//! Pass one measures each distinct sound once and levels it to the target, so a quiet voice
+//! and a loud one come out alike. Pass two writes the program while measuring it; should the
+//! whole miss the target (joins and the limiter shift it a little), the pass runs again with
+//! the difference as a global correction. The file is then checked ([`super::preflight`]) and
+//! only a program that passes is renamed into place. [glue]
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufWriter, Seek, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::audio::dsp::{self, Trim};
+use crate::audio::filter::HighPass;
+use crate::audio::layout::{Part, Sound};
+use crate::audio::limiter::{Limiter, LimiterSettings};
+use crate::audio::loudness::{self, Meter, MeterError};
+use crate::audio::{Clip, frames_in, resample};
+use crate::media::wav::{self, WavError};
+
+use super::preflight::{self, Expected, Measured, Tolerances};
+use super::summary::{ArticleVersion, ProgramSummary, failed_path};
+
+/// Speech is trimmed where it falls this far below its own peak, dB.
+const SPEECH_TRIM_DB: f64 = 45.0;
+/// Chimes keep their ring-out down to this far below their peak, dB.
+const CHIME_TRIM_DB: f64 = 70.0;
+/// Below this magnitude a sample is silence whatever the peak (−80 dBFS).
+const TRIM_FLOOR: f32 = 1e-4;
+/// The speech's own lead-in and tail kept around its audible part, seconds.
+const SPEECH_PAD: f64 = 0.015;
+/// Fade at each end of every sound, seconds.
+const FADE: f64 = 0.005;
+/// Chimes sit this far below the speech, LU.
+const CHIME_BELOW_SPEECH: f64 = 2.0;
+/// No sound is raised or lowered by more than this, dB.
+const MAX_LEVELING: f64 = 30.0;
+/// The limiter aims this far under the ceiling, dB, to leave room for meter differences.
+const LIMITER_MARGIN: f64 = 0.3;
+/// A pass whose loudness misses the target by more than this is run again, LU.
+const RETRY_ABOVE: f64 = 0.15;
+/// Samples of at most this magnitude (16-bit) count as silence (about −66 dBFS).
+const SILENCE_I16: i16 = 16;
+/// Samples streamed per block.
+const BLOCK: usize = 8192;
+
+/// Everything the assembler needs, owned so it can run on a blocking thread.
+#[derive(Debug, Clone)]
+pub struct Assembly {
+    /// Program sample rate, Hz.
+    pub rate: u32,
+    /// The layout ([`crate::audio::layout::layout`]).
+    pub parts: Vec<Part>,
+    /// Spoken segments' audio files (mono WAV, any rate), indexed by [`Sound::Speech`].
+    pub speech: Vec<PathBuf>,
+    /// The opening chime at `rate`.
+    pub intro: Option<Clip>,
+    /// The closing chime at `rate`.
+    pub outro: Option<Clip>,
+    /// Integrated loudness target, LUFS.
+    pub target_lufs: f64,
+    /// True-peak ceiling, dBTP.
+    pub ceiling_dbtp: f64,
+    /// High-pass corner, Hz.
+    pub highpass_hz: Option<f64>,
+    /// The longest pause in the grammar, seconds.
+    pub longest_pause: f64,
+    /// The articles, for the summary.
+    pub articles: Vec<ArticleVersion>,
+}
+
+/// Why a program could not be assembled, or is not ready.
+#[derive(Debug, thiserror::Error)]
+pub enum AssembleError {
+    /// The layout has nothing to play.
+    #[error("the program has nothing to play")]
+    Empty,
+    /// A sound the layout names is missing.
+    #[error("the layout names {0:?}, which was not provided")]
+    MissingSound(Sound),
+    /// A segment could not be read.
+    #[error(transparent)]
+    Wav(#[from] WavError),
+    /// A segment could not be brought to the program rate.
+    #[error("cannot bring `{}` to the program rate: {reason}", path.display())]
+    Resample {
+        /// The segment file.
+        path: PathBuf,
+        /// What the resampler said.
+        reason: String,
+    },
+    /// The loudness meter could not be set up.
+    #[error(transparent)]
+    Meter(#[from] MeterError),
+    /// Writing the program failed.
+    #[error("cannot write `{}`: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The program was written but failed pre-flight; it must not air.
+    #[error(
+        "the program `{}` failed its pre-flight check and is not ready: {}; it is kept as `{}` for listening",
+        program.display(), problems.join("; "), kept.display()
+    )]
+    NotReady {
+        /// Where it would have gone.
+        program: PathBuf,
+        /// Where it was kept instead.
+        kept: PathBuf,
+        /// Every reason.
+        problems: Vec<String>,
+        /// Its summary (also stored beside the program).
+        summary: Box<ProgramSummary>,
+    },
+}
+
+/// A sound, measured: what to keep of it and how much to raise or lower it.
+#[derive(Debug, Clone, PartialEq)]
+struct Prepared {
+    keep: Range<usize>,
+    head_pad: usize,
+    tail_pad: usize,
+    gain_db: f64,
+}
+
+/// What one writing pass measured.
+#[derive(Debug, Clone, Copy)]
+struct PassResult {
+    frames: u64,
+    lufs: Option<f64>,
+    true_peak_dbtp: Option<f64>,
+    longest_silence: u64,
+    clipped: u64,
+    lowest_gain: f32,
+}
+
+impl Assembly {
+    /// Reads and conditions `sound`: at the program rate, high-passed when asked.
+    fn load(&self, sound: Sound) -> Result<Clip, AssembleError> {
+        let mut clip = match sound {
+            Sound::Intro => self.intro.clone(),
+            Sound::Outro => self.outro.clone(),
+            Sound::Speech(i) => match self.speech.get(i) {
+                Some(path) => Some(self.read_speech(path)?),
+                None => None,
+            },
+        }
+        .ok_or(AssembleError::MissingSound(sound))?;
+        if let Some(hz) = self.highpass_hz {
+            HighPass::new(self.rate, hz).process(&mut clip.samples);
+        }
+        Ok(clip)
+    }
+
+    fn read_speech(&self, path: &Path) -> Result<Clip, AssembleError> {
+        let clip = wav::read_clip(path)?;
+        if clip.rate == self.rate {
+            return Ok(clip);
+        }
+        resample::to_rate(&clip, self.rate).map_err(|e| AssembleError::Resample {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// Pass one: trims and levels one sound.
+    fn prepare(&self, sound: Sound) -> Result<Prepared, AssembleError> {
+        let clip = self.load(sound)?;
+        let (trim_db, pad, level) = match sound {
+            Sound::Speech(_) => (
+                SPEECH_TRIM_DB,
+                frames_in(self.rate, SPEECH_PAD),
+                self.target_lufs,
+            ),
+            Sound::Intro | Sound::Outro => {
+                (CHIME_TRIM_DB, 0, self.target_lufs - CHIME_BELOW_SPEECH)
+            }
+        };
+        let Trim {
+            keep,
+            head_pad,
+            tail_pad,
+        } = dsp::trim_bounds(&clip.samples, trim_db, TRIM_FLOOR, pad);
+        let gain_db = loudness::clip_loudness(&clip.samples[keep.clone()], self.rate)
+            .map_or(0.0, |l| (level - l).clamp(-MAX_LEVELING, MAX_LEVELING));
+        Ok(Prepared {
+            keep,
+            head_pad,
+            tail_pad,
+            gain_db,
+        })
+    }
+
+    /// Pass one over every distinct sound in the layout.
+    fn prepare_all(&self) -> Result<HashMap<Sound, Prepared>, AssembleError> {
+        let mut prepared = HashMap::new();
+        for part in &self.parts {
+            if let Part::Sound(sound) = *part
+                && !prepared.contains_key(&sound)
+            {
+                prepared.insert(sound, self.prepare(sound)?);
+            }
+        }
+        Ok(prepared)
+    }
+
+    /// Frames of each part once trimmed: a pause loses the pads of the sounds around it, so
+    /// the gap between audible content is exactly the grammar's.
+    fn part_frames(&self, prepared: &HashMap<Sound, Prepared>) -> Vec<usize> {
+        let sound_at = |i: usize| match self.parts.get(i) {
+            Some(Part::Sound(s)) => prepared.get(s),
+            _ => None,
+        };
+        self.parts
+            .iter()
+            .enumerate()
+            .map(|(i, part)| match part {
+                Part::Sound(s) => prepared.get(s).map_or(0, |p| p.keep.len()),
+                Part::Pause(seconds) => {
+                    let before = i
+                        .checked_sub(1)
+                        .and_then(sound_at)
+                        .map_or(0, |p| p.tail_pad);
+                    let after = sound_at(i + 1).map_or(0, |p| p.head_pad);
+                    frames_in(self.rate, *seconds).saturating_sub(before + after)
+                }
+            })
+            .collect()
+    }
+
+    /// Pass two: streams the whole program into `writer`, `offset_db` on top of each
+    /// sound's own leveling.
+    fn write_pass<W: Write + Seek>(
+        &self,
+        writer: W,
+        prepared: &HashMap<Sound, Prepared>,
+        frames: &[usize],
+        offset_db: f64,
+    ) -> Result<PassResult, AssembleError> {
+        let hound_err = |e: hound::Error| std::io::Error::other(e.to_string());
+        let ceiling = dsp::db_to_gain(self.ceiling_dbtp - LIMITER_MARGIN) as f32;
+        let mut sink = Sink {
+            writer: hound::WavWriter::new(writer, wav::spec_i16(self.rate))
+                .map_err(hound_err)
+                .map_err(|source| self.io_err(source))?,
+            limiter: Limiter::new(LimiterSettings::new(self.rate, ceiling)),
+            meter: Meter::new(self.rate, true)?,
+            out: Vec::with_capacity(BLOCK * 2),
+            frames: 0,
+            silence: 0,
+            longest_silence: 0,
+            clipped: 0,
+        };
+        let fade = frames_in(self.rate, FADE);
+        let zeros = vec![0.0f32; BLOCK];
+        for (part, &count) in self.parts.iter().zip(frames) {
+            match part {
+                Part::Sound(sound) => {
+                    let p = &prepared[sound];
+                    let clip = self.load(*sound)?;
+                    let mut samples = clip.samples[p.keep.clone()].to_vec();
+                    dsp::apply_gain(&mut samples, dsp::db_to_gain(p.gain_db + offset_db) as f32);
+                    dsp::fade_in(&mut samples, fade);
+                    dsp::fade_out(&mut samples, fade);
+                    for block in samples.chunks(BLOCK) {
+                        sink.push(block).map_err(|e| self.io_err(e))?;
+                    }
+                }
+                Part::Pause(_) => {
+                    let mut left = count;
+                    while left > 0 {
+                        let n = left.min(BLOCK);
+                        sink.push(&zeros[..n]).map_err(|e| self.io_err(e))?;
+                        left -= n;
+                    }
+                }
+            }
+        }
+        sink.finish().map_err(|e| self.io_err(e))
+    }
+
+    fn io_err(&self, source: std::io::Error) -> AssembleError {
+        AssembleError::Io {
+            path: PathBuf::from("program"),
+            source,
+        }
+    }
+}
+
+/// The end of the chain: limiter → meter, silence and clip counters → 16-bit writer.
+struct Sink<W: Write + Seek> {
+    writer: hound::WavWriter<W>,
+    limiter: Limiter,
+    meter: Meter,
+    out: Vec<f32>,
+    frames: u64,
+    silence: u64,
+    longest_silence: u64,
+    clipped: u64,
+}
+
+impl<W: Write + Seek> Sink<W> {
+    fn push(&mut self, block: &[f32]) -> std::io::Result<()> {
+        self.out.clear();
+        self.limiter.process(block, &mut self.out);
+        self.emit()
+    }
+
+    fn emit(&mut self) -> std::io::Result<()> {
+        self.meter.add(&self.out);
+        let mut writer = self.writer.get_i16_writer(self.out.len() as u32);
+        for &s in &self.out {
+            let q = wav::to_i16(s);
+            if q == i16::MAX || q <= -i16::MAX {
+                self.clipped += 1;
+            }
+            if q.unsigned_abs() <= SILENCE_I16 as u16 {
+                self.silence += 1;
+            } else {
+                self.longest_silence = self.longest_silence.max(self.silence);
+                self.silence = 0;
+            }
+            writer.write_sample(q);
+        }
+        writer.flush().map_err(std::io::Error::other)?;
+        self.frames += self.out.len() as u64;
+        Ok(())
+    }
+
+    fn finish(mut self) -> std::io::Result<PassResult> {
+        self.out.clear();
+        self.limiter.flush(&mut self.out);
+        self.emit()?;
+        self.writer.finalize().map_err(std::io::Error::other)?;
+        Ok(PassResult {
+            frames: self.frames,
+            lufs: self.meter.integrated(),
+            true_peak_dbtp: self.meter.true_peak_dbtp(),
+            longest_silence: self.longest_silence.max(self.silence),
+            clipped: self.clipped,
+            lowest_gain: self.limiter.lowest_gain(),
+        })
+    }
+}
+
+/// Assembles `assembly` into the program WAV `out` (16-bit mono at the program rate) and
+/// stores its summary beside it. The file appears at `out` only when it passed pre-flight;
+/// otherwise it is kept as `NAME.failed.wav`, any older `out` is removed, and the error says
+/// why.
+pub fn assemble(out: &Path, assembly: &Assembly) -> Result<ProgramSummary, AssembleError> {
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| AssembleError::Io { path, source }
+    };
+    if !assembly.parts.iter().any(|p| matches!(p, Part::Sound(_))) {
+        return Err(AssembleError::Empty);
+    }
+    let prepared = assembly.prepare_all()?;
+    let frames = assembly.part_frames(&prepared);
+    let expected_frames: usize = frames.iter().sum();
+    let tmp = wav::temp_path(out);
+    let result: Result<PassResult, AssembleError> = (|| {
+        let mut offset = 0.0;
+        let mut attempt = 0;
+        loop {
+            let file = File::create(&tmp).map_err(io(&tmp))?;
+            let mut buffered = BufWriter::with_capacity(1 << 16, file);
+            let pass = assembly
+                .write_pass(&mut buffered, &prepared, &frames, offset)
+                .map_err(|e| with_path(e, &tmp))?;
+            let file = buffered
+                .into_inner()
+                .map_err(|e| io(&tmp)(e.into_error()))?;
+            file.sync_all().map_err(io(&tmp))?;
+            attempt += 1;
+            match pass.lufs {
+                Some(l) if (l - assembly.target_lufs).abs() > RETRY_ABOVE && attempt < 3 => {
+                    tracing::debug!(lufs = l, offset, "loudness off target, correcting");
+                    offset += assembly.target_lufs - l;
+                }
+                _ => return Ok(pass),
+            }
+        }
+    })();
+    let pass = result.inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })?;
+    let file_frames = hound::WavReader::open(&tmp)
+        .map(|r| r.duration())
+        .map_err(|e| io(&tmp)(std::io::Error::other(e.to_string())))?;
+    let rate = f64::from(assembly.rate);
+    let expected = Expected {
+        duration: expected_frames as f64 / rate,
+        longest_pause: assembly.longest_pause,
+        lufs: assembly.target_lufs,
+        ceiling_dbtp: assembly.ceiling_dbtp,
+    };
+    let measured = Measured {
+        duration: f64::from(file_frames) / rate,
+        longest_silence: pass.longest_silence as f64 / rate,
+        lufs: pass.lufs,
+        true_peak_dbtp: pass.true_peak_dbtp,
+        clipped: pass.clipped,
+    };
+    let problems = preflight::check(&expected, &measured, &Tolerances::default());
+    let summary = ProgramSummary {
+        duration: measured.duration,
+        segments: assembly
+            .parts
+            .iter()
+            .filter(|p| matches!(p, Part::Sound(Sound::Speech(_))))
+            .count(),
+        lufs: pass.lufs,
+        true_peak_dbtp: pass.true_peak_dbtp,
+        sample_rate: assembly.rate,
+        target_lufs: assembly.target_lufs,
+        ceiling_dbtp: assembly.ceiling_dbtp,
+        expected_duration: expected.duration,
+        longest_silence: measured.longest_silence,
+        clipped_samples: pass.clipped,
+        limiter_reduction_db: -dsp::gain_to_db(f64::from(pass.lowest_gain)),
+        articles: assembly.articles.clone(),
+        ready: problems.is_empty(),
+        problems: problems.clone(),
+    };
+    debug_assert_eq!(pass.frames, u64::from(file_frames));
+    if problems.is_empty() {
+        std::fs::rename(&tmp, out).map_err(io(out))?;
+        summary.store(out).map_err(io(out))?;
+        return Ok(summary);
+    }
+    let kept = failed_path(out);
+    std::fs::rename(&tmp, &kept).map_err(io(&kept))?;
+    if out.exists() {
+        std::fs::remove_file(out).map_err(io(out))?;
+    }
+    summary.store(out).map_err(io(out))?;
+    Err(AssembleError::NotReady {
+        program: out.to_owned(),
+        kept,
+        problems,
+        summary: Box::new(summary),
+    })
+}
+
+/// Names the real file in an I/O error raised deep in the writing pass.
+fn with_path(err: AssembleError, path: &Path) -> AssembleError {
+    match err {
+        AssembleError::Io { source, .. } => AssembleError::Io {
+            path: path.to_owned(),
+            source,
+        },
+        other => other,
+    }
+}
