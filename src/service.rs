@@ -656,6 +656,7 @@ impl Engine {
         drop(lock);
         Ok(Some(match result {
             Ok((Outcome::Aired, detail)) => event("aired", detail, false),
+            Ok((Outcome::Claimed, detail)) => event("released", detail, false),
             Ok((outcome, detail)) => {
                 let failure = outcome == Outcome::Failed;
                 event(outcome.as_str(), detail, failure)
@@ -687,9 +688,24 @@ impl Engine {
             .and_then(|v| v["lufs"].as_f64());
         let player = PlayerLock::take(&self.station).await?;
         if let Some(start) = start {
-            tokio::time::sleep_until(self.clock.instant_at(start).into()).await;
+            let until = self.clock.instant_at(start);
+            while Instant::now() < until && !interrupt.raised() {
+                let next = (Instant::now() + Duration::from_millis(20)).min(until);
+                tokio::time::sleep_until(next.into()).await;
+            }
         }
         let mut store = self.store()?;
+        if interrupt.raised() {
+            // Stopped before its time: give the slot back, so the next run airs it.
+            store.release(id)?;
+            return Ok((
+                Outcome::Claimed,
+                format!(
+                    "{} before air; the slot is left for the next run",
+                    interrupt.reason()
+                ),
+            ));
+        }
         if let Err(refused) = store.begin_airing(id, &on_air, self.clock.now())? {
             let reason = refused
                 .iter()
@@ -989,6 +1005,10 @@ pub async fn run(
     let mut to_resume: Vec<(String, Timestamp)> = Vec::new();
     loop {
         let resume_now = std::mem::take(&mut to_resume);
+        // Everything due up to `step_start + PREPARE` is handled by this pass; the next
+        // deadline is counted from there, not from when the pass ends, so a slot whose time
+        // came while a long render or program ran is still aired at once.
+        let step_start = engine.clock.now();
         let result = {
             // Work: first any play-now requests, then what they interrupted, then the
             // schedule.
@@ -1065,7 +1085,7 @@ pub async fn run(
             return Ok(());
         }
         let now = engine.clock.now();
-        let from = now.checked_add(PREPARE)?;
+        let from = step_start.checked_add(PREPARE)?;
         let next = schedule::next_deadline(&engine.slots, &engine.tz, from, engine.lead)
             .map(|t| t.checked_sub(PREPARE).unwrap_or(t))
             .unwrap_or(now.checked_add(MAX_SLEEP)?)

@@ -108,7 +108,11 @@ impl BoxUnderTest {
     }
 
     /// Polls the log until `pred` holds for some row, for up to `secs` seconds.
-    pub fn wait_for(&self, secs: u64, pred: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    pub fn wait_for(
+        &self,
+        secs: u64,
+        pred: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
         let start = Instant::now();
         loop {
             if let Some(row) = self.log().into_iter().find(|r| pred(r)) {

@@ -822,6 +822,24 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// Gives back a claim that never went on air, so the occurrence can be claimed again.
+    pub fn release(&mut self, id: i64) -> Result<bool> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(&wrap)?;
+        let n = tx
+            .execute(
+                "DELETE FROM airings WHERE id = ?1 AND outcome = 'claimed'",
+                [id],
+            )
+            .map_err(&wrap)?;
+        tx.commit().map_err(&wrap)?;
+        Ok(n == 1)
+    }
+
     /// Airings still claimed or on air: `(id, slot, scheduled, outcome)`.
     pub fn unfinished(&self) -> Result<Vec<(i64, String, Timestamp, Outcome)>> {
         let mut stmt = self

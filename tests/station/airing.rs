@@ -70,7 +70,12 @@ fn a_tick_killed_mid_airing_is_logged_interrupted_and_never_aired_twice() {
     assert_eq!(log.len(), 1, "{log:#?}");
     assert_eq!(log[0]["outcome"], "interrupted");
     assert!(log[0]["started"].is_string() && log[0]["ended"].is_string());
-    assert!(log[0]["reason"].as_str().unwrap().contains("stopped mid-program"));
+    assert!(
+        log[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("stopped mid-program")
+    );
     // And the tick after that leaves it alone.
     b.ok(&["tick", "--now", "2026-12-01T07:02:30+08:00"]);
     assert_eq!(b.log(), log);
@@ -88,7 +93,12 @@ fn a_slot_past_its_catch_up_window_is_missed_inside_it_airs_late() {
     assert_eq!(log[0]["outcome"], "missed");
     assert!(log[0]["reason"].as_str().unwrap().contains("10 minutes"));
     assert_eq!(log[1]["outcome"], "aired");
-    assert!(log[1]["started"].as_str().unwrap().starts_with("2026-12-02T07:09:"));
+    assert!(
+        log[1]["started"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-12-02T07:09:")
+    );
 }
 
 #[test]
@@ -108,7 +118,12 @@ fn quiet_hours_let_only_emergencies_through() {
     b.ok(&["tick", "--now", "2026-12-01T23:30:01+08:00"]);
     let log = b.log();
     assert_eq!(log[0]["outcome"], "skipped");
-    assert!(log[0]["reason"].as_str().unwrap().contains("quiet hours (22:00–06:00)"));
+    assert!(
+        log[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("quiet hours (22:00–06:00)")
+    );
     assert_eq!(log[1]["outcome"], "aired");
     let ids: Vec<i64> = aired(&log[1]).iter().map(|a| a.0).collect();
     assert_eq!(ids, vec![urgent], "only the emergency article");
@@ -126,7 +141,11 @@ fn a_missing_device_fails_loudly_and_the_next_slot_still_airs() {
     b.ok(&["tick", "--now", "2026-12-02T07:00:01+08:00"]);
     let log = b.log();
     assert_eq!(log[0]["outcome"], "failed");
-    assert!(log[0]["reason"].as_str().unwrap().contains("sound device"), "{:#}", log[0]);
+    assert!(
+        log[0]["reason"].as_str().unwrap().contains("sound device"),
+        "{:#}",
+        log[0]
+    );
     assert_eq!(log[1]["outcome"], "aired");
 }
 
@@ -136,15 +155,28 @@ fn the_csv_tells_the_whole_story() {
     b.ok(&["tick", "--now", "2026-11-30T20:00:00+08:00"]);
     b.ok(&["tick", "--now", "2026-12-01T07:00:01+08:00"]);
     b.ok(&["tick", "--now", "2026-12-02T08:00:00+08:00"]);
-    let csv = b.ok(&["log", "--csv", "--since", "2026-12-01", "--until", "2026-12-02"]);
+    let csv = b.ok(&[
+        "log",
+        "--csv",
+        "--since",
+        "2026-12-01",
+        "--until",
+        "2026-12-02",
+    ]);
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
         "slot,scheduled,started,ended,outcome,reason,articles,voice,duration_s,lufs,device,emergency_by"
     );
     assert_eq!(lines.len(), 3, "{csv}");
-    assert!(lines[1].starts_with("morning,2026-12-01T07:00:00.000+08:00,2026-12-01T07:00:"), "{csv}");
-    assert!(lines[1].contains(",aired,") && lines[1].contains("approved by 王书记"), "{csv}");
+    assert!(
+        lines[1].starts_with("morning,2026-12-01T07:00:00.000+08:00,2026-12-01T07:00:"),
+        "{csv}"
+    );
+    assert!(
+        lines[1].contains(",aired,") && lines[1].contains("approved by 王书记"),
+        "{csv}"
+    );
     assert!(lines[2].contains(",missed,"), "{csv}");
     let only_first = b.ok(&["log", "--csv", "--until", "2026-12-01"]);
     assert_eq!(only_first.lines().count(), 2, "{only_first}");

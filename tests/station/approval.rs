@@ -9,7 +9,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn below(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) as usize) % n
     }
 }
@@ -41,11 +44,22 @@ fn interleavings_of_add_approve_update_tick_air_only_approved_scripts() {
                 0 | 1 => {
                     let n = model.len() + 1;
                     let (id, hash) = b.add(&format!("{n}.txt"), &notice(n, 1), &[]);
-                    model.insert(id, Model { hash, version: 1, approved: false, withdrawn: false });
+                    model.insert(
+                        id,
+                        Model {
+                            hash,
+                            version: 1,
+                            approved: false,
+                            withdrawn: false,
+                        },
+                    );
                 }
                 2..=4 => {
                     let id = pick(&mut rng);
-                    let ok = b.run(&["approve", &id.to_string(), "--by", "王书记"]).status.success();
+                    let ok = b
+                        .run(&["approve", &id.to_string(), "--by", "王书记"])
+                        .status
+                        .success();
                     let m = model.get_mut(&id).unwrap();
                     assert_eq!(ok, !m.withdrawn, "seed {seed} step {step}: approve {id}");
                     m.approved |= ok;
@@ -55,7 +69,11 @@ fn interleavings_of_add_approve_update_tick_air_only_approved_scripts() {
                     let m = model.get_mut(&id).unwrap();
                     if !m.withdrawn {
                         m.version += 1;
-                        m.hash = b.update(id, &format!("{id}-{}.txt", m.version), &notice(id as usize, m.version));
+                        m.hash = b.update(
+                            id,
+                            &format!("{id}-{}.txt", m.version),
+                            &notice(id as usize, m.version),
+                        );
                         m.approved = false;
                     }
                 }
@@ -108,7 +126,11 @@ fn a_change_after_the_program_was_rendered_stops_it_airing() {
     assert_eq!(log.len(), 1, "{log:#?}");
     assert_eq!(log[0]["outcome"], "skipped");
     assert!(log[0]["articles"].as_array().unwrap().is_empty());
-    assert!(log[0]["reason"].as_str().unwrap().contains("not approved"), "{:#}", log[0]);
+    assert!(
+        log[0]["reason"].as_str().unwrap().contains("not approved"),
+        "{:#}",
+        log[0]
+    );
 }
 
 /// The script is derived again at air time; a stored text altered behind dalaba's back no
@@ -128,7 +150,14 @@ fn a_source_altered_in_the_database_does_not_air() {
     b.ok(&["tick", "--now", "2026-12-01T07:00:01+08:00"]);
     let log = b.log();
     assert_eq!(log[0]["outcome"], "skipped", "{:#}", log[0]);
-    assert!(log[0]["reason"].as_str().unwrap().contains("changed after approval"), "{:#}", log[0]);
+    assert!(
+        log[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("changed after approval"),
+        "{:#}",
+        log[0]
+    );
 }
 
 /// `play-now` refuses an unapproved article unless it is an explicit emergency, which is
@@ -150,5 +179,8 @@ fn play_now_needs_approval_or_an_explicit_emergency() {
     assert_eq!(aired(&log[0])[0].2, "unsigned");
     b.ok(&["approve", &id, "--by", "王书记"]);
     assert_eq!(aired(&b.log()[0])[0].2, "unsigned, countersigned by 王书记");
-    assert!(!b.alsa.samples_f32().iter().all(|s| *s == 0.0), "sound reached the device");
+    assert!(
+        !b.alsa.samples_f32().iter().all(|s| *s == 0.0),
+        "sound reached the device"
+    );
 }
