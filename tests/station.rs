@@ -8,6 +8,8 @@ mod queue;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::support::{CapturedAlsa, TestStation, stderr, stdout};
@@ -190,24 +192,70 @@ impl FifoAlsa {
         }
     }
 
-    /// Reads the FIFO in a thread at about `bytes_per_second` until the writer closes it;
-    /// the thread returns how many bytes it read.
-    pub fn read_paced(&self, bytes_per_second: usize) -> std::thread::JoinHandle<usize> {
+    /// Reads the FIFO in a thread at about `bytes_per_second`, opening it again each time a
+    /// program closes it, until [`PacedReader::finish`].
+    pub fn read_paced(&self, bytes_per_second: usize) -> PacedReader {
         let fifo = self.fifo.clone();
-        std::thread::spawn(move || {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let handle = std::thread::spawn(move || {
             use std::io::Read;
-            let mut f = std::fs::File::open(fifo).unwrap();
-            let chunk = bytes_per_second / 20;
-            let mut buf = vec![0u8; chunk.max(1)];
+            let chunk = (bytes_per_second / 20).max(1);
+            let mut buf = vec![0u8; chunk];
             let mut total = 0;
-            loop {
-                match f.read(&mut buf) {
-                    Ok(0) | Err(_) => return total,
-                    Ok(n) => total += n,
+            while !flag.load(Ordering::SeqCst) {
+                let Ok(mut f) = std::fs::File::open(&fifo) else {
+                    return total;
+                };
+                while let Ok(n) = f.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    total += n;
+                    std::thread::sleep(Duration::from_millis(50));
                 }
-                std::thread::sleep(Duration::from_millis(50));
             }
-        })
+            total
+        });
+        PacedReader {
+            stop,
+            handle,
+            fifo: self.fifo.clone(),
+        }
+    }
+}
+
+/// A thread playing the part of a loudspeaker that takes samples in real time.
+pub struct PacedReader {
+    stop: Arc<AtomicBool>,
+    handle: std::thread::JoinHandle<usize>,
+    fifo: PathBuf,
+}
+
+impl PacedReader {
+    /// Stops reading (once the writers are gone); returns the bytes read.
+    pub fn finish(self) -> usize {
+        use std::os::unix::fs::OpenOptionsExt;
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake a reader waiting in open(): a non-blocking writer that closes at once
+        // (O_NONBLOCK; fails harmlessly when nobody is reading).
+        let _ = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(0o4000)
+            .open(&self.fifo);
+        self.handle.join().unwrap()
+    }
+}
+
+/// A child process killed when the test ends, pass or fail.
+pub struct Reaped(pub Option<std::process::Child>);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::process::Stdio;
 
-use super::{BoxUnderTest, FifoAlsa, MORNING, aired, notice};
+use super::{BoxUnderTest, FifoAlsa, MORNING, Reaped, aired, notice};
 use crate::support::{CapturedAlsa, stderr, stdout};
 
 fn approved_morning() -> BoxUnderTest {
@@ -52,13 +52,15 @@ fn a_tick_killed_mid_airing_is_logged_interrupted_and_never_aired_twice() {
     // Nobody reads the FIFO: playback blocks, so the tick is caught on air.
     let fifo = FifoAlsa::new();
     b.alsa_config = fifo.config.clone();
-    let mut child = b
-        .cmd(&["tick", "--now", "2026-12-01T07:00:02+08:00"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut tick = Reaped(Some(
+        b.cmd(&["tick", "--now", "2026-12-01T07:00:02+08:00"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    ));
     b.wait_for(120, |r| r["outcome"] == "airing");
+    let mut child = tick.0.take().unwrap();
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     // The next tick, still inside the slot's catch-up window, finds the dead airing.

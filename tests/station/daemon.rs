@@ -1,10 +1,10 @@
 //! `dalaba run`: on time, stopped gracefully, broken into by an emergency.
 
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
-use super::{BoxUnderTest, FifoAlsa, aired, notice, terminate};
+use super::{BoxUnderTest, FifoAlsa, Reaped, aired, notice, terminate};
 
 /// A station with one slot `secs` seconds from now (station time, Asia/Shanghai), and one
 /// approved article; returns the box and the slot's scheduled time.
@@ -28,15 +28,18 @@ fn slot_soon(secs: i64) -> (BoxUnderTest, Timestamp) {
     (b, at)
 }
 
-fn start(b: &BoxUnderTest) -> Child {
-    b.cmd(&["run"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+fn start(b: &BoxUnderTest) -> Reaped {
+    Reaped(Some(
+        b.cmd(&["run"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    ))
 }
 
-fn stop(child: Child) -> std::process::Output {
+fn stop(mut daemon: Reaped) -> std::process::Output {
+    let child = daemon.0.take().unwrap();
     terminate(&child);
     let out = child.wait_with_output().unwrap();
     assert!(
@@ -87,7 +90,7 @@ fn sigterm_stops_the_program_on_air_and_logs_it_interrupted() {
     let reader = fifo.read_paced(96_000); // about real time for 24 kHz float mono
     b.wait_for(60, |r| r["outcome"] == "airing");
     stop(child);
-    reader.join().unwrap();
+    reader.finish();
     let log = b.log();
     assert_eq!(log.len(), 1, "{log:#?}");
     assert_eq!(log[0]["outcome"], "interrupted");
@@ -119,7 +122,7 @@ fn play_now_under_the_daemon_breaks_in_then_the_slot_airs_again() {
         r["slot"] == "soon (resumed)" && r["outcome"] != "airing" && r["outcome"] != "claimed"
     });
     stop(child);
-    reader.join().unwrap();
+    reader.finish();
     let log = b.log();
     let by_slot = |name: &str| log.iter().find(|r| r["slot"] == name).unwrap().clone();
     let first = by_slot("soon");
