@@ -130,6 +130,22 @@ impl BoxUnderTest {
     }
 }
 
+impl BoxUnderTest {
+    /// Waits until a just-started daemon holds its lock (its schedules are loaded by
+    /// then), and a little more for its file watcher to take its first look.
+    pub fn wait_for_daemon(&self) {
+        let start = Instant::now();
+        while !self.station.join("state/daemon.lock").exists() {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "the daemon did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::thread::sleep(Duration::from_millis(1500));
+    }
+}
+
 /// The 12-hex script hash printed after `script `.
 pub fn short_hash(out: &str) -> String {
     let at = out.find("script ").expect("a script hash in the output") + "script ".len();

@@ -139,3 +139,27 @@ fn play_now_under_the_daemon_breaks_in_then_the_slot_airs_again() {
     assert_eq!(again["outcome"], "aired");
     assert!(parse(&emergency["started"]) < parse(&again["started"]));
 }
+
+#[test]
+fn the_daemon_picks_up_an_edited_schedule() {
+    let (b, _) = slot_soon(3600);
+    let daemon = start(&b);
+    b.wait_for_daemon();
+    // Move the slot to a few seconds from now while the daemon sleeps.
+    let at = Timestamp::now()
+        .checked_add(SignedDuration::from_secs(6))
+        .unwrap()
+        .to_zoned(TimeZone::get("Asia/Shanghai").unwrap());
+    b.station.write(
+        "schedules/main.toml",
+        format!(
+            "[[slot]]\nname = \"moved\"\nat = [\"{}\"]\nqueue = \"news\"\nvoice = \"default\"\ncatch_up_minutes = 5\n",
+            at.strftime("%H:%M:%S")
+        ),
+    );
+    let row = b.wait_for(60, |r| {
+        r["slot"] == "moved" && r["outcome"] != "airing" && r["outcome"] != "claimed"
+    });
+    stop(daemon);
+    assert_eq!(row["outcome"], "aired", "{row:#}");
+}
