@@ -29,7 +29,7 @@ use crate::article::{self, Article};
 use crate::media::wav;
 use crate::pipeline::{self, ProgramOptions};
 use crate::player::{AudioSink, PlayError, Played, RodioSink};
-use crate::program::ChimeSource;
+use crate::program::{ChimeSource, ProgramSummary};
 use crate::schedule::{self, Approval, Candidate, Due, Priority, Selection, Slot, Validity};
 use crate::station::Station;
 use crate::store::{ArticleRow, OnAir, Outcome, Status, Store};
@@ -439,8 +439,6 @@ impl Engine {
         let summary = pipeline::build(&self.station, &articles, &options, &plan.program)
             .await
             .with_context(|| format!("rendering slot `{}`", plan.slot.name))?;
-        let facts = serde_json::json!({ "duration": summary.duration, "lufs": summary.lufs });
-        let _ = std::fs::write(plan.program.with_extension("json"), facts.to_string());
         Ok(Some(summary.duration))
     }
 
@@ -682,10 +680,30 @@ impl Engine {
         let clip = wav::read_clip(program)
             .with_context(|| format!("reading the program `{}`", program.display()))?;
         on_air.duration = Some(clip.duration());
-        on_air.lufs = std::fs::read_to_string(program.with_extension("json"))
-            .ok()
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .and_then(|v| v["lufs"].as_f64());
+        // The program's own record of the scripts it carries must be exactly the scripts
+        // about to be approved on air.
+        let summary = ProgramSummary::load(program).with_context(|| {
+            format!(
+                "the program `{}` has no summary beside it",
+                program.display()
+            )
+        })?;
+        let carried: Vec<&str> = summary
+            .articles
+            .iter()
+            .map(|a| a.script_hash.as_str())
+            .collect();
+        let expected: Vec<&str> = on_air.articles.iter().map(|(_, h)| h.as_str()).collect();
+        if carried != expected {
+            let reason = format!(
+                "not aired: the program `{}` does not carry the scripts that are approved",
+                program.display()
+            );
+            self.store()?
+                .finish(id, Outcome::Failed, Some(&reason), self.clock.now())?;
+            return Ok((Outcome::Failed, reason));
+        }
+        on_air.lufs = summary.lufs;
         let player = PlayerLock::take(&self.station).await?;
         if let Some(start) = start {
             let until = self.clock.instant_at(start);

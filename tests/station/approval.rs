@@ -184,3 +184,39 @@ fn play_now_needs_approval_or_an_explicit_emergency() {
         "sound reached the device"
     );
 }
+
+/// The program file's own record of the scripts it carries is checked against the approved
+/// hashes before air: a program that is not what was approved is refused.
+#[test]
+fn a_program_that_does_not_carry_the_approved_script_is_refused() {
+    let b = BoxUnderTest::new(MORNING);
+    let (id, hash) = b.add("a.txt", &notice(1, 1), &[]);
+    b.ok(&["approve", &id.to_string(), "--by", "王书记"]);
+    b.ok(&["tick", "--now", "2026-12-01T06:45:00+08:00"]);
+    let summaries: Vec<_> = std::fs::read_dir(b.station.join("state/programs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".wav.json"))
+        .collect();
+    assert_eq!(summaries.len(), 1, "{summaries:?}");
+    let text = std::fs::read_to_string(&summaries[0]).unwrap();
+    assert!(text.contains(&hash), "{text}");
+    let forged = text.replace(&hash, "000000000000");
+    std::fs::write(&summaries[0], forged).unwrap();
+    let out = b.run(&["tick", "--now", "2026-12-01T07:00:01+08:00"]);
+    assert!(!out.status.success());
+    let log = b.log();
+    assert_eq!(log[0]["outcome"], "failed", "{:#}", log[0]);
+    assert!(
+        log[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("does not carry"),
+        "{:#}",
+        log[0]
+    );
+    assert!(
+        b.alsa.samples_f32().is_empty(),
+        "nothing reached the device"
+    );
+}
