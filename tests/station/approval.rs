@@ -220,3 +220,47 @@ fn a_program_that_does_not_carry_the_approved_script_is_refused() {
         "nothing reached the device"
     );
 }
+
+/// An edit racing a tick: whichever wins, what airs (if anything) is the approved script,
+/// never the edited one.
+#[test]
+fn an_edit_racing_a_tick_never_airs_the_edit() {
+    let b = BoxUnderTest::new(EVERY_TWO_MINUTES);
+    let (id, mut approved) = b.add("a.txt", &notice(1, 1), &[]);
+    let id_s = id.to_string();
+    let mut outcomes = Vec::new();
+    for round in 1..=4usize {
+        b.ok(&["approve", &id_s, "--by", "王书记"]);
+        let minute = round * 2;
+        let tick = b
+            .cmd(&[
+                "tick",
+                "--now",
+                &format!("2026-12-01T08:{minute:02}:01+08:00"),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let edited = b.update(id, &format!("a{round}.txt"), &notice(1, round + 1));
+        tick.wait_with_output().unwrap();
+        let scheduled = format!("2026-12-01T08:{minute:02}:00.000+08:00");
+        let log = b.log();
+        let row = log
+            .iter()
+            .find(|r| r["scheduled"] == scheduled.as_str())
+            .unwrap();
+        let outcome = row["outcome"].as_str().unwrap().to_owned();
+        if outcome == "aired" {
+            assert_eq!(
+                aired(row),
+                vec![(id, approved.clone(), "王书记".to_owned())]
+            );
+        } else {
+            assert!(aired(row).iter().all(|a| a.1 != edited), "{row:#}");
+        }
+        outcomes.push(outcome);
+        approved = edited;
+    }
+    println!("race outcomes: {outcomes:?}");
+}
