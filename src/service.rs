@@ -26,6 +26,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::article::{self, Article};
+use crate::audio::Clip;
 use crate::media::wav;
 use crate::pipeline::{self, ProgramOptions};
 use crate::player::{AudioSink, PlayError, Played, RodioSink};
@@ -232,6 +233,8 @@ pub struct Engine {
     pub device: Option<String>,
     /// Who this process is, for the log.
     pub owner: String,
+    /// Programs cut off by an interruption: `(slot, scheduled, seconds in)`.
+    stops: Mutex<Vec<(String, Timestamp, f64)>>,
 }
 
 /// Loads every `schedules/*.toml`; all problems are returned, not only the first.
@@ -318,6 +321,7 @@ impl Engine {
             clock,
             device,
             owner: format!("pid {}", std::process::id()),
+            stops: Mutex::new(Vec::new()),
         })
     }
 
@@ -649,9 +653,18 @@ impl Engine {
             lufs: None,
         };
         let result = self
-            .play(id, &plan.program, on_air, Some(at), interrupt)
+            .play(id, &plan.program, on_air, Some(at), 0.0, interrupt)
             .await;
         drop(lock);
+        if let Ok(Playback {
+            stopped_at: Some(secs),
+            ..
+        }) = &result
+            && let Ok(mut stops) = self.stops.lock()
+        {
+            stops.push((slot.name.clone(), at, *secs));
+        }
+        let result = result.map(|p| (p.outcome, p.detail));
         Ok(Some(match result {
             Ok((Outcome::Aired, detail)) => event("aired", detail, false),
             Ok((Outcome::Claimed, detail)) => event("released", detail, false),
@@ -675,10 +688,15 @@ impl Engine {
         program: &Path,
         mut on_air: OnAir,
         start: Option<Timestamp>,
+        from: f64,
         interrupt: &Interrupt,
-    ) -> anyhow::Result<(Outcome, String)> {
-        let clip = wav::read_clip(program)
+    ) -> anyhow::Result<Playback> {
+        let mut clip = wav::read_clip(program)
             .with_context(|| format!("reading the program `{}`", program.display()))?;
+        let skip = ((from * f64::from(clip.rate)) as usize).min(clip.samples.len());
+        if skip > 0 {
+            clip = Clip::new(clip.rate, clip.samples[skip..].to_vec());
+        }
         on_air.duration = Some(clip.duration());
         // The program's own record of the scripts it carries must be exactly the scripts
         // about to be approved on air.
@@ -701,7 +719,7 @@ impl Engine {
             );
             self.store()?
                 .finish(id, Outcome::Failed, Some(&reason), self.clock.now())?;
-            return Ok((Outcome::Failed, reason));
+            return Ok(Playback::new(Outcome::Failed, reason));
         }
         on_air.lufs = summary.lufs;
         let player = PlayerLock::take(&self.station).await?;
@@ -716,7 +734,7 @@ impl Engine {
         if interrupt.raised() {
             // Stopped before its time: give the slot back, so the next run airs it.
             store.release(id)?;
-            return Ok((
+            return Ok(Playback::new(
                 Outcome::Claimed,
                 format!(
                     "{} before air; the slot is left for the next run",
@@ -732,9 +750,10 @@ impl Engine {
                 .join("; ");
             let reason = format!("not aired: {reason}");
             store.finish(id, Outcome::Failed, Some(&reason), self.clock.now())?;
-            return Ok((Outcome::Failed, reason));
+            return Ok(Playback::new(Outcome::Failed, reason));
         }
         let device = self.device.clone();
+        let began = Instant::now();
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let handle = tokio::task::spawn_blocking(move || RodioSink::new(device).play(&clip, &flag));
@@ -752,19 +771,30 @@ impl Engine {
         drop(player);
         let now = self.clock.now();
         let seconds = on_air.duration.unwrap_or_default();
+        let resumed = (from > 0.0).then(|| {
+            format!("resumed from {from:.1} s, the start of the paragraph that was cut off")
+        });
         let (outcome, reason) = match played {
-            Ok(Played::Finished) => (Outcome::Aired, None),
+            Ok(Played::Finished) => (Outcome::Aired, resumed),
             Ok(Played::Stopped) => (Outcome::Interrupted, Some(interrupt.reason())),
             Err(e @ PlayError::NoDevice(_)) | Err(e @ PlayError::Device(_)) => {
                 (Outcome::Failed, Some(e.to_string()))
             }
         };
         store.finish(id, outcome, reason.as_deref(), now)?;
-        let detail = match &reason {
-            None => format!("{} article(s), {seconds:.1} s", on_air.articles.len()),
-            Some(r) => r.clone(),
+        let count = on_air.articles.len();
+        let detail = match (&reason, outcome) {
+            (Some(r), Outcome::Aired) => format!("{count} article(s), {seconds:.1} s; {r}"),
+            (None, _) => format!("{count} article(s), {seconds:.1} s"),
+            (Some(r), _) => r.clone(),
         };
-        Ok((outcome, detail))
+        let stopped_at =
+            (outcome == Outcome::Interrupted).then(|| from + began.elapsed().as_secs_f64());
+        Ok(Playback {
+            outcome,
+            detail,
+            stopped_at,
+        })
     }
 
     /// Airs article `id` at once (`play-now`), approved — or, with `emergency_by`, unsigned.
@@ -862,8 +892,10 @@ impl Engine {
             duration: None,
             lufs: None,
         };
-        let (outcome, detail) = self
-            .play(id, &plan.program, on_air, None, interrupt)
+        let Playback {
+            outcome, detail, ..
+        } = self
+            .play(id, &plan.program, on_air, None, 0.0, interrupt)
             .await?;
         drop(lock);
         Ok(Event {
@@ -874,6 +906,52 @@ impl Engine {
             failure: outcome == Outcome::Failed,
         })
     }
+}
+
+/// How a playback ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Playback {
+    /// Its outcome (`Claimed` when it was given back before air).
+    pub outcome: Outcome,
+    /// For the terminal.
+    pub detail: String,
+    /// Seconds into the program when it was cut off.
+    pub stopped_at: Option<f64>,
+}
+
+impl Playback {
+    fn new(outcome: Outcome, detail: String) -> Playback {
+        Playback {
+            outcome,
+            detail,
+            stopped_at: None,
+        }
+    }
+}
+
+/// Where to pick a program up again that was cut off `at` seconds in: the end of the
+/// last pause of at least `min_gap` seconds (a paragraph break or longer) before `at`,
+/// less a short lead-in; 0 when there is none.
+pub fn paragraph_start(samples: &[f32], rate: u32, at: f64, min_gap: f64) -> f64 {
+    const QUIET: f32 = 1e-3;
+    const LEAD_IN: f64 = 0.3;
+    let rate_f = f64::from(rate);
+    let end = ((at * rate_f) as usize).min(samples.len());
+    let min = (min_gap * rate_f).ceil() as usize;
+    let mut best = 0.0;
+    let mut run = 0usize;
+    for (i, s) in samples[..end].iter().enumerate() {
+        if s.abs() < QUIET {
+            run += 1;
+        } else {
+            if run >= min.max(1) {
+                let gap = run as f64 / rate_f;
+                best = (i as f64 / rate_f - LEAD_IN.min(gap)).max(0.0);
+            }
+            run = 0;
+        }
+    }
+    best
 }
 
 fn nothing_reason(slot: &Slot, selection: &Selection) -> String {
@@ -1020,7 +1098,7 @@ pub async fn run(
     let mut poll = tokio::time::interval(Duration::from_millis(200));
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut stopping = false;
-    let mut to_resume: Vec<(String, Timestamp)> = Vec::new();
+    let mut to_resume: Vec<(String, Timestamp, f64)> = Vec::new();
     loop {
         let resume_now = std::mem::take(&mut to_resume);
         // Everything due up to `step_start + PREPARE` is handled by this pass; the next
@@ -1054,19 +1132,14 @@ pub async fn run(
                         }),
                     }
                 }
-                for (slot, at) in resume_now {
-                    if let Some(e) = engine.resume(&slot, at, interrupt).await {
+                for (slot, at, cut) in resume_now {
+                    if let Some(e) = engine.resume(&slot, at, cut, interrupt).await {
                         events.push(e);
                     }
                 }
                 interrupt.clear();
-                let mut resumed = Vec::new();
                 let stepped = engine.step(PREPARE, interrupt).await?;
-                for e in &stepped {
-                    if e.what == "interrupted" && e.detail.contains("emergency") {
-                        resumed.push((e.slot.clone(), e.at));
-                    }
-                }
+                let resumed = engine.take_stops();
                 events.extend(stepped);
                 anyhow::Ok((events, resumed))
             };
@@ -1146,8 +1219,24 @@ impl Engine {
             .unwrap_or(0)
     }
 
-    /// Airs an interrupted slot's program again after an emergency, as its own log entry.
-    async fn resume(&self, slot: &str, at: Timestamp, interrupt: &Interrupt) -> Option<Event> {
+    /// Takes the list of programs cut off since the last call: `(slot, scheduled, seconds
+    /// into the program)`.
+    pub fn take_stops(&self) -> Vec<(String, Timestamp, f64)> {
+        self.stops
+            .lock()
+            .map(|mut s| std::mem::take(&mut *s))
+            .unwrap_or_default()
+    }
+
+    /// Airs an interrupted slot's program again after an emergency, as its own log entry,
+    /// from the start of the paragraph that was cut off `cut` seconds in.
+    async fn resume(
+        &self,
+        slot: &str,
+        at: Timestamp,
+        cut: f64,
+        interrupt: &Interrupt,
+    ) -> Option<Event> {
         let slot = self.slot(slot)?.clone();
         let mut again = slot.clone();
         again.name = format!("{} (resumed)", slot.name);
@@ -1172,9 +1261,15 @@ impl Engine {
             duration: None,
             lufs: None,
         };
-        let result = self.play(id, &plan.program, on_air, None, interrupt).await;
+        let min_gap = self.station.settings.program.pauses.paragraph * 0.95;
+        let from = wav::read_clip(&plan.program)
+            .map(|c| paragraph_start(&c.samples, c.rate, cut, min_gap))
+            .unwrap_or(0.0);
+        let result = self
+            .play(id, &plan.program, on_air, None, from, interrupt)
+            .await;
         let (outcome, detail) = match result {
-            Ok(r) => r,
+            Ok(r) => (r.outcome, r.detail),
             Err(e) => {
                 let reason = format!("{e:#}");
                 let _ = self
@@ -1190,5 +1285,24 @@ impl Engine {
             detail,
             failure: outcome == Outcome::Failed,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resumes_at_the_last_paragraph_break_before_the_cut() {
+        let rate = 100;
+        let tone = |secs: usize| vec![0.5f32; secs * rate as usize / 10];
+        let quiet = |secs: usize| vec![0.0f32; secs * rate as usize / 10];
+        // 1 s speech, 1 s paragraph pause, 1 s speech, 0.3 s sentence pause, 1 s speech.
+        let samples: Vec<f32> = [tone(10), quiet(10), tone(10), quiet(3), tone(10)].concat();
+        let from = paragraph_start(&samples, rate, 3.8, 0.76);
+        assert!((from - 1.7).abs() < 1e-9, "{from}");
+        assert_eq!(paragraph_start(&samples, rate, 0.5, 0.76), 0.0);
+        // A cut inside the pause itself goes back to the paragraph before it.
+        assert_eq!(paragraph_start(&samples, rate, 1.5, 0.76), 0.0);
     }
 }

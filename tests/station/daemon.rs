@@ -110,6 +110,9 @@ fn play_now_under_the_daemon_breaks_in_then_the_slot_airs_again() {
     let child = start(&b);
     let reader = fifo.read_paced(96_000);
     b.wait_for(60, |r| r["slot"] == "soon" && r["outcome"] == "airing");
+    // Let a few seconds of the program go out (the reader takes it in real time), so the
+    // cut falls past the first paragraph break.
+    std::thread::sleep(std::time::Duration::from_secs(6));
     let out = b.ok(&[
         "play-now",
         &urgent.to_string(),
@@ -137,6 +140,10 @@ fn play_now_under_the_daemon_breaks_in_then_the_slot_airs_again() {
     assert_eq!(aired(&emergency)[0].2, "unsigned");
     let again = by_slot("soon (resumed)");
     assert_eq!(again["outcome"], "aired");
+    let reason = again["reason"].as_str().unwrap_or("");
+    assert!(reason.starts_with("resumed from"), "{again:#}");
+    let shorter = again["duration_s"].as_f64().unwrap() < first["duration_s"].as_f64().unwrap();
+    assert!(shorter, "picked up mid-program: {again:#} vs {first:#}");
     assert!(parse(&emergency["started"]) < parse(&again["started"]));
 }
 
