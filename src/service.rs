@@ -147,7 +147,11 @@ pub fn prepare(store: &Store) -> anyhow::Result<Vec<Prepared>> {
 }
 
 fn prepare_one(row: ArticleRow) -> Prepared {
-    let article = parse_source(&row.data.source_name, &row.data.source).ok();
+    // Withdrawn and rejected articles never air: no need to read them again.
+    let retired = matches!(row.status, Status::Withdrawn | Status::Rejected);
+    let article = (!retired)
+        .then(|| parse_source(&row.data.source_name, &row.data.source).ok())
+        .flatten();
     let (script, hash) = article.as_ref().map(script_of).unwrap_or_default();
     let approval = match row.status {
         Status::Withdrawn => Approval::Withdrawn,
@@ -446,8 +450,9 @@ impl Engine {
         Ok(Some(summary.duration))
     }
 
-    /// Closes airings whose process has died.
+    /// Closes airings whose process has died, and clears lock files of airings long over.
     pub fn recover(&self, events: &mut Vec<Event>) -> anyhow::Result<()> {
+        remove_old_locks(&self.station.state_dir().join("locks"));
         let mut store = self.store()?;
         for (id, slot, at, outcome) in store.unfinished()? {
             let Some(_lock) = AiringLock::try_take(&self.station, &slot, at)? else {
@@ -807,14 +812,6 @@ impl Engine {
         let store = self.store()?;
         let row = store.article(article_id)?;
         let prepared = prepare_one(row);
-        let article = prepared.article.clone().with_context(|| {
-            format!("article {article_id} no longer parses; fix it with `dalaba update`")
-        })?;
-        if prepared.hash != prepared.row.data.hash {
-            anyhow::bail!(
-                "article {article_id}'s script is no longer what was stored; run `dalaba update {article_id} FILE` and approve it again"
-            );
-        }
         match (prepared.candidate.approval, emergency_by) {
             (Approval::Valid, _) => {}
             (Approval::Pending | Approval::Changed, Some(_)) => {}
@@ -825,6 +822,14 @@ impl Engine {
             (_, None) => anyhow::bail!(
                 "article {article_id} is not approved; approve it with `dalaba approve {article_id} --by NAME`, or in an emergency air it unsigned with `--emergency --by NAME`"
             ),
+        }
+        let article = prepared.article.clone().with_context(|| {
+            format!("article {article_id} no longer parses; fix it with `dalaba update`")
+        })?;
+        if prepared.hash != prepared.row.data.hash {
+            anyhow::bail!(
+                "article {article_id}'s script is no longer what was stored; run `dalaba update {article_id} FILE` and approve it again"
+            );
         }
         let now = self.clock.now();
         let mut at = now;
@@ -980,6 +985,28 @@ fn join_errors(errors: Vec<anyhow::Error>) -> anyhow::Error {
             .collect::<Vec<_>>()
             .join("\n")
     )
+}
+
+/// Lock files older than this belong to airings long finished.
+const OLD_LOCK: Duration = Duration::from_secs(3 * 24 * 3600);
+
+/// Deletes lock files created more than [`OLD_LOCK`] ago. Airings only lock occurrences
+/// within the last day, so nobody holds these.
+fn remove_old_locks(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > OLD_LOCK);
+        if old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// An exclusive advisory lock on `state/locks/…` for one airing, held while this process
