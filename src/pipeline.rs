@@ -9,7 +9,7 @@ use crate::article::Article;
 use crate::program::{self, ProgramSummary};
 use crate::render::{self, RenderOptions};
 use crate::station::Station;
-use crate::text::{self, Lexicon};
+use crate::text;
 
 /// What a program is made of beyond its articles.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -33,7 +33,7 @@ pub async fn build(
         .as_deref()
         .or_else(|| articles.iter().find_map(|a| a.front.voice.as_deref()));
     let profile = station.voice(voice)?;
-    let lexicon = Lexicon::default();
+    let lexicon = station.lexicon()?;
     let segments: Vec<_> = articles
         .iter()
         .flat_map(|a| text::segment(&text::script(a, &lexicon), profile.max_chars))

@@ -1,6 +1,7 @@
 //! One function per subcommand. This is the only place concrete edges (backends, devices,
 //! files) are built and handed to the core. [glue]
 
+mod normalize;
 mod preview;
 mod render;
 mod script;
@@ -65,7 +66,8 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
             out,
             device,
         } => preview::run(&station()?, &file, voice.as_deref(), out.as_deref(), device),
-        Command::Script { file } => script::run(&file),
+        Command::Script { file, json } => script::run(&station()?, &file, json),
+        Command::Normalize { no_lexicon } => normalize::run(&station()?, no_lexicon),
         Command::Voices => voices::list(&station()?),
         Command::Devices => voices::devices(),
     }
