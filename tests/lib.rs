@@ -1,1 +1,2 @@
 //! dalaba's integration tests: one binary, files split by feature.
+mod text;
