@@ -24,6 +24,15 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, ArticleError> {
                 "it holds control characters, so it looks like binary data",
             ));
         }
+        // Short GBK text can also be valid UTF-8 (通知 is CD A8 D6 AA, two combining marks
+        // and a Hebrew point in UTF-8): prefer GBK when the UTF-8 reading has no Chinese.
+        if !looks_like_gbk_in_disguise(text) {
+            return Ok(text.to_owned());
+        }
+        let (gbk, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+        if !had_errors && is_plausible_chinese(&gbk) {
+            return Ok(gbk.into_owned());
+        }
         return Ok(text.to_owned());
     }
     let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
@@ -36,6 +45,19 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, ArticleError> {
         ));
     }
     Ok(text.into_owned())
+}
+
+/// Non-ASCII text with no Chinese, made mostly of two-byte UTF-8 code points (combining
+/// marks, Greek, Cyrillic, Hebrew, Arabic): what GBK bytes look like when read as UTF-8.
+fn looks_like_gbk_in_disguise(text: &str) -> bool {
+    let non_ascii: Vec<char> = text.chars().filter(|c| !c.is_ascii()).collect();
+    let two_byte = non_ascii
+        .iter()
+        .filter(|&&c| ('\u{0080}'..='\u{07FF}').contains(&c))
+        .count();
+    !non_ascii.is_empty()
+        && !non_ascii.iter().any(|&c| crate::text::chars::is_cjk(c))
+        && two_byte * 2 >= non_ascii.len()
 }
 
 fn is_binary(text: &str) -> bool {
@@ -78,6 +100,22 @@ mod tests {
         assert_eq!(decode_str(b"\xEF\xBB\xBF\xE9\x80\x9A").unwrap(), "通");
         let (gbk, _, _) = encoding_rs::GBK.encode("森林防火，请勿野外用火。");
         assert_eq!(decode_str(&gbk).unwrap(), "森林防火，请勿野外用火。");
+    }
+
+    #[test]
+    fn short_gbk_that_is_also_valid_utf8_is_read_as_gbk() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("通知");
+        assert!(std::str::from_utf8(&gbk).is_ok());
+        assert_eq!(decode_str(&gbk).unwrap(), "通知");
+        assert_eq!(decode_str("Привет".as_bytes()).unwrap(), "Привет");
+    }
+
+    #[test]
+    fn rare_characters_from_gbk_are_refused() {
+        // Valid GBK pairs, all from the rarely used GBK/3 and GBK/4 regions.
+        let bytes = b"\x81\x40\x82\x41\x83\x42\x84\x43\x85\x44\x86\x45\x87\x46";
+        let err = decode_str(bytes).unwrap_err();
+        assert!(err.contains("rare characters"), "{err}");
     }
 
     #[test]

@@ -173,7 +173,7 @@ fn paragraphs(kept: &[Kept]) -> Vec<String> {
             .map_or(kept.len(), |p| i + 1 + p);
         let width = kept[block_start..block_end]
             .iter()
-            .map(|k| k.text.chars().count())
+            .map(|k| columns(&k.text))
             .max()
             .unwrap_or(0);
         let joins_previous = i > block_start && is_wrapped(&kept[i - 1].text, &line.text, width);
@@ -220,8 +220,13 @@ fn is_wrapped(line: &str, next: &str, width: usize) -> bool {
     if finished || starts_item {
         return false;
     }
-    let len = line.chars().count();
-    matches!(last, '，' | ',' | '、') || (width >= 16 && len * 5 >= width * 4)
+    let len = columns(line);
+    matches!(last, '，' | ',' | '、') || (width >= 32 && len * 5 >= width * 4)
+}
+
+/// Display width: a wrap width counts Chinese characters double and ASCII single.
+fn columns(line: &str) -> usize {
+    line.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
 #[cfg(test)]

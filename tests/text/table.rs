@@ -18,7 +18,7 @@ fn check(input: &str, want: &str) {
 #[track_caller]
 fn check_table(name: &str) -> usize {
     let path = fixture(&format!("normalize/{name}"));
-    let text = std::fs::read_to_string(&path).unwrap();
+    let text = std::fs::read_to_string(&path).expect("table is readable");
     let mut failures = Vec::new();
     let mut rows = 0;
     for (n, line) in text.lines().enumerate() {
