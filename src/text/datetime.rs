@@ -119,6 +119,14 @@ const DATE_BEFORE: &[&str] = &["截至", "截止", "定于", "日期", "时间",
 
 /// `M.D` (such as `12.1`) read as a date, only when the words around make it clearly one.
 pub fn dotted_month_day(c: &[char], i: usize) -> Option<(usize, String)> {
+    let end = month_dot_day_span(c, i)?;
+    let near: String = c[end..(end + 5).min(c.len())]
+        .iter()
+        .take_while(|&&ch| super::chars::is_cjk(ch))
+        .collect();
+    if FESTIVAL_AFTER.iter().any(|w| near.contains(w)) {
+        return Some((end, festival(c, i, end)));
+    }
     let (end, reading) = month_dot_day(c, i)?;
     let before: String = c[i.saturating_sub(4)..i]
         .iter()
@@ -130,7 +138,53 @@ pub fn dotted_month_day(c: &[char], i: usize) -> Option<(usize, String)> {
     (cue_before || cue_after || in_range).then_some((end, reading))
 }
 
+const FESTIVAL_AFTER: &[&str] = &[
+    "节",
+    "晚会",
+    "纪念日",
+    "国庆",
+    "黄金周",
+    "假期",
+    "长假",
+    "小长假",
+    "事变",
+    "运动",
+    "惨案",
+    "消费者",
+    "购物节",
+    "行动",
+    "专项",
+];
+
+/// `3.15晚会`→三一五晚会, `8.1建军节`→八一建军节, `10.1假期`→十一假期: named days are read by
+/// their digits.
+fn festival(c: &[char], i: usize, end: usize) -> String {
+    let text: String = c[i..end].iter().collect();
+    let (month, day) = text.split_once('.').unwrap_or((&text, ""));
+    let month = if month == "10" {
+        "十".to_owned()
+    } else {
+        digits(month, false)
+    };
+    format!("{month}{}", digits(day, false))
+}
+
 fn month_dot_day(c: &[char], i: usize) -> Option<(usize, String)> {
+    let d_end = month_dot_day_span(c, i)?;
+    if !after_is_plain(&c[d_end..]) {
+        return None;
+    }
+    let text: String = c[i..d_end].iter().collect();
+    let (month, day) = text.split_once('.')?;
+    let (month, day) = (month.parse().ok()?, day.parse().ok()?);
+    Some((
+        d_end,
+        format!("{}月{}日", month_or_day(month), month_or_day(day)),
+    ))
+}
+
+/// The end of a valid `M.D` at `i` that is not part of a longer number.
+fn month_dot_day_span(c: &[char], i: usize) -> Option<usize> {
     let m_end = digit_run(c, i);
     let month = value(c, i, m_end);
     if !(1..=2).contains(&(m_end - i)) || !(1..=12).contains(&month) || c.get(m_end) != Some(&'.') {
@@ -141,13 +195,12 @@ fn month_dot_day(c: &[char], i: usize) -> Option<(usize, String)> {
     if !(1..=2).contains(&(d_end - m_end - 1)) || !(1..=31).contains(&day) {
         return None;
     }
-    if matches!(c.get(d_end), Some('.' | '%' | '‰')) || !after_is_plain(&c[d_end..]) {
+    if matches!(c.get(d_end), Some('.' | '%' | '‰'))
+        || c.get(d_end).is_some_and(char::is_ascii_digit)
+    {
         return None;
     }
-    Some((
-        d_end,
-        format!("{}月{}日", month_or_day(month), month_or_day(day)),
-    ))
+    Some(d_end)
 }
 
 fn is_range_to_date(c: &[char], end: usize) -> bool {

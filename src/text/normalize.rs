@@ -61,46 +61,17 @@ enum After {
     Other,
 }
 
+#[rustfmt::skip]
 const CALL_WORDS: &[&str] = &[
-    "电话",
-    "热线",
-    "拨打",
-    "致电",
-    "手机",
-    "号码",
-    "传真",
-    "报警",
-    "求助",
-    "座机",
-    "专线",
-    "客服",
-    "微信",
-    "QQ",
-    "Tel",
-    "TEL",
-    "tel",
-    "联系方式",
-    "咨询",
-    "举报",
-    "投诉",
-    "拨",
-    "编号",
-    "账号",
-    "帐号",
-    "卡号",
-    "证号",
-    "身份证",
-    "工号",
-    "学号",
-    "单号",
-    "代码",
-    "邮编",
-    "批号",
-    "序列号",
-    "验证码",
-    "密码",
-    "车次",
-    "航班",
+    "电话", "热线", "拨打", "致电", "手机", "号码", "传真", "报警", "求助", "座机", "专线", "客服", "微信", "QQ", "Tel",
+    "TEL", "tel", "联系方式", "咨询", "举报", "投诉", "拨", "编号", "账号", "帐号", "卡号", "证号", "身份证", "工号",
+    "学号", "单号", "代码", "邮编", "批号", "序列号", "验证码", "密码", "车次", "航班", "分机", "转",
+];
+
+#[rustfmt::skip]
+const COUNT_WORDS: &[&str] = &[
+    "人口", "收入", "总数", "达到", "达", "共", "合计", "约", "总计", "增加", "减少", "累计",
+    "超过", "突破", "总额", "金额", "余额", "资金", "投资", "产值", "产量", "数量", "为",
 ];
 
 /// Numbers that are called, not counted, unless a measure word follows.
@@ -192,7 +163,11 @@ impl Reader<'_> {
         let word_next = next.is_some_and(|n| is_cjk(n) || n.is_ascii_alphabetic());
         let after_number =
             self.last_num_end != usize::MAX && self.last_num_end <= i && i - self.last_num_end <= 2;
-        if after_number && word_next {
+        if let Some(u) = units::unit_at(&self.c[i + 1..]).filter(|_| after_number) {
+            self.out.push('每');
+            self.out.push_str(u.spoken);
+            self.i = i + 1 + u.written.chars().count();
+        } else if after_number && word_next {
             self.out.push('每');
         } else if prev.is_some_and(is_cjk) && next.is_some_and(is_cjk) {
             self.out.push('、');
@@ -275,6 +250,14 @@ impl Reader<'_> {
         self.i = num.end;
         if own {
             self.consume_unit(after);
+        }
+        // `3.2万m²`: a unit after the magnitude.
+        if matches!(self.at(self.i), Some('万' | '亿' | '千'))
+            && let Some(u) = units::unit_at(&self.c[self.i + 1..])
+        {
+            self.out.push(self.c[self.i]);
+            self.out.push_str(u.spoken);
+            self.i += 1 + u.written.chars().count();
         }
         self.last_num_end = self.i;
     }
@@ -447,18 +430,39 @@ impl Reader<'_> {
         if self.prev(num.start) == Some('第') {
             return num.plain(Style::ORDINAL);
         }
-        if self.is_bracketed_year(num) {
+        if self.is_bracketed_year(num) || self.is_year_range(num) {
+            return numbers::digits(n, false);
+        }
+        // `80后`, `00后`: a generation, read 八零后.
+        if n.len() == 2 && n.ends_with('0') && self.at(num.end) == Some('后') {
             return numbers::digits(n, false);
         }
         let dial = (n.len() >= 3 && self.has_call_word(num.start))
             || SERVICE_NUMBERS.contains(&n)
             || (n.len() > 1 && n.starts_with('0'))
-            || n.len() >= 7;
+            || (n.len() >= 7 && !self.has_count_word(num.start));
         if dial {
             numbers::digits(n, true)
         } else {
             num.plain(Style::PLAIN)
         }
+    }
+
+    /// `2023—2024学年`: two four-digit years joined by a range mark.
+    fn is_year_range(&self, num: &Num) -> bool {
+        if !num.is_year_like() {
+            return false;
+        }
+        let is_mark = |c: Option<char>| c.is_some_and(|c| is_range_mark(c) || c == '至');
+        let year_at = |i: usize| {
+            self.at(i).is_some_and(|c| c.is_ascii_digit()) && Num::parse(self.c, i).is_year_like()
+        };
+        let before = num.start >= 5
+            && is_mark(self.prev(num.start))
+            && year_at(num.start - 5)
+            && !self.prev(num.start - 5).is_some_and(|c| c.is_ascii_digit());
+        let after = is_mark(self.at(num.end)) && year_at(num.end + 1);
+        before || after
     }
 
     /// `〔2026〕7号`, `[2026]`: a year in a document number.
@@ -481,10 +485,18 @@ impl Reader<'_> {
             k -= 1;
         }
         let mut letters = k;
-        while letters > 0 && self.c[letters - 1].is_ascii_alphabetic() {
+        while letters > 0
+            && (self.c[letters - 1].is_ascii_alphabetic() || self.c[letters - 1] == '·')
+        {
             letters -= 1;
         }
-        if letters == k {
+        // `abc@163.com`, `163.com`: digits in an address are read one by one.
+        let address = matches!(self.prev(num.start), Some('@' | '.' | '_'))
+            || (self.at(num.end) == Some('.')
+                && self
+                    .at(num.end + 1)
+                    .is_some_and(|c| c.is_ascii_alphabetic()));
+        if letters == k && !address {
             return None;
         }
         let plate = letters > 0 && PROVINCES.contains(self.c[letters - 1]);
@@ -541,6 +553,16 @@ impl Reader<'_> {
         }
         let window: String = self.c[k.saturating_sub(5)..k].iter().collect();
         CALL_WORDS.iter().any(|w| window.ends_with(w))
+    }
+
+    /// A word such as 人口 or 收入 just before the number: a long bare number is an amount.
+    fn has_count_word(&self, start: usize) -> bool {
+        let from = start.saturating_sub(4);
+        let window: String = self.c[from..start]
+            .iter()
+            .filter(|c| !matches!(c, '：' | ':' | ' '))
+            .collect();
+        COUNT_WORDS.iter().any(|w| window.ends_with(w))
     }
 
     /// Telephone numbers and other digit strings read digit by digit with 幺.

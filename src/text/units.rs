@@ -2,7 +2,7 @@
 //! (二号, 二楼), symbols and Latin units (℃, km, m²). Tables only. [core]
 
 /// Words after a number that count something: a bare 2 before them is 两 (`2个`→两个).
-/// Longer words come first so `个月` wins over `个`.
+/// The longest match wins, so `个月` beats `个`.
 pub const MEASURES: &[&str] = &[
     "个月", "小时", "分钟", "公里", "千米", "厘米", "毫米", "公斤", "千克", "毫升", "公顷", "平方",
     "立方", "周岁", "学时", "课时", "年", "个", "人", "名", "位", "次", "天", "岁", "件", "条",
@@ -12,36 +12,14 @@ pub const MEASURES: &[&str] = &[
     "盏", "架", "艘", "枚", "双", "对", "副", "斤", "吨", "亩", "元", "角", "毛", "秒", "米", "克",
     "升", "点", "时", "起", "例", "剂", "针", "盒", "罐", "桶", "口", "尾", "层", "期", "届", "节",
     "章", "款", "室", "厅", "卫", "度", "千", "万", "亿", "圈", "步", "票", "声", "笔", "门", "顿",
-    "桌", "床", "滴", "部", "集", "代", "任", "群", "伙", "宗", "单", "组",
+    "桌", "床", "滴", "部", "集", "代", "任", "群", "伙", "宗", "单", "组", "夜", "晚", "番", "餐",
+    "碗", "句", "拨", "茬", "季", "方", "车", "船", "班次", "趟次", "人次", "户次", "架次",
 ];
 
 /// Words after a number that name a position in a series: read with 二 (`2号`→二号).
+#[rustfmt::skip]
 pub const NUMBERING: &[&str] = &[
-    "号线",
-    "号楼",
-    "号院",
-    "年级",
-    "季度",
-    "单元",
-    "等奖",
-    "号",
-    "级",
-    "楼",
-    "班",
-    "路",
-    "区",
-    "排",
-    "版",
-    "等",
-    "型",
-    "线",
-    "车",
-    "船",
-    "届次",
-    "连",
-    "营",
-    "团",
-    "床位号",
+    "号线", "号楼", "号院", "年级", "季度", "单元", "等奖", "号", "级", "楼", "班", "路", "区", "排", "版", "等", "型", "线", "连", "营", "团", "床位号",
 ];
 
 /// Words right after a number that make it approximate but still a count (`1700余名`).
@@ -148,18 +126,13 @@ pub const UNITS: &[Unit] = &[
     unit("s", "秒", true),
 ];
 
-/// The first word of `words` that `text` starts with.
+/// The longest word of `words` that `text` starts with.
 pub fn starts_with_any<'a>(text: &[char], words: &[&'a str]) -> Option<&'a str> {
-    words.iter().copied().find(|w| {
-        let mut n = 0;
-        for (i, c) in w.chars().enumerate() {
-            if text.get(i) != Some(&c) {
-                return false;
-            }
-            n += 1;
-        }
-        n > 0
-    })
+    words
+        .iter()
+        .copied()
+        .filter(|w| !w.is_empty() && w.chars().enumerate().all(|(i, c)| text.get(i) == Some(&c)))
+        .max_by_key(|w| w.len())
 }
 
 /// The unit at the start of `text`, if the unit is not the beginning of a longer Latin word.
