@@ -138,6 +138,10 @@ impl Reader<'_> {
             '>' if near_digit => "大于",
             '<' if near_digit => "小于",
             '&' => "和",
+            '@' => "艾特",
+            // Read aloud by engines as "tilde", "asterisk", "hash": say nothing instead.
+            '~' | '～' | '*' | '＊' => "",
+            '#' | '＃' if !prev.is_some_and(|p| p.is_ascii_digit()) => "",
             '#' if prev.is_some_and(|p| p.is_ascii_digit()) => "号",
             '%' => "百分号",
             '‰' => "千分号",
@@ -192,7 +196,11 @@ impl Reader<'_> {
             k -= 1;
         }
         let gap = &self.c[self.last_num_end..k];
-        gap.len() <= 2 && gap.iter().all(|&g| is_cjk(g))
+        // `-10℃至-5℃`: after 至 the dash is a minus sign, not a second range mark.
+        gap.len() <= 2
+            && gap
+                .iter()
+                .all(|&g| is_cjk(g) && !"至到或和及与比为".contains(g))
     }
 
     /// A `-` before a digit is a minus sign unless it follows a word or a number.
@@ -677,6 +685,12 @@ impl Reader<'_> {
         let (na, nb) = (a.parse::<u64>().ok()?, b.parse::<u64>().ok()?);
         if nb == 0 || self.prev(i).is_some_and(|p| p.is_ascii_alphabetic()) {
             return None;
+        }
+        // `140/90mmHg`: a blood pressure, read 一百四十比九十.
+        let pressure = units::unit_at(&self.c[b_end..]).is_some_and(|u| u.written == "mmHg");
+        if pressure {
+            let read = |n: &str| numbers::cardinal(n, Style::PLAIN);
+            return Some((b_end + 4, format!("{}比{}毫米汞柱", read(&a), read(&b))));
         }
         if na > nb && (1..=12).contains(&na) && (1..=31).contains(&nb) {
             let date = format!(

@@ -60,6 +60,7 @@ const fn temp(written: &'static str, spoken: &'static str) -> Unit {
 
 /// Units, longest spelling first so `km/h` wins over `km` and `m²` over `m`.
 pub const UNITS: &[Unit] = &[
+    unit("mmHg", "毫米汞柱", true),
     unit("μg/m³", "微克每立方米", true),
     unit("ug/m³", "微克每立方米", true),
     unit("μg/m3", "微克每立方米", true),
