@@ -139,6 +139,11 @@ impl Reader<'_> {
             '<' if near_digit => "小于",
             '&' => "和",
             '@' => "艾特",
+            '.' if prev.is_some_and(|p| p.is_ascii_alphanumeric())
+                && next.is_some_and(|n| n.is_ascii_alphabetic()) =>
+            {
+                "点"
+            }
             // Read aloud by engines as "tilde", "asterisk", "hash": say nothing instead.
             '~' | '～' | '*' | '＊' => "",
             '#' | '＃' if !prev.is_some_and(|p| p.is_ascii_digit()) => "",
