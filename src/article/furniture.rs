@@ -5,8 +5,20 @@
 //! Removing a body sentence is worse than keeping a byline, so every rule is narrow, and a
 //! line that reads like prose (several sentences, or long) is never furniture.
 
+/// Where a line sits: before the first sentence of the body, or after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// Masthead, title and metadata: before any body sentence.
+    Head,
+    /// From the first body sentence on.
+    Body,
+}
+
 /// Why a line is furniture, or `None` for a line to keep.
-pub fn classify(line: &str) -> Option<&'static str> {
+///
+/// A bare date-time line is furniture only in the head: in the body it may be the time of a
+/// meeting written on its own line.
+pub fn classify(line: &str, zone: Zone) -> Option<&'static str> {
     let core = strip_bullet(line).trim();
     if core.is_empty() {
         return None;
@@ -17,7 +29,7 @@ pub fn classify(line: &str) -> Option<&'static str> {
     if is_rule(core) {
         return Some("separator");
     }
-    if is_timestamp(core) {
+    if zone == Zone::Head && is_timestamp(core) {
         return Some("timestamp");
     }
     if let Some(reason) = metadata(core) {
@@ -63,7 +75,7 @@ fn is_rule(core: &str) -> bool {
 }
 
 /// A bare date-time stamp such as `2022-07-01 06:27:49` or `2022年07月01日 06:27`. A date
-/// alone in Chinese form (a notice's signature date) is kept.
+/// without a clock time (a notice's signature date) is kept.
 fn is_timestamp(core: &str) -> bool {
     let body = LABELS_BEFORE_TIME
         .iter()
@@ -72,20 +84,10 @@ fn is_timestamp(core: &str) -> bool {
         .trim();
     let allowed = |c: char| c.is_ascii_digit() || " -/:.年月日时分秒T".contains(c);
     let digits = body.chars().filter(char::is_ascii_digit).count();
-    let clock = body.contains(':');
-    let iso = body.len() >= 8 && matches!(body.as_bytes()[4], b'-' | b'/');
-    !body.is_empty() && body.chars().all(allowed) && digits >= 6 && (clock || iso)
+    !body.is_empty() && body.chars().all(allowed) && digits >= 6 && body.contains(':')
 }
 
-const LABELS_BEFORE_TIME: &[&str] = &[
-    "发布时间：",
-    "发布时间:",
-    "时间：",
-    "时间:",
-    "日期：",
-    "日期:",
-    "发布于",
-];
+const LABELS_BEFORE_TIME: &[&str] = &["发布时间：", "发布时间:", "发布于"];
 
 /// `作者：…`, `来源：…`, `责任编辑：…`, `通讯员 张三`.
 fn metadata(core: &str) -> Option<&'static str> {
@@ -321,7 +323,7 @@ mod tests {
             ("==========", Some("separator")),
         ];
         for (line, want) in rows {
-            assert_eq!(classify(line), want, "{line}");
+            assert_eq!(classify(line, Zone::Head), want, "{line}");
         }
     }
 
@@ -331,6 +333,7 @@ mod tests {
             "2026年11月26日",
             "石庙镇卫生院",
             "时间：11月28日上午9:00",
+            "时间：2026年12月1日 09:00",
             "来源于群众的意见，我们都认真办理。",
             "编辑部的同志们下乡调研，走访了二十多户村民。村民们反映了不少问题。",
             "各位村民：",
@@ -339,8 +342,10 @@ mod tests {
             "完成全年任务",
         ];
         for line in rows {
-            assert_eq!(classify(line), None, "{line}");
+            assert_eq!(classify(line, Zone::Head), None, "{line}");
         }
+        assert_eq!(classify("2026年12月3日 19:30", Zone::Body), None);
+        assert_eq!(classify("2026-12-01", Zone::Head), None);
     }
 
     #[test]

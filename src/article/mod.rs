@@ -113,6 +113,7 @@ fn sort_lines(body: &str, first_line: usize) -> (Vec<Kept>, Vec<RemovedLine>) {
     let mut kept = Vec::new();
     let mut removed = Vec::new();
     let mut after_break = true;
+    let mut zone = furniture::Zone::Head;
     for (n, raw) in body.lines().enumerate() {
         let line = first_line + n;
         let (clean, had_markup) = furniture::strip_markup(raw);
@@ -124,7 +125,7 @@ fn sort_lines(body: &str, first_line: usize) -> (Vec<Kept>, Vec<RemovedLine>) {
         let reason = if clean.is_empty() {
             Some("markup")
         } else {
-            furniture::classify(&clean)
+            furniture::classify(&clean, zone)
         };
         if let Some(reason) = reason {
             removed.push(RemovedLine {
@@ -141,6 +142,10 @@ fn sort_lines(body: &str, first_line: usize) -> (Vec<Kept>, Vec<RemovedLine>) {
                 text: raw.trim_end().to_owned(),
                 reason: "markup in line",
             });
+        }
+        // The first full sentence ends the head (a title has none).
+        if clean.contains('。') {
+            zone = furniture::Zone::Body;
         }
         kept.push(Kept {
             text: clean,
