@@ -8,3 +8,4 @@ mod support;
 mod backends;
 mod program;
 mod skeleton;
+mod text;

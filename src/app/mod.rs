@@ -2,6 +2,7 @@
 //! files) are built and handed to the core. [glue]
 
 mod cache;
+mod normalize;
 mod preview;
 mod render;
 mod script;
@@ -77,7 +78,8 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
             out.as_deref(),
             device,
         ),
-        Command::Script { file } => script::run(&file),
+        Command::Script { file, json } => script::run(&station()?, &file, json),
+        Command::Normalize { no_lexicon } => normalize::run(&station()?, no_lexicon),
         Command::Voices { action: None } => voices::list(&station()?),
         Command::Voices {
             action: Some(crate::cli::VoicesAction::Test { name, out, device }),
