@@ -96,6 +96,133 @@ pub enum Command {
     /// List the sound output devices.
     #[command(after_help = "Example:\n  dalaba devices")]
     Devices,
+    /// Queue an article: store it as a draft, print its id (first line) and its script.
+    #[command(
+        after_help = "Example:\n  dalaba add notice.txt --queue news --until 2026-12-31 --priority urgent"
+    )]
+    Add {
+        /// The article (UTF-8 or GBK text, optional +++ front matter).
+        file: PathBuf,
+        /// Queue (default: front matter `queue`).
+        #[arg(long)]
+        queue: Option<String>,
+        /// First day it may air, `YYYY-MM-DD` or RFC 3339 (default: front matter `from`).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day it may air (default: front matter `until`).
+        #[arg(long)]
+        until: Option<String>,
+        /// `normal`, `urgent` or `emergency` (default: front matter, else normal).
+        #[arg(long)]
+        priority: Option<String>,
+    },
+    /// List queued articles.
+    #[command(after_help = "Example:\n  dalaba list --status draft --queue news")]
+    List {
+        /// Only this status: draft, approved, rejected, withdrawn.
+        #[arg(long)]
+        status: Option<String>,
+        /// Only this queue.
+        #[arg(long)]
+        queue: Option<String>,
+    },
+    /// Show an article: its script, approvals and airings.
+    #[command(after_help = "Example:\n  dalaba show 3")]
+    Show {
+        /// Article id.
+        id: i64,
+    },
+    /// Approve the exact script of an article.
+    #[command(after_help = "Example:\n  dalaba approve 3 --by 王书记")]
+    Approve {
+        /// Article id.
+        id: i64,
+        /// Who approves.
+        #[arg(long)]
+        by: String,
+    },
+    /// Reject an article.
+    #[command(after_help = "Example:\n  dalaba reject 3 --by 王书记 --reason \"日期有误\"")]
+    Reject {
+        /// Article id.
+        id: i64,
+        /// Who rejects.
+        #[arg(long)]
+        by: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Take an article out of circulation.
+    #[command(after_help = "Example:\n  dalaba withdraw 3")]
+    Withdraw {
+        /// Article id.
+        id: i64,
+    },
+    /// Replace an article's text; its approval is void until approved again.
+    #[command(after_help = "Example:\n  dalaba update 3 notice-v2.txt")]
+    Update {
+        /// Article id.
+        id: i64,
+        /// The new text.
+        file: PathBuf,
+    },
+    /// Print what will air when, with which articles, and why others are left out.
+    #[command(
+        after_help = "Example:\n  dalaba plan --hours 48\n  dalaba plan --now 2026-12-01T06:00:00+08:00"
+    )]
+    Plan {
+        /// How many hours ahead.
+        #[arg(long, default_value_t = 24)]
+        hours: u32,
+        /// Pretend it is this time (RFC 3339).
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Cron entry point: render what is coming, air what is due, log what was missed.
+    #[command(after_help = "Example (crontab):\n  * * * * * cd /srv/station && dalaba tick")]
+    Tick {
+        /// Pretend it is this time (RFC 3339), to replay a day.
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Daemon: air every slot on time until SIGTERM or Ctrl-C.
+    #[command(after_help = "Example:\n  dalaba run --station /srv/station")]
+    Run,
+    /// Air an article at once (interrupting the program on air under `dalaba run`).
+    #[command(
+        name = "play-now",
+        after_help = "Example:\n  dalaba play-now 3\n  dalaba play-now 7 --emergency --by 李站长"
+    )]
+    PlayNow {
+        /// Article id.
+        id: i64,
+        /// Air it even though it is not approved yet (logged unsigned until approved).
+        #[arg(long, requires = "by")]
+        emergency: bool,
+        /// Who orders the emergency airing.
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// The as-run log (播出记录).
+    #[command(after_help = "Example:\n  dalaba log --since 2026-12-01 --csv > 2026-12.csv")]
+    Log {
+        /// From this day (`YYYY-MM-DD`, station time) or instant (RFC 3339).
+        #[arg(long)]
+        since: Option<String>,
+        /// Up to and including this day or instant.
+        #[arg(long)]
+        until: Option<String>,
+        /// CSV, for filing upward.
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        /// JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate the whole station: settings, voices, schedules.
+    #[command(after_help = "Example:\n  dalaba check")]
+    Check,
 }
 
 /// `dalaba voices …`.

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::program::ProgramSettings;
+use crate::schedule::QuietHours;
 use crate::text::{Lexicon, LexiconError, lexicon};
 use crate::toml_file::{self, TomlError};
 use crate::tts::VoiceProfile;
@@ -22,6 +23,12 @@ pub struct Settings {
     pub default_voice: String,
     /// How programs are put together: loudness, chimes, pauses, frame lines.
     pub program: ProgramSettings,
+    /// IANA time zone the schedules are written in.
+    pub timezone: String,
+    /// Hours in which nothing but emergencies airs, e.g. `{ from = "22:00", until = "06:00" }`.
+    pub quiet_hours: Option<QuietHours>,
+    /// How many minutes before a slot its program is rendered.
+    pub lead_minutes: u32,
 }
 
 impl Default for Settings {
@@ -31,6 +38,9 @@ impl Default for Settings {
             device: None,
             default_voice: "default".into(),
             program: ProgramSettings::default(),
+            timezone: "Asia/Shanghai".into(),
+            quiet_hours: None,
+            lead_minutes: 30,
         }
     }
 }
@@ -93,6 +103,11 @@ impl Station {
     /// `state/`, where the database, cache and programs live.
     pub fn state_dir(&self) -> PathBuf {
         self.root.join("state")
+    }
+
+    /// `schedules/`, where the broadcast slots are.
+    pub fn schedules_dir(&self) -> PathBuf {
+        self.root.join("schedules")
     }
 
     /// Loads the voice called `name` (or the default voice).

@@ -2,10 +2,16 @@
 //! files) are built and handed to the core. [glue]
 
 mod cache;
+mod check;
+mod log;
 mod normalize;
+mod plan;
 mod preview;
+mod queue;
 mod render;
+mod run;
 mod script;
+mod tick;
 mod voices;
 
 use std::path::Path;
@@ -86,6 +92,32 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
         } => voices::test(&station()?, &name, out.as_deref(), device),
         Command::Cache { action } => cache::run(&station()?, action),
         Command::Devices => voices::devices(),
+        Command::Add {
+            file,
+            queue,
+            from,
+            until,
+            priority,
+        } => queue::add(&station()?, &file, queue, from, until, priority),
+        Command::List { status, queue } => queue::list(&station()?, status, queue),
+        Command::Show { id } => queue::show(&station()?, id),
+        Command::Approve { id, by } => queue::approve(&station()?, id, &by),
+        Command::Reject { id, by, reason } => queue::reject(&station()?, id, &by, &reason),
+        Command::Withdraw { id } => queue::withdraw(&station()?, id),
+        Command::Update { id, file } => queue::update(&station()?, id, &file),
+        Command::Plan { hours, now } => plan::run(&station()?, hours, now.as_deref()),
+        Command::Tick { now } => tick::run(&station()?, now.as_deref()),
+        Command::Run => run::daemon(&station()?),
+        Command::PlayNow { id, emergency, by } => {
+            run::play_now(&station()?, id, emergency, by.as_deref())
+        }
+        Command::Log {
+            since,
+            until,
+            csv,
+            json,
+        } => log::run(&station()?, since.as_deref(), until.as_deref(), csv, json),
+        Command::Check => check::run(&station()?),
     }
 }
 

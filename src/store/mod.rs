@@ -1,1 +1,1096 @@
 //! SQLite state: articles, approvals, as-run log. [edge]
+//!
+//! One database file in `state/`, shared by the CLI, `tick` and `run`, in WAL mode so readers
+//! never wait for a writer. Every write is one transaction. The schema is versioned with
+//! `PRAGMA user_version` and migrated forward on open.
+//!
+//! Approval integrity lives here as much as anywhere: an approval row binds an article's
+//! *version* and the blake3 hash of its exact script; [`Store::begin_airing`] checks, in the
+//! same transaction that marks an airing as on air, that every article is still approved
+//! for exactly the script that was rendered.
+
+mod migrations;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+/// Something went wrong with the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite failed.
+    #[error("the station database `{}` failed: {source}", path.display())]
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// The database was written by a newer dalaba.
+    #[error(
+        "the station database `{}` has schema version {found}, newer than this dalaba knows ({known}); upgrade dalaba",
+        path.display()
+    )]
+    TooNew {
+        /// The database file.
+        path: PathBuf,
+        /// Its version.
+        found: i64,
+        /// The newest this build knows.
+        known: i64,
+    },
+    /// No such article.
+    #[error("there is no article {0}; see `dalaba list`")]
+    NoArticle(i64),
+    /// The article is not in a state that allows the change.
+    #[error("article {id} is {status}: {hint}")]
+    Refused {
+        /// Article id.
+        id: i64,
+        /// Its status.
+        status: Status,
+        /// What to do instead.
+        hint: &'static str,
+    },
+    /// The script changed between reading it and approving it.
+    #[error(
+        "article {id} changed while it was being approved (its script is now {current}); read it again with `dalaba show {id}`"
+    )]
+    Stale {
+        /// Article id.
+        id: i64,
+        /// Current hash (short).
+        current: String,
+    },
+}
+
+type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An article's place in its lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Waiting for an approver (new, or changed since approval).
+    Draft,
+    /// Approved for its current script.
+    Approved,
+    /// Rejected.
+    Rejected,
+    /// Taken out of circulation.
+    Withdrawn,
+}
+
+impl Status {
+    /// The lowercase name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Approved => "approved",
+            Status::Rejected => "rejected",
+            Status::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Parses a stored or typed name.
+    pub fn parse(s: &str) -> Option<Status> {
+        Some(match s {
+            "draft" => Status::Draft,
+            "approved" => Status::Approved,
+            "rejected" => Status::Rejected,
+            "withdrawn" => Status::Withdrawn,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What `add` and `update` store.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NewArticle {
+    /// File name it came from (labels errors when it is parsed again).
+    pub source_name: String,
+    /// The article text as given.
+    pub source: String,
+    /// The script derived from it.
+    pub script: String,
+    /// blake3 of `script`, hex.
+    pub hash: String,
+    /// Title.
+    pub title: Option<String>,
+    /// Queue.
+    pub queue: String,
+    /// Valid from (`YYYY-MM-DD` or RFC 3339).
+    pub valid_from: Option<String>,
+    /// Valid until.
+    pub valid_until: Option<String>,
+    /// `normal`, `urgent` or `emergency`.
+    pub priority: String,
+}
+
+/// A stored article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleRow {
+    /// Id.
+    pub id: i64,
+    /// What was stored.
+    pub data: NewArticle,
+    /// Bumped by every update; approvals bind to it.
+    pub version: i64,
+    /// Lifecycle status.
+    pub status: Status,
+    /// When it was added.
+    pub created: Timestamp,
+    /// When it last changed.
+    pub updated: Timestamp,
+    /// The approval that holds for the current version and script, if any.
+    pub approval: Option<Verdict>,
+    /// The latest verdict of any kind, for display.
+    pub last_verdict: Option<Verdict>,
+}
+
+/// An approval or rejection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// `approved` or `rejected`.
+    pub verdict: String,
+    /// Who.
+    pub by: String,
+    /// When.
+    pub at: Timestamp,
+    /// The script hash it was given for.
+    pub hash: String,
+    /// The article version it was given for.
+    pub version: i64,
+    /// Why (rejections).
+    pub reason: Option<String>,
+}
+
+/// How an airing ended (or where it stands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Claimed by a process that is getting the program ready.
+    Claimed,
+    /// On air now.
+    Airing,
+    /// Played to the end.
+    Aired,
+    /// Could not air (render failed, device missing, nothing approved changed…).
+    Failed,
+    /// The box was down past the catch-up window.
+    Missed,
+    /// Cut off (stopped, killed, or an emergency broke in).
+    Interrupted,
+    /// Not aired on purpose (quiet hours, nothing to air).
+    Skipped,
+}
+
+impl Outcome {
+    /// The lowercase name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Claimed => "claimed",
+            Outcome::Airing => "airing",
+            Outcome::Aired => "aired",
+            Outcome::Failed => "failed",
+            Outcome::Missed => "missed",
+            Outcome::Interrupted => "interrupted",
+            Outcome::Skipped => "skipped",
+        }
+    }
+
+    fn parse(s: &str) -> Outcome {
+        match s {
+            "claimed" => Outcome::Claimed,
+            "airing" => Outcome::Airing,
+            "aired" => Outcome::Aired,
+            "missed" => Outcome::Missed,
+            "interrupted" => Outcome::Interrupted,
+            "skipped" => Outcome::Skipped,
+            _ => Outcome::Failed,
+        }
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An article as it went out in an airing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AiredArticle {
+    /// Article id.
+    pub id: i64,
+    /// Title at the time.
+    pub title: Option<String>,
+    /// Version aired.
+    pub version: i64,
+    /// Script hash aired.
+    pub hash: String,
+    /// Who had approved it when it aired; `None` for an unsigned emergency airing.
+    pub approved_by: Option<String>,
+    /// Who approved this exact script later (countersignature), if anyone.
+    pub countersigned_by: Option<String>,
+}
+
+/// One row of the as-run log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Airing {
+    /// Id.
+    pub id: i64,
+    /// Slot name (`play-now` for immediate airings).
+    pub slot: String,
+    /// Scheduled start.
+    pub scheduled: Timestamp,
+    /// Actual start of playback.
+    pub started: Option<Timestamp>,
+    /// End of playback (or when the outcome was decided).
+    pub ended: Option<Timestamp>,
+    /// Outcome.
+    pub outcome: Outcome,
+    /// Why, for anything but a clean airing.
+    pub reason: Option<String>,
+    /// Voice used.
+    pub voice: Option<String>,
+    /// Program length in seconds.
+    pub duration: Option<f64>,
+    /// Program loudness.
+    pub lufs: Option<f64>,
+    /// Output device.
+    pub device: Option<String>,
+    /// Who ordered an emergency airing.
+    pub emergency_by: Option<String>,
+    /// The articles, in program order.
+    pub articles: Vec<AiredArticle>,
+}
+
+/// What went out, recorded when playback starts.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OnAir {
+    /// `(article id, script hash)` in program order: exactly what was rendered.
+    pub articles: Vec<(i64, String)>,
+    /// Set for an emergency airing ordered by this person: approval is not required.
+    pub emergency_by: Option<String>,
+    /// Voice.
+    pub voice: Option<String>,
+    /// Device.
+    pub device: Option<String>,
+    /// Program length.
+    pub duration: Option<f64>,
+    /// Program loudness.
+    pub lufs: Option<f64>,
+}
+
+/// An emergency airing handed to the running daemon by `play-now`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    /// Id.
+    pub id: i64,
+    /// The article.
+    pub article_id: i64,
+    /// Who ordered it, for unsigned emergency airings.
+    pub emergency_by: Option<String>,
+    /// When it was made.
+    pub created: Timestamp,
+}
+
+/// The station database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn ms(t: Timestamp) -> i64 {
+    t.as_millisecond()
+}
+
+fn ts(ms: i64) -> Timestamp {
+    Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+impl Store {
+    /// Opens (creating and migrating as needed) the database at `path`.
+    pub fn open(path: &Path) -> Result<Store> {
+        let wrap = |source| StoreError::Sqlite {
+            path: path.to_owned(),
+            source,
+        };
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let conn = Connection::open(path).map_err(wrap)?;
+        conn.busy_timeout(Duration::from_secs(30)).map_err(wrap)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(wrap)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(wrap)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(wrap)?;
+        let mut store = Store {
+            conn,
+            path: path.to_owned(),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, source: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let known = migrations::MIGRATIONS.len() as i64;
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(wrap)?;
+        let found: i64 = tx
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(wrap)?;
+        if found > known {
+            return Err(StoreError::TooNew {
+                path: path.clone(),
+                found,
+                known,
+            });
+        }
+        for (i, sql) in migrations::MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(found as usize)
+        {
+            tx.execute_batch(sql).map_err(wrap)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)
+                .map_err(wrap)?;
+        }
+        tx.commit().map_err(wrap)
+    }
+
+    /// The schema version.
+    pub fn schema_version(&self) -> Result<i64> {
+        self.conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Stores a new article as a draft; returns its id.
+    pub fn add_article(&mut self, a: &NewArticle, now: Timestamp) -> Result<i64> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(&wrap)?;
+        tx.execute(
+            "INSERT INTO articles (source_name, source, script, hash, version, title, queue,
+               valid_from, valid_until, priority, status, created_ms, updated_ms)
+             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, 'draft', ?10, ?10)",
+            params![
+                a.source_name,
+                a.source,
+                a.script,
+                a.hash,
+                a.title,
+                a.queue,
+                a.valid_from,
+                a.valid_until,
+                a.priority,
+                ms(now)
+            ],
+        )
+        .map_err(&wrap)?;
+        let id = tx.last_insert_rowid();
+        tx.commit().map_err(&wrap)?;
+        Ok(id)
+    }
+
+    /// Replaces an article's text and settings. Any approval is void: the article is a draft
+    /// again, at a new version.
+    pub fn update_article(&mut self, id: i64, a: &NewArticle, now: Timestamp) -> Result<i64> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&wrap)?;
+        let status = status_of(&tx, id).map_err(&wrap)?;
+        match status {
+            None => return Err(StoreError::NoArticle(id)),
+            Some(Status::Withdrawn) => {
+                return Err(StoreError::Refused {
+                    id,
+                    status: Status::Withdrawn,
+                    hint: "a withdrawn article stays withdrawn; add the new text with `dalaba add`",
+                });
+            }
+            Some(_) => {}
+        }
+        tx.execute(
+            "UPDATE articles SET source_name = ?2, source = ?3, script = ?4, hash = ?5,
+               version = version + 1, title = ?6, queue = ?7, valid_from = ?8, valid_until = ?9,
+               priority = ?10, status = 'draft', updated_ms = ?11
+             WHERE id = ?1",
+            params![
+                id,
+                a.source_name,
+                a.source,
+                a.script,
+                a.hash,
+                a.title,
+                a.queue,
+                a.valid_from,
+                a.valid_until,
+                a.priority,
+                ms(now)
+            ],
+        )
+        .map_err(&wrap)?;
+        let version: i64 = tx
+            .query_row("SELECT version FROM articles WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .map_err(&wrap)?;
+        tx.commit().map_err(&wrap)?;
+        Ok(version)
+    }
+
+    /// Records an approval of article `id` for the script hashing to `hash` — the script the
+    /// approver read. Refused if the article has changed since.
+    pub fn approve(&mut self, id: i64, by: &str, hash: &str, now: Timestamp) -> Result<()> {
+        self.verdict(id, "approved", by, None, hash, now)
+    }
+
+    /// Records a rejection.
+    pub fn reject(
+        &mut self,
+        id: i64,
+        by: &str,
+        reason: &str,
+        hash: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.verdict(id, "rejected", by, Some(reason), hash, now)
+    }
+
+    fn verdict(
+        &mut self,
+        id: i64,
+        verdict: &str,
+        by: &str,
+        reason: Option<&str>,
+        hash: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&wrap)?;
+        let row: Option<(String, String, i64)> = tx
+            .query_row(
+                "SELECT status, hash, version FROM articles WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(&wrap)?;
+        let Some((status, current, version)) = row else {
+            return Err(StoreError::NoArticle(id));
+        };
+        if status == "withdrawn" {
+            return Err(StoreError::Refused {
+                id,
+                status: Status::Withdrawn,
+                hint: "withdrawn articles cannot be approved or rejected; add it again",
+            });
+        }
+        if current != hash {
+            return Err(StoreError::Stale {
+                id,
+                current: current.chars().take(12).collect(),
+            });
+        }
+        tx.execute(
+            "INSERT INTO approvals (article_id, version, hash, verdict, by, reason, at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![id, version, hash, verdict, by, reason, ms(now)],
+        )
+        .map_err(&wrap)?;
+        tx.execute(
+            "UPDATE articles SET status = ?2, updated_ms = ?3 WHERE id = ?1",
+            params![id, verdict, ms(now)],
+        )
+        .map_err(&wrap)?;
+        tx.commit().map_err(&wrap)
+    }
+
+    /// Takes an article out of circulation for good.
+    pub fn withdraw(&mut self, id: i64, now: Timestamp) -> Result<()> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(&wrap)?;
+        let n = tx
+            .execute(
+                "UPDATE articles SET status = 'withdrawn', updated_ms = ?2 WHERE id = ?1",
+                params![id, ms(now)],
+            )
+            .map_err(&wrap)?;
+        if n == 0 {
+            return Err(StoreError::NoArticle(id));
+        }
+        tx.commit().map_err(&wrap)
+    }
+
+    /// One article.
+    pub fn article(&self, id: i64) -> Result<ArticleRow> {
+        self.articles_where("WHERE a.id = ?1", params![id])?
+            .pop()
+            .ok_or(StoreError::NoArticle(id))
+    }
+
+    /// Every article, oldest first.
+    pub fn articles(&self) -> Result<Vec<ArticleRow>> {
+        self.articles_where("", params![])
+    }
+
+    fn articles_where(&self, filter: &str, p: impl rusqlite::Params) -> Result<Vec<ArticleRow>> {
+        let sql = format!(
+            "SELECT a.id, a.source_name, a.source, a.script, a.hash, a.version, a.title, a.queue,
+                    a.valid_from, a.valid_until, a.priority, a.status, a.created_ms, a.updated_ms
+             FROM articles a {filter} ORDER BY a.id"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(p, |r| {
+                Ok(ArticleRow {
+                    id: r.get(0)?,
+                    data: NewArticle {
+                        source_name: r.get(1)?,
+                        source: r.get(2)?,
+                        script: r.get(3)?,
+                        hash: r.get(4)?,
+                        title: r.get(6)?,
+                        queue: r.get(7)?,
+                        valid_from: r.get(8)?,
+                        valid_until: r.get(9)?,
+                        priority: r.get(10)?,
+                    },
+                    version: r.get(5)?,
+                    status: Status::parse(&r.get::<_, String>(11)?).unwrap_or(Status::Draft),
+                    created: ts(r.get(12)?),
+                    updated: ts(r.get(13)?),
+                    approval: None,
+                    last_verdict: None,
+                })
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        rows.into_iter()
+            .map(|mut a| {
+                a.approval = valid_approval(&self.conn, a.id).map_err(|e| self.err(e))?;
+                a.last_verdict = last_verdict(&self.conn, a.id).map_err(|e| self.err(e))?;
+                Ok(a)
+            })
+            .collect()
+    }
+
+    /// Every verdict on an article, oldest first.
+    pub fn verdicts(&self, id: i64) -> Result<Vec<Verdict>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT verdict, by, at_ms, hash, version, reason FROM approvals
+                 WHERE article_id = ?1 ORDER BY id",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([id], verdict_row)
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Claims the airing of `slot` at `scheduled` for this process. `None` when someone
+    /// already has it: the unique key on `(slot, scheduled)` makes this exactly-once.
+    pub fn claim(
+        &mut self,
+        slot: &str,
+        scheduled: Timestamp,
+        now: Timestamp,
+        owner: &str,
+    ) -> Result<Option<i64>> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&wrap)?;
+        let n = tx
+            .execute(
+                "INSERT OR IGNORE INTO airings (slot, scheduled_ms, claimed_ms, outcome, owner)
+                 VALUES (?1, ?2, ?3, 'claimed', ?4)",
+                params![slot, ms(scheduled), ms(now), owner],
+            )
+            .map_err(&wrap)?;
+        let id = (n == 1).then(|| tx.last_insert_rowid());
+        tx.commit().map_err(&wrap)?;
+        Ok(id)
+    }
+
+    /// Logs a decided outcome (missed, skipped) for an occurrence nobody claimed. `false`
+    /// when the occurrence is already in the log.
+    pub fn record(
+        &mut self,
+        slot: &str,
+        scheduled: Timestamp,
+        now: Timestamp,
+        outcome: Outcome,
+        reason: &str,
+    ) -> Result<bool> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(&wrap)?;
+        let n = tx
+            .execute(
+                "INSERT OR IGNORE INTO airings (slot, scheduled_ms, claimed_ms, ended_ms, outcome, reason)
+                 VALUES (?1, ?2, ?3, ?3, ?4, ?5)",
+                params![slot, ms(scheduled), ms(now), outcome.as_str(), reason],
+            )
+            .map_err(&wrap)?;
+        tx.commit().map_err(&wrap)?;
+        Ok(n == 1)
+    }
+
+    /// Whether `(slot, scheduled)` is in the log in any state.
+    pub fn has_airing(&self, slot: &str, scheduled: Timestamp) -> Result<bool> {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM airings WHERE slot = ?1 AND scheduled_ms = ?2",
+                params![slot, ms(scheduled)],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|r| r.is_some())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Marks claimed airing `id` as on air with exactly `on_air`'s articles — in one
+    /// transaction that first checks each article is still approved (unless this is an
+    /// emergency airing) for exactly the hash that was rendered. On refusal nothing changes
+    /// and the reasons are returned per article.
+    pub fn begin_airing(
+        &mut self,
+        id: i64,
+        on_air: &OnAir,
+        now: Timestamp,
+    ) -> Result<Result<(), Vec<(i64, String)>>> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&wrap)?;
+        let mut refused = Vec::new();
+        let mut rows = Vec::new();
+        for (article, hash) in &on_air.articles {
+            let row: Option<(String, String, i64)> = tx
+                .query_row(
+                    "SELECT status, hash, version FROM articles WHERE id = ?1",
+                    [article],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()
+                .map_err(&wrap)?;
+            let Some((status, current, version)) = row else {
+                refused.push((*article, "no longer in the database".to_owned()));
+                continue;
+            };
+            if &current != hash {
+                refused.push((
+                    *article,
+                    "its text changed after the program was made".into(),
+                ));
+                continue;
+            }
+            let approval = valid_approval(&tx, *article).map_err(&wrap)?;
+            match (&approval, &on_air.emergency_by) {
+                (Some(_), _) if status == "approved" => {}
+                (_, Some(_)) if status == "draft" || status == "approved" => {}
+                _ => {
+                    refused.push((*article, format!("it is {status}, not approved")));
+                    continue;
+                }
+            }
+            rows.push((*article, version, hash.clone(), approval.map(|a| a.by)));
+        }
+        if !refused.is_empty() {
+            return Ok(Err(refused));
+        }
+        for (pos, (article, version, hash, by)) in rows.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO airing_articles (airing_id, position, article_id, version, hash, approved_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, pos as i64, article, version, hash, by],
+            )
+            .map_err(&wrap)?;
+        }
+        let n = tx
+            .execute(
+                "UPDATE airings SET outcome = 'airing', started_ms = ?2, voice = ?3, device = ?4,
+                   duration = ?5, lufs = ?6, emergency_by = ?7
+                 WHERE id = ?1 AND outcome = 'claimed'",
+                params![
+                    id,
+                    ms(now),
+                    on_air.voice,
+                    on_air.device,
+                    on_air.duration,
+                    on_air.lufs,
+                    on_air.emergency_by
+                ],
+            )
+            .map_err(&wrap)?;
+        if n != 1 {
+            return Ok(Err(vec![(0, "the airing is no longer claimed".into())]));
+        }
+        tx.commit().map_err(&wrap)?;
+        Ok(Ok(()))
+    }
+
+    /// Closes a claimed or on-air airing with its outcome. `false` if it was already closed.
+    pub fn finish(
+        &mut self,
+        id: i64,
+        outcome: Outcome,
+        reason: Option<&str>,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(&wrap)?;
+        let n = tx
+            .execute(
+                "UPDATE airings SET outcome = ?2, reason = ?3, ended_ms = ?4
+                 WHERE id = ?1 AND outcome IN ('claimed', 'airing')",
+                params![id, outcome.as_str(), reason, ms(now)],
+            )
+            .map_err(&wrap)?;
+        tx.commit().map_err(&wrap)?;
+        Ok(n == 1)
+    }
+
+    /// Airings still claimed or on air: `(id, slot, scheduled, outcome)`.
+    pub fn unfinished(&self) -> Result<Vec<(i64, String, Timestamp, Outcome)>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, slot, scheduled_ms, outcome FROM airings
+                 WHERE outcome IN ('claimed', 'airing') ORDER BY id",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                ts(r.get(2)?),
+                Outcome::parse(&r.get::<_, String>(3)?),
+            ))
+        })
+        .map_err(|e| self.err(e))?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(|e| self.err(e))
+    }
+
+    /// Closes an airing whose process died: on air → interrupted, claimed → failed.
+    /// `false` if it was closed meanwhile.
+    pub fn close_abandoned(&mut self, id: i64, now: Timestamp) -> Result<bool> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(&wrap)?;
+        let n = tx
+            .execute(
+                "UPDATE airings SET
+                   outcome = CASE outcome WHEN 'airing' THEN 'interrupted' ELSE 'failed' END,
+                   reason = CASE outcome
+                     WHEN 'airing' THEN 'the process airing it stopped mid-program (killed, crashed or power lost)'
+                     ELSE 'the process preparing it stopped before air (killed, crashed or power lost)' END,
+                   ended_ms = ?2
+                 WHERE id = ?1 AND outcome IN ('claimed', 'airing')",
+                params![id, ms(now)],
+            )
+            .map_err(&wrap)?;
+        tx.commit().map_err(&wrap)?;
+        Ok(n == 1)
+    }
+
+    /// The as-run log between `since` and `until` (by scheduled time), oldest first.
+    pub fn airings(
+        &self,
+        since: Option<Timestamp>,
+        until: Option<Timestamp>,
+    ) -> Result<Vec<Airing>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, slot, scheduled_ms, started_ms, ended_ms, outcome, reason, voice,
+                        duration, lufs, device, emergency_by
+                 FROM airings WHERE scheduled_ms >= ?1 AND scheduled_ms <= ?2
+                 ORDER BY scheduled_ms, id",
+            )
+            .map_err(|e| self.err(e))?;
+        let since = since.map_or(i64::MIN, ms);
+        let until = until.map_or(i64::MAX, ms);
+        let mut out = stmt
+            .query_map(params![since, until], |r| {
+                Ok(Airing {
+                    id: r.get(0)?,
+                    slot: r.get(1)?,
+                    scheduled: ts(r.get(2)?),
+                    started: r.get::<_, Option<i64>>(3)?.map(ts),
+                    ended: r.get::<_, Option<i64>>(4)?.map(ts),
+                    outcome: Outcome::parse(&r.get::<_, String>(5)?),
+                    reason: r.get(6)?,
+                    voice: r.get(7)?,
+                    duration: r.get(8)?,
+                    lufs: r.get(9)?,
+                    device: r.get(10)?,
+                    emergency_by: r.get(11)?,
+                    articles: Vec::new(),
+                })
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT x.article_id, a.title, x.version, x.hash, x.approved_by,
+                   (SELECT p.by FROM approvals p WHERE p.article_id = x.article_id
+                      AND p.hash = x.hash AND p.verdict = 'approved' AND p.version >= x.version
+                      ORDER BY p.id LIMIT 1)
+                 FROM airing_articles x JOIN articles a ON a.id = x.article_id
+                 WHERE x.airing_id = ?1 ORDER BY x.position",
+            )
+            .map_err(|e| self.err(e))?;
+        for airing in &mut out {
+            airing.articles = stmt
+                .query_map([airing.id], |r| {
+                    Ok(AiredArticle {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        version: r.get(2)?,
+                        hash: r.get(3)?,
+                        approved_by: r.get(4)?,
+                        countersigned_by: r.get(5)?,
+                    })
+                })
+                .map_err(|e| self.err(e))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(out)
+    }
+
+    /// The airings that played article `id`.
+    pub fn airings_of(&self, id: i64) -> Result<Vec<Airing>> {
+        Ok(self
+            .airings(None, None)?
+            .into_iter()
+            .filter(|a| a.articles.iter().any(|x| x.id == id))
+            .collect())
+    }
+
+    /// A station-wide value.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Sets `key` unless it is set; returns the value now stored.
+    pub fn meta_default(&mut self, key: &str, value: &str) -> Result<String> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(&wrap)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
+            params![key, value],
+        )
+        .map_err(&wrap)?;
+        let v: String = tx
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .map_err(&wrap)?;
+        tx.commit().map_err(&wrap)?;
+        Ok(v)
+    }
+
+    /// Queues an immediate airing for the running daemon.
+    pub fn request(
+        &mut self,
+        article_id: i64,
+        emergency_by: Option<&str>,
+        now: Timestamp,
+    ) -> Result<i64> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(&wrap)?;
+        tx.execute(
+            "INSERT INTO requests (article_id, emergency_by, created_ms) VALUES (?1, ?2, ?3)",
+            params![article_id, emergency_by, ms(now)],
+        )
+        .map_err(&wrap)?;
+        let id = tx.last_insert_rowid();
+        tx.commit().map_err(&wrap)?;
+        Ok(id)
+    }
+
+    /// How many requests wait.
+    pub fn pending_requests(&self) -> Result<usize> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM requests WHERE taken_ms IS NULL",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as usize)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Takes the oldest untaken request, marking it taken.
+    pub fn take_request(&mut self, now: Timestamp) -> Result<Option<Request>> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&wrap)?;
+        let req = tx
+            .query_row(
+                "SELECT id, article_id, emergency_by, created_ms FROM requests
+                 WHERE taken_ms IS NULL ORDER BY id LIMIT 1",
+                [],
+                |r| {
+                    Ok(Request {
+                        id: r.get(0)?,
+                        article_id: r.get(1)?,
+                        emergency_by: r.get(2)?,
+                        created: ts(r.get(3)?),
+                    })
+                },
+            )
+            .optional()
+            .map_err(&wrap)?;
+        if let Some(r) = &req {
+            tx.execute(
+                "UPDATE requests SET taken_ms = ?2 WHERE id = ?1",
+                params![r.id, ms(now)],
+            )
+            .map_err(&wrap)?;
+        }
+        tx.commit().map_err(&wrap)?;
+        Ok(req)
+    }
+}
+
+fn status_of(conn: &Connection, id: i64) -> rusqlite::Result<Option<Status>> {
+    conn.query_row("SELECT status FROM articles WHERE id = ?1", [id], |r| {
+        r.get::<_, String>(0)
+    })
+    .optional()
+    .map(|s| s.and_then(|s| Status::parse(&s)))
+}
+
+fn verdict_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Verdict> {
+    Ok(Verdict {
+        verdict: r.get(0)?,
+        by: r.get(1)?,
+        at: ts(r.get(2)?),
+        hash: r.get(3)?,
+        version: r.get(4)?,
+        reason: r.get(5)?,
+    })
+}
+
+/// The latest approval that binds the article's current version and hash, if the article is
+/// in the approved state.
+fn valid_approval(conn: &Connection, id: i64) -> rusqlite::Result<Option<Verdict>> {
+    conn.query_row(
+        "SELECT p.verdict, p.by, p.at_ms, p.hash, p.version, p.reason
+         FROM approvals p JOIN articles a ON a.id = p.article_id
+         WHERE p.article_id = ?1 AND a.status = 'approved' AND p.verdict = 'approved'
+           AND p.version = a.version AND p.hash = a.hash
+         ORDER BY p.id DESC LIMIT 1",
+        [id],
+        verdict_row,
+    )
+    .optional()
+}
+
+fn last_verdict(conn: &Connection, id: i64) -> rusqlite::Result<Option<Verdict>> {
+    conn.query_row(
+        "SELECT verdict, by, at_ms, hash, version, reason FROM approvals
+         WHERE article_id = ?1 ORDER BY id DESC LIMIT 1",
+        [id],
+        verdict_row,
+    )
+    .optional()
+}
+
+#[cfg(test)]
+mod tests;

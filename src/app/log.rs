@@ -1,0 +1,187 @@
+//! `dalaba log [--since D] [--until D] [--csv|--json]`: the as-run log (播出记录).
+
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+
+use super::queue::short;
+use crate::schedule::Bound;
+use crate::service;
+use crate::station::Station;
+use crate::store::{AiredArticle, Airing};
+
+/// One article of a log row.
+#[derive(Debug, Serialize)]
+struct LogArticle {
+    id: i64,
+    title: Option<String>,
+    version: i64,
+    hash: String,
+    approved_by: Option<String>,
+    countersigned_by: Option<String>,
+}
+
+/// One log row as printed.
+#[derive(Debug, Serialize)]
+struct LogRow {
+    slot: String,
+    scheduled: String,
+    started: Option<String>,
+    ended: Option<String>,
+    outcome: String,
+    reason: Option<String>,
+    articles: Vec<LogArticle>,
+    voice: Option<String>,
+    duration_s: Option<f64>,
+    lufs: Option<f64>,
+    device: Option<String>,
+    emergency_by: Option<String>,
+}
+
+fn bound(s: &str, end: bool, tz: &TimeZone) -> anyhow::Result<Timestamp> {
+    match Bound::parse(s).map_err(|e| anyhow::anyhow!("{e}"))? {
+        Bound::Instant(t) => Ok(t),
+        Bound::Day(d) => {
+            let start = d.to_zoned(tz.clone())?.timestamp();
+            if end {
+                let next = d.tomorrow()?.to_zoned(tz.clone())?.timestamp();
+                Ok(next.checked_sub(SignedDuration::from_millis(1))?)
+            } else {
+                Ok(start)
+            }
+        }
+    }
+}
+
+fn approver(a: &AiredArticle) -> String {
+    match (&a.approved_by, &a.countersigned_by) {
+        (Some(by), _) => by.clone(),
+        (None, Some(by)) => format!("unsigned, countersigned by {by}"),
+        (None, None) => "unsigned".into(),
+    }
+}
+
+fn row(a: Airing, tz: &TimeZone) -> LogRow {
+    let fmt = |t: Timestamp| {
+        t.to_zoned(tz.clone())
+            .strftime("%Y-%m-%dT%H:%M:%S%.3f%:z")
+            .to_string()
+    };
+    LogRow {
+        slot: a.slot,
+        scheduled: fmt(a.scheduled),
+        started: a.started.map(fmt),
+        ended: a.ended.map(fmt),
+        outcome: a.outcome.as_str().into(),
+        reason: a.reason,
+        articles: a
+            .articles
+            .into_iter()
+            .map(|x| LogArticle {
+                id: x.id,
+                title: x.title.clone(),
+                version: x.version,
+                approved_by: Some(approver(&x)),
+                countersigned_by: x.countersigned_by.clone(),
+                hash: x.hash,
+            })
+            .collect(),
+        voice: a.voice,
+        duration_s: a.duration.map(|d| (d * 10.0).round() / 10.0),
+        lufs: a.lufs,
+        device: a.device,
+        emergency_by: a.emergency_by,
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+pub(super) fn run(
+    station: &Station,
+    since: Option<&str>,
+    until: Option<&str>,
+    csv: bool,
+    json: bool,
+) -> anyhow::Result<()> {
+    let tz = service::time_zone(station)?;
+    let since = since.map(|s| bound(s, false, &tz)).transpose()?;
+    let until = until.map(|s| bound(s, true, &tz)).transpose()?;
+    let store = super::queue::open(station)?;
+    let rows: Vec<LogRow> = store
+        .airings(since, until)?
+        .into_iter()
+        .map(|a| row(a, &tz))
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(());
+    }
+    let articles = |r: &LogRow| {
+        r.articles
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} {} [{}] approved by {}",
+                    a.id,
+                    a.title.as_deref().unwrap_or(""),
+                    short(&a.hash),
+                    a.approved_by.as_deref().unwrap_or("")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    if csv {
+        println!(
+            "slot,scheduled,started,ended,outcome,reason,articles,voice,duration_s,lufs,device,emergency_by"
+        );
+        for r in &rows {
+            let fields = [
+                r.slot.clone(),
+                r.scheduled.clone(),
+                r.started.clone().unwrap_or_default(),
+                r.ended.clone().unwrap_or_default(),
+                r.outcome.clone(),
+                r.reason.clone().unwrap_or_default(),
+                articles(r),
+                r.voice.clone().unwrap_or_default(),
+                r.duration_s.map(|d| format!("{d:.1}")).unwrap_or_default(),
+                r.lufs.map(|d| format!("{d:.1}")).unwrap_or_default(),
+                r.device.clone().unwrap_or_default(),
+                r.emergency_by.clone().unwrap_or_default(),
+            ];
+            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+            println!("{}", line.join(","));
+        }
+        return Ok(());
+    }
+    if rows.is_empty() {
+        println!("no airings logged");
+    }
+    for r in &rows {
+        println!(
+            "{}  {:<12} {:<11} started {}  ended {}{}",
+            r.scheduled,
+            r.slot,
+            r.outcome,
+            r.started.as_deref().unwrap_or("-"),
+            r.ended.as_deref().unwrap_or("-"),
+            r.duration_s
+                .map(|d| format!("  {d:.1} s"))
+                .unwrap_or_default()
+        );
+        if let Some(reason) = &r.reason {
+            println!("    {reason}");
+        }
+        if !r.articles.is_empty() {
+            println!("    {}", articles(r));
+        }
+    }
+    Ok(())
+}

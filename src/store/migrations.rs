@@ -1,0 +1,75 @@
+//! The schema, one migration per entry; entry `i` takes `user_version` from `i` to `i + 1`.
+//! Never edit an entry that has shipped: add a new one.
+
+/// Migrations in order.
+pub(super) const MIGRATIONS: &[&str] = &[
+    // 1: articles, approvals, the as-run log, requests for the daemon.
+    "
+    CREATE TABLE articles (
+        id           INTEGER PRIMARY KEY,
+        source_name  TEXT NOT NULL,
+        source       TEXT NOT NULL,
+        script       TEXT NOT NULL,
+        hash         TEXT NOT NULL,
+        version      INTEGER NOT NULL,
+        title        TEXT,
+        queue        TEXT NOT NULL,
+        valid_from   TEXT,
+        valid_until  TEXT,
+        priority     TEXT NOT NULL,
+        status       TEXT NOT NULL
+                     CHECK (status IN ('draft', 'approved', 'rejected', 'withdrawn')),
+        created_ms   INTEGER NOT NULL,
+        updated_ms   INTEGER NOT NULL
+    );
+    CREATE TABLE approvals (
+        id          INTEGER PRIMARY KEY,
+        article_id  INTEGER NOT NULL REFERENCES articles(id),
+        version     INTEGER NOT NULL,
+        hash        TEXT NOT NULL,
+        verdict     TEXT NOT NULL CHECK (verdict IN ('approved', 'rejected')),
+        by          TEXT NOT NULL,
+        reason      TEXT,
+        at_ms       INTEGER NOT NULL
+    );
+    CREATE INDEX approvals_article ON approvals(article_id);
+    CREATE TABLE airings (
+        id            INTEGER PRIMARY KEY,
+        slot          TEXT NOT NULL,
+        scheduled_ms  INTEGER NOT NULL,
+        claimed_ms    INTEGER NOT NULL,
+        started_ms    INTEGER,
+        ended_ms      INTEGER,
+        outcome       TEXT NOT NULL CHECK (outcome IN
+                      ('claimed', 'airing', 'aired', 'failed', 'missed', 'interrupted', 'skipped')),
+        reason        TEXT,
+        voice         TEXT,
+        duration      REAL,
+        lufs          REAL,
+        device        TEXT,
+        owner         TEXT,
+        emergency_by  TEXT,
+        UNIQUE (slot, scheduled_ms)
+    );
+    CREATE TABLE airing_articles (
+        airing_id    INTEGER NOT NULL REFERENCES airings(id),
+        position     INTEGER NOT NULL,
+        article_id   INTEGER NOT NULL REFERENCES articles(id),
+        version      INTEGER NOT NULL,
+        hash         TEXT NOT NULL,
+        approved_by  TEXT,
+        PRIMARY KEY (airing_id, position)
+    );
+    CREATE TABLE requests (
+        id            INTEGER PRIMARY KEY,
+        article_id    INTEGER NOT NULL REFERENCES articles(id),
+        emergency_by  TEXT,
+        created_ms    INTEGER NOT NULL,
+        taken_ms      INTEGER
+    );
+    CREATE TABLE meta (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+    );
+    ",
+];
