@@ -25,6 +25,8 @@ use server::{Reply, TestServer};
 const LATENCY: Duration = Duration::from_millis(100);
 const RATE: u32 = 24_000;
 const REPORT: &str = "binzhou-report-2022-07-01.txt";
+/// Seconds of audio per character in the answers (about 4 characters a second, as Mandarin TTS speaks).
+const SECONDS_PER_CHAR: f32 = 0.25;
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -154,7 +156,8 @@ fn generated(chars: usize) -> String {
     text
 }
 
-/// A WAV answer per segment text: a tone of 0.15 s per character at the program rate.
+/// A WAV answer per segment text: a tone of [`SECONDS_PER_CHAR`] per character at the
+/// program rate.
 fn answers(segments: &[Segment]) -> HashMap<String, Vec<u8>> {
     segments
         .iter()
@@ -165,7 +168,7 @@ fn answers(segments: &[Segment]) -> HashMap<String, Vec<u8>> {
                 .filter(|c| c.is_alphanumeric())
                 .count()
                 .max(1);
-            let n = (RATE as f32 * 0.15 * chars as f32) as usize;
+            let n = (RATE as f32 * SECONDS_PER_CHAR * chars as f32) as usize;
             let spec = hound::WavSpec {
                 channels: 1,
                 sample_rate: RATE,
