@@ -83,6 +83,15 @@ async fn bench() {
             warm_dir = Some((dir, profile, options));
         }
     }
+    let n = segments.len();
+    let floor = plain_requests(&server.url, &segments, 8).await;
+    let ideal = LATENCY * n.div_ceil(8) as u32;
+    println!(
+        "  8 {n:>5} {:>8.2}s {:>8.2}s {:>6.3}  (floor: bare reqwest, no checks, no cache)",
+        floor.as_secs_f64(),
+        ideal.as_secs_f64(),
+        floor.as_secs_f64() / ideal.as_secs_f64()
+    );
     let (_dir, profile, options) = warm_dir.unwrap();
     let before = server.count();
     let start = Instant::now();
@@ -98,6 +107,37 @@ async fn bench() {
         rendered.report.cached,
         rendered.report.segments
     );
+}
+
+/// The same requests with a bare reqwest client and `concurrency` workers: what the machine
+/// and the test server allow before the engine does anything.
+async fn plain_requests(url: &str, segments: &[Segment], concurrency: usize) -> Duration {
+    let client = reqwest::Client::new();
+    let url = format!("{url}/v1/audio/speech");
+    let queue = Arc::new(std::sync::Mutex::new(
+        segments.iter().map(|s| s.text.clone()).collect::<Vec<_>>(),
+    ));
+    let start = Instant::now();
+    let workers: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (client, url, queue) = (client.clone(), url.clone(), queue.clone());
+            tokio::spawn(async move {
+                loop {
+                    let Some(text) = queue.lock().unwrap().pop() else {
+                        break;
+                    };
+                    let body =
+                        serde_json::json!({"model": "tts-1", "input": text, "voice": "alloy"});
+                    let response = client.post(&url).json(&body).send().await.unwrap();
+                    response.bytes().await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.await.unwrap();
+    }
+    start.elapsed()
 }
 
 fn profile(url: &str, concurrency: usize) -> VoiceProfile {
