@@ -60,6 +60,11 @@ pub fn strip_bullet(line: &str) -> &str {
     let bullets = [
         '•', '·', '●', '○', '◆', '◇', '■', '□', '▪', '►', '▶', '★', '☆', '*',
     ];
+    let hashes = t.len() - t.trim_start_matches('#').len();
+    if (1..=6).contains(&hashes) && t[hashes..].starts_with(' ') {
+        // A Markdown heading.
+        return t[hashes..].trim_start();
+    }
     match t.chars().next() {
         Some(b) if bullets.contains(&b) => t[b.len_utf8()..].trim_start(),
         Some('-') if t[1..].starts_with(' ') => t[1..].trim_start(),

@@ -64,7 +64,7 @@ enum After {
 #[rustfmt::skip]
 const CALL_WORDS: &[&str] = &[
     "电话", "热线", "拨打", "致电", "手机", "号码", "传真", "报警", "求助", "座机", "专线", "客服", "微信", "QQ", "Tel",
-    "TEL", "tel", "联系方式", "咨询", "举报", "投诉", "拨", "编号", "账号", "帐号", "卡号", "证号", "身份证", "工号",
+    "TEL", "tel", "联系方式", "咨询", "举报", "投诉", "编号", "账号", "帐号", "卡号", "证号", "身份证", "工号",
     "学号", "单号", "代码", "邮编", "批号", "序列号", "验证码", "密码", "车次", "航班", "分机", "转",
 ];
 
@@ -76,10 +76,10 @@ const COUNT_WORDS: &[&str] = &[
 
 /// Numbers that are called, not counted, unless a measure word follows.
 const SERVICE_NUMBERS: &[&str] = &[
-    "110", "119", "120", "122", "114", "999", "12345", "12315", "12320", "12333", "12348", "12358",
+    "110", "119", "120", "122", "114", "12345", "12315", "12320", "12333", "12348", "12358",
     "12366", "12369", "12306", "12110", "12395", "12121", "12388", "12380", "12328", "12318",
     "12356", "12338", "12351", "12329", "12310", "12117", "95598", "96333", "95119", "10086",
-    "10010", "10000",
+    "10010",
 ];
 
 const YEAR_WORDS: &[&str] = &["年", "届", "级", "版", "款", "赛季"];
@@ -178,10 +178,14 @@ impl Reader<'_> {
             self.i = i + 1 + u.written.chars().count();
         } else if after_number && word_next {
             self.out.push('每');
-        } else if prev.is_some_and(is_cjk) && next.is_some_and(is_cjk) {
+        } else if prev.is_some_and(|p| is_cjk(p) || p.is_ascii_digit())
+            && next.is_some_and(|n| is_cjk(n) || n.is_ascii_digit())
+        {
+            // `日报/网`, `3166666/3166667`: alternatives, read with a short pause.
             self.out.push('、');
         } else {
-            self.out.push('/');
+            // Engines say "slash"; a space keeps the words apart without it.
+            self.out.push(' ');
         }
     }
 
@@ -593,7 +597,7 @@ impl Reader<'_> {
         let lens: Vec<usize> = groups.iter().map(|(s, e)| e - s).collect();
         let first: String = self.c[groups[0].0..groups[0].1].iter().collect();
         let end = groups.last()?.1;
-        if matches!(self.at(end), Some('.' | ':' | '%' | '/'))
+        if matches!(self.at(end), Some('.' | ':' | '%'))
             && self.at(end + 1).is_some_and(|c| c.is_ascii_digit())
         {
             return None;
@@ -688,7 +692,11 @@ impl Reader<'_> {
         let a: String = self.c[i..a_end].iter().collect();
         let b: String = self.c[a_end + 1..b_end].iter().collect();
         let (na, nb) = (a.parse::<u64>().ok()?, b.parse::<u64>().ok()?);
-        if nb == 0 || self.prev(i).is_some_and(|p| p.is_ascii_alphabetic()) {
+        if nb == 0
+            || a.len() > 5
+            || b.len() > 5
+            || self.prev(i).is_some_and(|p| p.is_ascii_alphabetic())
+        {
             return None;
         }
         // `140/90mmHg`: a blood pressure, read 一百四十比九十.
