@@ -168,54 +168,18 @@ fn is_banner(core: &str) -> bool {
 
 /// Navigation and sharing widgets, copyright lines and end marks.
 fn is_chrome(core: &str) -> bool {
+    #[rustfmt::skip]
     const EXACT: &[&str] = &[
-        "（完）",
-        "(完)",
-        "【完】",
-        "[完]",
-        "完",
-        "返回顶部",
-        "返回首页",
-        "打印本页",
-        "关闭窗口",
-        "【打印】",
-        "【关闭】",
-        "[打印]",
-        "[关闭]",
-        "扫一扫",
-        "分享",
-        "收藏",
-        "点赞",
-        "在看",
-        "相关阅读",
-        "相关新闻",
-        "相关链接",
-        "阅读原文",
-        "更多精彩",
-        "上一篇",
-        "下一篇",
-        "[图片]",
-        "【图片】",
+        "（完）", "(完)", "【完】", "[完]", "完", "返回顶部", "返回首页", "打印本页",
+        "关闭窗口", "【打印】", "【关闭】", "[打印]", "[关闭]", "扫一扫", "分享", "收藏",
+        "点赞", "在看", "相关阅读", "相关新闻", "相关链接", "阅读原文", "更多精彩", "上一篇",
+        "下一篇", "[图片]", "【图片】",
     ];
+    #[rustfmt::skip]
     const STARTS: &[&str] = &[
-        "版权所有",
-        "Copyright",
-        "copyright",
-        "©",
-        "扫一扫",
-        "扫码",
-        "长按识别",
-        "分享到",
-        "上一篇：",
-        "下一篇：",
-        "上一篇:",
-        "下一篇:",
-        "图片来源",
-        "（图片来源",
-        "(图片来源",
-        "点击查看",
-        "【打印】",
-        "字体：",
+        "版权所有", "Copyright", "copyright", "©", "扫一扫", "扫码", "长按识别",
+        "分享到", "上一篇：", "下一篇：", "上一篇:", "下一篇:", "图片来源", "（图片来源",
+        "(图片来源", "点击查看", "【打印】", "字体：", "相关阅读", "相关新闻", "相关链接",
     ];
     let len = core.chars().count();
     if EXACT.contains(&core) {
@@ -224,7 +188,17 @@ fn is_chrome(core: &str) -> bool {
     if len > 40 || core.contains('。') {
         return false;
     }
-    STARTS.iter().any(|s| core.starts_with(s))
+    let widgets = ["打印", "关闭", "字体", "字号", "收藏", "分享"];
+    let bracketed = core.starts_with(['【', '[']) && widgets.iter().any(|w| core.contains(w));
+    let attachment = core.starts_with("附件")
+        && [
+            ".doc", ".pdf", ".xls", ".wps", ".zip", ".rar", ".jpg", ".png",
+        ]
+        .iter()
+        .any(|x| core.to_ascii_lowercase().contains(x));
+    bracketed
+        || attachment
+        || STARTS.iter().any(|s| core.starts_with(s))
         || core.contains("ICP备")
         || core.contains("网安备")
         || is_breadcrumb(core)
