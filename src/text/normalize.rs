@@ -127,6 +127,7 @@ impl Reader<'_> {
         let near_digit =
             prev.is_some_and(|p| p.is_ascii_digit()) || next.is_some_and(|n| n.is_ascii_digit());
         let word = match c {
+            '-' | '—' | '–' | '~' | '～' if self.is_weekday_range(i) => "至",
             '+' if prev.is_some_and(|p| !p.is_whitespace()) && next.is_some() => "加",
             '+' if next.is_some_and(|n| n.is_ascii_digit()) => "",
             '=' => "等于",
@@ -163,6 +164,14 @@ impl Reader<'_> {
             }
         };
         self.out.push_str(word);
+    }
+
+    /// `周一-周五`, `星期一~星期五`: a range of weekdays.
+    fn is_weekday_range(&self, i: usize) -> bool {
+        let day = |c: Option<char>| c.is_some_and(|c| "一二三四五六日天".contains(c));
+        let week_before = i >= 2 && matches!(self.c[i - 2], '周' | '期') && day(self.prev(i));
+        let week_after = matches!(self.at(i + 1), Some('周' | '星'));
+        week_before && week_after
     }
 
     /// `元/斤` → 元每斤; `日报/网` → 日报、网; anything else stays.
@@ -435,10 +444,28 @@ impl Reader<'_> {
                 datetime::minute_reading(num.value() as u32)
             }
             After::Numbering | After::Minute => num.plain(Style::ORDINAL),
-            After::Measure if self.prev(num.start) == Some('第') => num.plain(Style::ORDINAL),
+            After::Measure if self.is_ordinal(num) => num.plain(Style::ORDINAL),
             After::Measure => num.plain(Style::COUNT),
             _ => self.bare(num),
         }
+    }
+
+    /// `第2名`, and the second number of `第1-2名`.
+    fn is_ordinal(&self, num: &Num) -> bool {
+        if self.prev(num.start) == Some('第') {
+            return true;
+        }
+        let Some(mark) = self.prev(num.start) else {
+            return false;
+        };
+        if !(is_range_mark(mark) || mark == '至' || mark == '到') {
+            return false;
+        }
+        let mut k = num.start - 1;
+        while k > 0 && self.c[k - 1].is_ascii_digit() {
+            k -= 1;
+        }
+        k + 1 < num.start && self.prev(k) == Some('第')
     }
 
     /// A number with nothing telling us what it counts.
