@@ -1,6 +1,6 @@
 //! Articles as staff paste them: bytes in UTF-8 or GBK, optional TOML front matter, page
 //! furniture around the body, paragraphs that may be hard-wrapped. Pure: takes bytes or
-//! text, returns data. [core]
+//! text, returns data. \[core\]
 //!
 //! - [`ingest`]: bytes → text, refusing anything that would go on air as mojibake;
 //! - [`front`]: the `+++` front matter;

@@ -1,6 +1,6 @@
 //! Character classes and the first normalization pass: full-width digits, letters and
 //! numeric symbols folded to ASCII, whitespace collapsed. Chinese characters and Chinese
-//! punctuation are never touched here. [core]
+//! punctuation are never touched here. \[core\]
 
 /// A CJK ideograph (basic block, extension A, compatibility ideographs) or 〇.
 pub fn is_cjk(c: char) -> bool {

@@ -1,5 +1,5 @@
 //! Dates and clock times written with digits → spoken Chinese: `2026-12-01`→二零二六年十二月一日,
-//! `9:05`→九点零五分, `14:00`→十四点. Years are read digit by digit. Pure. [core]
+//! `9:05`→九点零五分, `14:00`→十四点. Years are read digit by digit. Pure. \[core\]
 
 use super::numbers::{Style, cardinal, digits};
 use super::units::starts_with_any;

@@ -1,5 +1,5 @@
 //! The script: what the loudspeaker will say, as speakable Mandarin, and its segmentation
-//! into requests for a TTS engine. Pure: text in, text out; no I/O, no clock. [core]
+//! into requests for a TTS engine. Pure: text in, text out; no I/O, no clock. \[core\]
 //!
 //! Stage order, fixed: the station [`Lexicon`] replaces words first (longest match wins);
 //! [`chars::prepare`] folds full-width forms and whitespace; [`normalize::read`] replaces
@@ -83,7 +83,7 @@ pub fn normalize(line: &str, lexicon: &Lexicon) -> String {
     normalize_with_hits(line, lexicon).0
 }
 
-/// [`normalize`], also returning where the lexicon fired.
+/// [`normalize()`], also returning where the lexicon fired.
 pub fn normalize_with_hits(line: &str, lexicon: &Lexicon) -> (String, Vec<LexiconHit>) {
     let (replaced, hits) = lexicon.apply(line);
     let prepared = chars::prepare(&replaced);

@@ -1,5 +1,5 @@
 //! The reader: walks a line left to right and replaces every number, symbol and unit with what
-//! an announcer would say, deciding each reading from the words around it. Pure. [core]
+//! an announcer would say, deciding each reading from the words around it. Pure. \[core\]
 //!
 //! Stage order for each number, first match wins: full dates → clock times → phone numbers
 //! and other digit strings → ratios → list markers → fractions → `M.D` dates → the number
