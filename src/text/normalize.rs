@@ -477,6 +477,14 @@ impl Reader<'_> {
         if self.is_bracketed_year(num) || self.is_year_range(num) {
             return numbers::digits(n, false);
         }
+        // `3单元301`, `2号楼1203`: a room number after the building.
+        let after_building = ["单元", "号楼", "栋", "幢", "座"].iter().any(|w| {
+            let w: Vec<char> = w.chars().collect();
+            num.start >= w.len() && self.c[num.start - w.len()..num.start] == w[..]
+        });
+        if after_building && n.len() >= 3 {
+            return numbers::digits(n, true);
+        }
         // `80后`, `00后`: a generation, read 八零后.
         if n.len() == 2 && n.ends_with('0') && self.at(num.end) == Some('后') {
             return numbers::digits(n, false);
