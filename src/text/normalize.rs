@@ -128,8 +128,13 @@ impl Reader<'_> {
             prev.is_some_and(|p| p.is_ascii_digit()) || next.is_some_and(|n| n.is_ascii_digit());
         let word = match c {
             '-' | '—' | '–' | '~' | '～' if self.is_weekday_range(i) => "至",
-            '+' if prev.is_some_and(|p| !p.is_whitespace()) && next.is_some() => "加",
-            '+' if next.is_some_and(|n| n.is_ascii_digit()) => "",
+            // `+86`: a sign before a number says nothing; elsewhere `+` is 加.
+            '+' if next.is_some_and(|n| n.is_ascii_digit())
+                && !prev.is_some_and(|p| p.is_alphanumeric()) =>
+            {
+                ""
+            }
+            '+' => "加",
             '=' => "等于",
             '×' if near_digit => "乘",
             '÷' => "除以",
@@ -146,7 +151,7 @@ impl Reader<'_> {
                 "点"
             }
             // Read aloud by engines as "tilde", "asterisk", "hash": say nothing instead.
-            '~' | '～' | '*' | '＊' => "",
+            '~' | '～' | '*' | '＊' | '^' | '\\' | '_' => "",
             '#' | '＃' if !prev.is_some_and(|p| p.is_ascii_digit()) => "",
             '#' if prev.is_some_and(|p| p.is_ascii_digit()) => "号",
             '%' => "百分号",
@@ -475,6 +480,12 @@ impl Reader<'_> {
             return num.plain(Style::ORDINAL);
         }
         if self.is_bracketed_year(num) || self.is_year_range(num) {
+            return numbers::digits(n, false);
+        }
+        // `+86`: a country code.
+        let signed = self.prev(num.start) == Some('+')
+            && !(num.start >= 2 && self.c[num.start - 2].is_alphanumeric());
+        if signed {
             return numbers::digits(n, false);
         }
         // `3单元301`, `2号楼1203`: a room number after the building.
