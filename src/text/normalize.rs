@@ -18,6 +18,7 @@ pub fn read(c: &[char]) -> String {
         out: String::with_capacity(c.len() * 3),
         i: 0,
         last_num_end: usize::MAX,
+        last_code: false,
     };
     while r.i < c.len() {
         r.step();
@@ -38,6 +39,8 @@ struct Reader<'a> {
     i: usize,
     /// Index just after the last number (and the unit it consumed).
     last_num_end: usize,
+    /// The last number was part of a code (`LS-2026-001`): a dash after it is not a range.
+    last_code: bool,
 }
 
 /// What follows a number, as far as its reading is concerned.
@@ -158,6 +161,8 @@ impl Reader<'_> {
             '‰' => "千分号",
             '℃' => "摄氏度",
             '/' => return self.slash(i),
+            // `LS-2026-001`: a dash inside a code is a short pause.
+            '-' if self.last_code && prev.is_some_and(|p| p.is_ascii_digit()) => " ",
             '-' if prev.is_some_and(|p| p.is_ascii_alphabetic())
                 && next.is_some_and(|n| n.is_ascii_digit()) =>
             {
@@ -211,7 +216,11 @@ impl Reader<'_> {
         }
         let digit_follows = self.at(j).is_some_and(|n| n.is_ascii_digit())
             || (self.at(j) == Some('-') && self.at(j + 1).is_some_and(|n| n.is_ascii_digit()));
-        if !digit_follows || self.last_num_end == usize::MAX || self.last_num_end > self.i {
+        if !digit_follows
+            || self.last_code
+            || self.last_num_end == usize::MAX
+            || self.last_num_end > self.i
+        {
             return false;
         }
         let mut k = self.i;
@@ -255,8 +264,9 @@ impl Reader<'_> {
     /// A number starting at `self.i`; `negative` when a minus sign came before it.
     fn number(&mut self, negative: bool) {
         let i = self.i;
-        let recognizers: [Recognizer<'_>; 7] = [
+        let recognizers: [Recognizer<'_>; 8] = [
             |r, i| datetime::full_date(r.c, i),
+            |r, i| datetime::padded_month_day(r.c, i),
             |r, i| datetime::clock(r.c, i),
             Self::phone,
             Self::ratio,
@@ -267,6 +277,7 @@ impl Reader<'_> {
         if !negative {
             for recognize in recognizers {
                 if let Some((end, reading)) = recognize(self, i) {
+                    self.last_code = false;
                     self.out.push_str(&reading);
                     self.i = end;
                     self.last_num_end = end;
@@ -275,6 +286,7 @@ impl Reader<'_> {
             }
         }
         let num = Num::parse(self.c, i);
+        self.last_code = self.letter_attached(&num).is_some();
         let (after, own) = self.after_of(&num);
         let reading = self.quantity(&num, after, negative);
         self.out.push_str(&reading);
@@ -589,33 +601,23 @@ impl Reader<'_> {
 
     /// A word such as 电话 or 拨打 just before the number, with only separators between.
     fn has_call_word(&self, start: usize) -> bool {
+        let ends_with_call_word = |k: usize| {
+            let window: String = self.c[k.saturating_sub(5)..k].iter().collect();
+            CALL_WORDS.iter().any(|w| window.ends_with(w))
+        };
         let mut k = start;
-        while k > 0 {
-            let p = self.c[k - 1];
-            let sep = matches!(
-                p,
-                '：' | ':'
-                    | ' '
-                    | '是'
-                    | '为'
-                    | '即'
-                    | '（'
-                    | '('
-                    | '、'
-                    | '或'
-                    | '和'
-                    | '及'
-                    | '/'
-                    | '-'
-                    | '号'
-            ) || p.is_ascii_digit();
-            if !sep {
-                break;
+        loop {
+            if ends_with_call_word(k) {
+                return true;
+            }
+            let separator = k > 0
+                && (self.c[k - 1].is_ascii_digit()
+                    || "：: 是为即（(、或和及/-号".contains(self.c[k - 1]));
+            if !separator {
+                return false;
             }
             k -= 1;
         }
-        let window: String = self.c[k.saturating_sub(5)..k].iter().collect();
-        CALL_WORDS.iter().any(|w| window.ends_with(w))
     }
 
     /// A word such as 人口 or 收入 just before the number: a long bare number is an amount.
