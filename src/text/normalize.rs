@@ -574,6 +574,10 @@ impl Reader<'_> {
         if letters == k && !address {
             return None;
         }
+        // `PM10` is read 十, like `PM2.5` is read 二点五.
+        if self.c[letters..k].iter().collect::<String>().eq_ignore_ascii_case("PM") {
+            return None;
+        }
         let plate = letters > 0 && PROVINCES.contains(self.c[letters - 1]);
         let train = matches!(self.at(num.end), Some('次'));
         Some(numbers::digits(&num.int, plate || train))
