@@ -440,6 +440,11 @@ impl Reader<'_> {
             }
             _ => {}
         }
+        // `7.5折` → 七五折.
+        if let Some(frac) = num.frac.as_ref().filter(|_| self.at(num.end) == Some('折')) {
+            let whole = numbers::cardinal(&num.int, Style::PLAIN);
+            return format!("{whole}{}", numbers::digits(frac, false));
+        }
         if num.frac.is_some() || num.grouped {
             let style = if after == After::Measure {
                 Style::COUNT
@@ -574,8 +579,12 @@ impl Reader<'_> {
         if letters == k && !address {
             return None;
         }
-        // `PM10` is read 十, like `PM2.5` is read 二点五.
-        if self.c[letters..k].iter().collect::<String>().eq_ignore_ascii_case("PM") {
+        // `PM10` is read 十 like `PM2.5` is read 二点五; round tens (`G20`, `TOP10`) likewise.
+        let pm = self.c[letters..k]
+            .iter()
+            .collect::<String>()
+            .eq_ignore_ascii_case("PM");
+        if pm || (num.int.len() == 2 && num.int.ends_with('0') && !address) {
             return None;
         }
         let plate = letters > 0 && PROVINCES.contains(self.c[letters - 1]);
@@ -712,7 +721,7 @@ impl Reader<'_> {
     /// `1.` or `2．` opening a list item: read 一、 二、.
     fn list_marker(&self, i: usize) -> Option<(usize, String)> {
         let end = digit_run(self.c, i);
-        if end - i > 2 || self.at(end) != Some('.') {
+        if end - i > 2 || !matches!(self.at(end), Some('.' | '．')) {
             return None;
         }
         let after = self.at(end + 1)?;
@@ -757,7 +766,10 @@ impl Reader<'_> {
             let read = |n: &str| numbers::cardinal(n, Style::PLAIN);
             return Some((b_end + 4, format!("{}比{}毫米汞柱", read(&a), read(&b))));
         }
-        if na > nb && (1..=12).contains(&na) && (1..=31).contains(&nb) {
+        // `11/27`: a day after a month reads as a date; fractions with such denominators are
+        // rare in notices, as are fractions larger than one.
+        let date_like = (1..=12).contains(&na) && (1..=31).contains(&nb) && (na > nb || nb >= 13);
+        if date_like {
             let date = format!(
                 "{}月{}日",
                 datetime::month_or_day(na as u32),
