@@ -181,12 +181,26 @@ fn hard_cut(clause: &str, max: usize) -> Vec<String> {
     while chars.len() - start > max {
         let window = start + 1..=start + max;
         let at = |k: usize| chars.get(k).copied().unwrap_or(' ');
-        let space = window.clone().rev().find(|&k| at(k) == ' ');
-        let safe = window
+        // A space inside a phone number (`零五四三 三幺…`) is part of the number's reading.
+        let inside_number = |k: usize| {
+            let before = if at(k - 1) == ' ' {
+                at(k.saturating_sub(2))
+            } else {
+                at(k - 1)
+            };
+            let after = if at(k) == ' ' { at(k + 1) } else { at(k) };
+            is_numeral(before) && is_numeral(after)
+        };
+        let space = window
             .clone()
             .rev()
-            .find(|&k| !(is_numeral(at(k - 1)) && is_numeral(at(k))));
-        let cut = space.or(safe).unwrap_or(start + max);
+            .find(|&k| at(k) == ' ' && !inside_number(k));
+        let edge = window
+            .clone()
+            .rev()
+            .find(|&k| is_numeral(at(k - 1)) != is_numeral(at(k)) && at(k) != ' ');
+        let safe = window.clone().rev().find(|&k| !inside_number(k));
+        let cut = space.or(edge).or(safe).unwrap_or(start + max);
         out.push(chars[start..cut].iter().collect::<String>());
         start = cut;
     }
@@ -275,6 +289,17 @@ mod tests {
     fn punctuation_only_and_tiny_pieces_are_folded() {
         let segs = segment(&script(&["好。。！", "是。我们明天见。"]), 100);
         assert_eq!(texts(&segs)[1..], ["好。。！", "是。我们明天见。"]);
+    }
+
+    #[test]
+    fn hard_cuts_keep_phone_numbers_whole() {
+        let text = "请拨打电话零五四三 三幺六六六六六咨询";
+        let segs = segment(&script(&[text]), 18);
+        assert!(segs.iter().all(|s| s.text.chars().count() <= 18));
+        assert_eq!(
+            texts(&segs)[1..],
+            ["请拨打电话零五四三 三幺六六六六六", "咨询"]
+        );
     }
 
     #[test]
