@@ -51,7 +51,8 @@ pub enum ArticleError {
 pub struct RemovedLine {
     /// 1-based line in the file.
     pub line: usize,
-    /// The line as it was (or the fragment taken out of it, for markup inside a kept line).
+    /// The line as it was (or, for a kept line, the fragment taken out of it: markup, a
+    /// trailing byline).
     pub text: String,
     /// Which rule removed it.
     pub reason: &'static str,
@@ -143,6 +144,17 @@ fn sort_lines(body: &str, first_line: usize) -> (Vec<Kept>, Vec<RemovedLine>) {
                 reason: "markup in line",
             });
         }
+        let clean = match furniture::split_trailing_byline(&clean) {
+            Some((body, fragment, reason)) => {
+                removed.push(RemovedLine {
+                    line,
+                    text: fragment.to_owned(),
+                    reason,
+                });
+                body.to_owned()
+            }
+            None => clean,
+        };
         // The first full sentence ends the head (a title has none).
         if clean.contains('。') {
             zone = furniture::Zone::Body;

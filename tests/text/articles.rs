@@ -42,6 +42,7 @@ fn newspaper_page_loses_its_furniture_and_keeps_every_sentence() {
             (9, "byline"),
             (10, "source"),
             (11, "banner"),
+            (23, "byline"),
             (27, "editor"),
             (28, "page chrome"),
             (29, "page chrome"),
