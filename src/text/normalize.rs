@@ -157,8 +157,7 @@ impl Reader<'_> {
             '~' | '～' | '*' | '＊' | '^' | '\\' | '_' => "",
             '#' | '＃' if !prev.is_some_and(|p| p.is_ascii_digit()) => "",
             '#' if prev.is_some_and(|p| p.is_ascii_digit()) => "号",
-            '%' => "百分号",
-            '‰' => "千分号",
+            '%' | '‰' => return self.stray_percent(c),
             '℃' => "摄氏度",
             '/' => return self.slash(i),
             // `LS-2026-001`: a dash inside a code is a short pause.
@@ -174,6 +173,24 @@ impl Reader<'_> {
             }
         };
         self.out.push_str(word);
+    }
+
+    /// A percent sign after a number written in Chinese (`五十%`): 百分之五十.
+    fn stray_percent(&mut self, c: char) {
+        let prefix = if c == '%' { "百分之" } else { "千分之" };
+        let run: String = self
+            .out
+            .chars()
+            .rev()
+            .take_while(|&d| "零〇一二三四五六七八九十百千万亿点两".contains(d))
+            .collect();
+        if run.is_empty() {
+            self.out
+                .push_str(if c == '%' { "百分号" } else { "千分号" });
+            return;
+        }
+        let at = self.out.len() - run.len();
+        self.out.insert_str(at, prefix);
     }
 
     /// `周一-周五`, `星期一~星期五`: a range of weekdays.
@@ -264,9 +281,10 @@ impl Reader<'_> {
     /// A number starting at `self.i`; `negative` when a minus sign came before it.
     fn number(&mut self, negative: bool) {
         let i = self.i;
-        let recognizers: [Recognizer<'_>; 8] = [
+        let recognizers: [Recognizer<'_>; 9] = [
             |r, i| datetime::full_date(r.c, i),
             |r, i| datetime::padded_month_day(r.c, i),
+            Self::score,
             |r, i| datetime::clock(r.c, i),
             Self::phone,
             Self::ratio,
@@ -690,6 +708,18 @@ impl Reader<'_> {
     fn counted_after(&self, end: usize) -> bool {
         let rest = &self.c[end.min(self.c.len())..];
         starts_with_any(rest, MEASURES).is_some() || units::unit_at(rest).is_some()
+    }
+
+    /// `比分1:30`, `比例为1:10`: a ratio even where it looks like a clock time.
+    fn score(&self, i: usize) -> Option<(usize, String)> {
+        let before: String = self.c[i.saturating_sub(4)..i]
+            .iter()
+            .filter(|c| !matches!(c, '：' | ':' | ' ' | '为' | '是'))
+            .collect();
+        let cue = ["比分", "比例", "比率", "比值", "比"]
+            .iter()
+            .any(|w| before.ends_with(w));
+        if cue { self.ratio(i) } else { None }
     }
 
     /// `3:2` (not a clock time) → 三比二.
