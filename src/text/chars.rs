@@ -81,6 +81,9 @@ pub fn prepare(line: &str) -> Vec<char> {
             out.extend(n.to_string().chars());
             continue;
         }
+        if is_pictograph(c) {
+            continue;
+        }
         if is_space(c) {
             if out.last().is_some_and(|&p| p != ' ') {
                 out.push(' ');
@@ -117,6 +120,18 @@ fn drop_spaces_at_numbers(chars: Vec<char>) -> Vec<char> {
     out
 }
 
+/// Emoji, dingbats and decorative shapes (`🔥`, `✅`, `★`, `■`): some engines read their
+/// names aloud, none reads them usefully.
+fn is_pictograph(c: char) -> bool {
+    matches!(c,
+        '\u{1F000}'..='\u{1FAFF}'
+        | '\u{2600}'..='\u{27BF}'
+        | '\u{25A0}'..='\u{25FF}'
+        | '\u{2B00}'..='\u{2BFF}'
+        | '\u{FE0F}'
+        | '\u{200D}')
+}
+
 /// Signs that are part of a quantity (`%`, `℃`, …) rather than text.
 fn is_sign(c: char) -> bool {
     matches!(c, '%' | '‰' | '℃' | '°')
@@ -142,5 +157,6 @@ mod tests {
         assert_eq!(prep("  共 5 人\u{3000}\u{3000}参加 "), "共5人 参加");
         assert_eq!(prep("Windows 10"), "Windows 10");
         assert_eq!(prep("①请"), "1请");
+        assert_eq!(prep("🔥重要通知✅★"), "重要通知");
     }
 }
