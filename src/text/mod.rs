@@ -18,6 +18,7 @@
 
 pub mod chars;
 pub mod datetime;
+mod dial;
 pub mod lexicon;
 pub mod normalize;
 pub mod numbers;
