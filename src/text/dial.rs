@@ -8,13 +8,16 @@ use super::numbers;
 use super::units::{self, MEASURES, starts_with_any};
 
 #[rustfmt::skip]
+/// Words right before a number that make it a number to dial or to read out.
 const CALL_WORDS: &[&str] = &[
-    "电话", "热线", "拨打", "致电", "手机", "号码", "传真", "报警", "求助", "座机", "专线", "客服", "微信", "QQ", "Tel",
-    "TEL", "tel", "联系方式", "咨询", "举报", "投诉", "编号", "账号", "帐号", "卡号", "证号", "身份证", "工号",
-    "学号", "单号", "代码", "邮编", "批号", "序列号", "验证码", "密码", "车次", "航班", "分机", "转",
+    "电话", "热线", "拨打", "致电", "手机", "号码", "传真", "报警", "求助", "座机", "专线",
+    "客服", "微信", "QQ", "Tel", "TEL", "tel", "联系方式", "咨询", "举报", "投诉", "编号",
+    "账号", "帐号", "卡号", "证号", "身份证", "工号", "学号", "单号", "代码", "邮编", "批号",
+    "序列号", "验证码", "密码", "车次", "航班", "分机", "转",
 ];
 
 #[rustfmt::skip]
+/// Words right before a long number that make it an amount, not a telephone number.
 const COUNT_WORDS: &[&str] = &[
     "人口", "收入", "总数", "达到", "达", "共", "合计", "约", "总计", "增加", "减少", "累计",
     "超过", "突破", "总额", "金额", "余额", "资金", "投资", "产值", "产量", "数量", "为",
