@@ -116,56 +116,59 @@ fn sort_lines(body: &str, first_line: usize) -> (Vec<Kept>, Vec<RemovedLine>) {
     let mut after_break = true;
     let mut zone = furniture::Zone::Head;
     for (n, raw) in body.lines().enumerate() {
-        let line = first_line + n;
-        let (clean, had_markup) = furniture::strip_markup(raw);
-        let clean = furniture::strip_bullet(clean.trim()).trim().to_owned();
-        if raw.trim().is_empty() {
-            after_break = true;
-            continue;
-        }
-        let reason = if clean.is_empty() {
-            Some("markup")
-        } else {
-            furniture::classify(&clean, zone)
-        };
-        if let Some(reason) = reason {
-            removed.push(RemovedLine {
-                line,
-                text: raw.trim_end().to_owned(),
-                reason,
-            });
-            after_break = true;
-            continue;
-        }
-        if had_markup {
-            removed.push(RemovedLine {
-                line,
-                text: raw.trim_end().to_owned(),
-                reason: "markup in line",
-            });
-        }
-        let clean = match furniture::split_trailing_byline(&clean) {
-            Some((body, fragment, reason)) => {
-                removed.push(RemovedLine {
-                    line,
-                    text: fragment.to_owned(),
-                    reason,
-                });
-                body.to_owned()
+        match sort_line(raw, first_line + n, zone, &mut removed) {
+            None => after_break = true,
+            Some(text) => {
+                // The first full sentence ends the head (a title has none).
+                if text.contains('。') {
+                    zone = furniture::Zone::Body;
+                }
+                kept.push(Kept { text, after_break });
+                after_break = false;
             }
-            None => clean,
-        };
-        // The first full sentence ends the head (a title has none).
-        if clean.contains('。') {
-            zone = furniture::Zone::Body;
         }
-        kept.push(Kept {
-            text: clean,
-            after_break,
-        });
-        after_break = false;
     }
     (kept, removed)
+}
+
+/// The text to keep from one line, or `None` for a blank or furniture line; whatever is
+/// taken out is recorded in `removed`.
+fn sort_line(
+    raw: &str,
+    line: usize,
+    zone: furniture::Zone,
+    removed: &mut Vec<RemovedLine>,
+) -> Option<String> {
+    if raw.trim().is_empty() {
+        return None;
+    }
+    let mut remove = |text: &str, reason: &'static str| {
+        removed.push(RemovedLine {
+            line,
+            text: text.trim_end().to_owned(),
+            reason,
+        });
+    };
+    let (clean, had_markup) = furniture::strip_markup(raw);
+    let clean = furniture::strip_bullet(clean.trim()).trim();
+    if clean.is_empty() {
+        remove(raw, "markup");
+        return None;
+    }
+    if let Some(reason) = furniture::classify(clean, zone) {
+        remove(raw, reason);
+        return None;
+    }
+    if had_markup {
+        remove(raw, "markup in line");
+    }
+    match furniture::split_trailing_byline(clean) {
+        Some((body, fragment, reason)) => {
+            remove(fragment, reason);
+            Some(body.to_owned())
+        }
+        None => Some(clean.to_owned()),
+    }
 }
 
 /// A first line that reads as a heading: not a sentence, not a salutation, not too long.
