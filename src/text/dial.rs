@@ -159,7 +159,8 @@ impl Reader<'_> {
             .iter()
             .map(|&(s, e)| numbers::digits(&self.c[s..e].iter().collect::<String>(), true))
             .collect();
-        Some((end, reading.join(" ")))
+        // A comma, not a space: engines pause at a comma, as an announcer does between groups.
+        Some((end, reading.join("，")))
     }
 
     /// A measure word or unit follows `end`, so the digits before count something.

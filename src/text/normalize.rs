@@ -140,7 +140,7 @@ impl Reader<'_> {
             '℃' => "摄氏度",
             '/' => return self.slash(i),
             // `LS-2026-001`: a dash inside a code is a short pause.
-            '-' if self.last_code && prev.is_some_and(|p| p.is_ascii_digit()) => " ",
+            '-' if self.last_code && prev.is_some_and(|p| p.is_ascii_digit()) => "，",
             '-' if prev.is_some_and(|p| p.is_ascii_alphabetic())
                 && next.is_some_and(|n| n.is_ascii_digit()) =>
             {

@@ -84,7 +84,7 @@ fn newspaper_page_script_has_no_digits_and_reads_its_numbers() {
         "百分之十二点五",
         "第二位",
         "“一加三加N”",
-        "零五四三 八八幺二三四五",
+        "零五四三，八八幺二三四五",
         "两户",
         "五千元",
         "二零二八年",
