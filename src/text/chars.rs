@@ -69,6 +69,15 @@ fn circled(c: char) -> Option<u32> {
     }
 }
 
+/// Roman numerals `Ⅰ`–`Ⅻ` (and lowercase) as numbers.
+fn roman(c: char) -> Option<u32> {
+    match c {
+        'Ⅰ'..='Ⅻ' => Some(c as u32 - 'Ⅰ' as u32 + 1),
+        'ⅰ'..='ⅻ' => Some(c as u32 - 'ⅰ' as u32 + 1),
+        _ => None,
+    }
+}
+
 /// The first pass: folds full-width forms, spells circled numbers as digits, collapses runs of
 /// whitespace to one space, drops spaces between a digit and a Chinese character, and trims.
 pub fn prepare(line: &str) -> Vec<char> {
@@ -79,6 +88,13 @@ pub fn prepare(line: &str) -> Vec<char> {
     for (i, &c) in raw.iter().enumerate() {
         if let Some(n) = circled(c) {
             out.extend(n.to_string().chars());
+            continue;
+        }
+        if let Some(n) = roman(c) {
+            // Roman numerals number things (Ⅱ级, 第Ⅲ期): always 二, never 两.
+            out.extend(
+                super::numbers::cardinal(&n.to_string(), super::numbers::Style::ORDINAL).chars(),
+            );
             continue;
         }
         if is_pictograph(c) {
@@ -157,6 +173,7 @@ mod tests {
         assert_eq!(prep("  共 5 人\u{3000}\u{3000}参加 "), "共5人 参加");
         assert_eq!(prep("Windows 10"), "Windows 10");
         assert_eq!(prep("①请"), "1请");
+        assert_eq!(prep("Ⅱ类Ⅻ"), "二类十二");
         assert_eq!(prep("🔥重要通知✅★"), "重要通知");
     }
 }
