@@ -244,6 +244,29 @@ pub fn padded_month_day(c: &[char], i: usize) -> Option<(usize, String)> {
     ))
 }
 
+/// `5·12`, `7·21`: a day named by its date with a middle dot, read by its digits (五一二).
+pub fn named_day(c: &[char], i: usize) -> Option<(usize, String)> {
+    let m_end = digit_run(c, i);
+    let month = value(c, i, m_end);
+    if !(1..=2).contains(&(m_end - i)) || !(1..=12).contains(&month) {
+        return None;
+    }
+    if !matches!(c.get(m_end), Some('·' | '•' | '・')) {
+        return None;
+    }
+    let d_end = digit_run(c, m_end + 1);
+    let day = value(c, m_end + 1, d_end);
+    if !(1..=2).contains(&(d_end - m_end - 1)) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let month = if month == 10 {
+        "十".to_owned()
+    } else {
+        digits(&month.to_string(), false)
+    };
+    Some((d_end, format!("{month}{}", digits(&day.to_string(), false))))
+}
+
 /// A clock time `H:MM` or `H:MM:SS` at `i`: its end and reading (`2:00`→两点).
 pub fn clock(c: &[char], i: usize) -> Option<(usize, String)> {
     let h_end = digit_run(c, i);

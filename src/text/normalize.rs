@@ -260,8 +260,9 @@ impl Reader<'_> {
     /// A number starting at `self.i`; `negative` when a minus sign came before it.
     fn number(&mut self, negative: bool) {
         let i = self.i;
-        let recognizers: [Recognizer<'_>; 9] = [
+        let recognizers: [Recognizer<'_>; 10] = [
             |r, i| datetime::full_date(r.c, i),
+            |r, i| datetime::named_day(r.c, i),
             |r, i| datetime::padded_month_day(r.c, i),
             Self::score,
             |r, i| datetime::clock(r.c, i),
