@@ -47,10 +47,14 @@ fn main() {
 
 /// The long report when present, else generated text of the same size.
 fn input() -> (String, String) {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/articles/binzhou-report-2022-07-01.txt");
-    if let Ok(text) = std::fs::read_to_string(&shared) {
-        return ("binzhou-report-2022-07-01.txt".into(), text);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for shared in ["../shared", "../../shared"] {
+        let path = root
+            .join(shared)
+            .join("articles/binzhou-report-2022-07-01.txt");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            return ("binzhou-report-2022-07-01.txt".into(), text);
+        }
     }
     let sentences = [
         "今年以来，全镇新建标准化大棚326个，带动1200余户群众增收。",

@@ -18,9 +18,14 @@ pub(super) fn run(station: &Station, no_lexicon: bool) -> anyhow::Result<()> {
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     for (n, line) in stdin.lines().enumerate() {
         let line = line.with_context(|| format!("reading line {} of stdin", n + 1))?;
-        writeln!(stdout, "{}", text::normalize(&line, &lexicon)).context("writing to stdout")?;
-        // Flush per line so a caller feeding lines one at a time gets each answer at once.
-        stdout.flush().context("writing to stdout")?;
+        let written = writeln!(stdout, "{}", text::normalize(&line, &lexicon))
+            // Flush per line so a caller feeding lines one at a time gets each answer at once.
+            .and_then(|()| stdout.flush());
+        match written {
+            // The reader went away (`| head`): stop quietly.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            other => other.context("writing to stdout")?,
+        }
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `dalaba script FILE [--json]`: what the loudspeaker will say, cut into the segments the
 //! voice will get, with what was removed from the article and where the lexicon fired.
 
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
@@ -25,35 +26,73 @@ pub(super) fn run(station: &Station, file: &Path, json: bool) -> anyhow::Result<
     } else {
         human(&article, &segments, &hits)
     };
-    println!("{out}");
-    Ok(())
+    print_all(&out)
+}
+
+/// Prints `text`; a reader that stops early (`| head`) is not an error.
+fn print_all(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{text}") {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("writing the script to stdout")
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Used when the station has no voice profile to take `max_chars` from.
 const DEFAULT_MAX_CHARS: usize = 120;
 
-fn report(
-    article: &Article,
-    script: &text::Script,
-    segments: &[Segment],
-    hits: &[ScriptHit],
-) -> serde_json::Value {
-    let segments: Vec<_> = segments
-        .iter()
-        .map(|s| serde_json::json!({ "text": s.text, "pause": s.pause }))
-        .collect();
-    let removed: Vec<_> = article
-        .removed
-        .iter()
-        .map(|r| serde_json::json!({ "line": r.line, "text": r.text, "reason": r.reason }))
-        .collect();
-    serde_json::json!({
-        "title": script.title,
-        "paragraphs": script.paragraphs,
-        "segments": segments,
-        "removed": removed,
-        "lexicon": hits,
-    })
+/// The `--json` shape: what tools read.
+#[derive(serde::Serialize)]
+struct Report<'a> {
+    title: Option<&'a str>,
+    paragraphs: &'a [String],
+    segments: Vec<JsonSegment<'a>>,
+    removed: Vec<JsonRemoved<'a>>,
+    lexicon: &'a [ScriptHit],
+}
+
+#[derive(serde::Serialize)]
+struct JsonSegment<'a> {
+    text: &'a str,
+    pause: Pause,
+}
+
+#[derive(serde::Serialize)]
+struct JsonRemoved<'a> {
+    line: usize,
+    text: &'a str,
+    reason: &'a str,
+}
+
+fn report<'a>(
+    article: &'a Article,
+    script: &'a text::Script,
+    segments: &'a [Segment],
+    hits: &'a [ScriptHit],
+) -> Report<'a> {
+    Report {
+        title: script.title.as_deref(),
+        paragraphs: &script.paragraphs,
+        segments: segments
+            .iter()
+            .map(|s| JsonSegment {
+                text: &s.text,
+                pause: s.pause,
+            })
+            .collect(),
+        removed: article
+            .removed
+            .iter()
+            .map(|r| JsonRemoved {
+                line: r.line,
+                text: &r.text,
+                reason: r.reason,
+            })
+            .collect(),
+        lexicon: hits,
+    }
 }
 
 fn human(article: &Article, segments: &[Segment], hits: &[ScriptHit]) -> String {

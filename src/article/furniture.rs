@@ -60,6 +60,11 @@ pub fn strip_bullet(line: &str) -> &str {
     let bullets = [
         '•', '·', '●', '○', '◆', '◇', '■', '□', '▪', '►', '▶', '★', '☆', '*',
     ];
+    let hashes = t.len() - t.trim_start_matches('#').len();
+    if (1..=6).contains(&hashes) && t[hashes..].starts_with(' ') {
+        // A Markdown heading.
+        return t[hashes..].trim_start();
+    }
     match t.chars().next() {
         Some(b) if bullets.contains(&b) => t[b.len_utf8()..].trim_start(),
         Some('-') if t[1..].starts_with(' ') => t[1..].trim_start(),
@@ -112,6 +117,23 @@ fn metadata(core: &str) -> Option<&'static str> {
         ("文/图", "byline"),
         ("图/文", "byline"),
         ("来源", "source"),
+        ("本文来源", "source"),
+        ("文章来源", "source"),
+        ("新闻来源", "source"),
+        ("稿件来源", "source"),
+        ("信息来源", "source"),
+        ("供稿", "source"),
+        ("发布者", "source"),
+        ("发布人", "source"),
+        ("发布单位", "source"),
+        ("签发", "editor"),
+        ("核稿", "editor"),
+        ("审核人", "editor"),
+        ("制图", "byline"),
+        ("摄像", "byline"),
+        ("剪辑", "byline"),
+        ("视频", "byline"),
+        ("图片", "byline"),
         ("稿源", "source"),
         ("出处", "source"),
         ("原标题", "source"),
@@ -163,54 +185,18 @@ fn is_banner(core: &str) -> bool {
 
 /// Navigation and sharing widgets, copyright lines and end marks.
 fn is_chrome(core: &str) -> bool {
+    #[rustfmt::skip]
     const EXACT: &[&str] = &[
-        "（完）",
-        "(完)",
-        "【完】",
-        "[完]",
-        "完",
-        "返回顶部",
-        "返回首页",
-        "打印本页",
-        "关闭窗口",
-        "【打印】",
-        "【关闭】",
-        "[打印]",
-        "[关闭]",
-        "扫一扫",
-        "分享",
-        "收藏",
-        "点赞",
-        "在看",
-        "相关阅读",
-        "相关新闻",
-        "相关链接",
-        "阅读原文",
-        "更多精彩",
-        "上一篇",
-        "下一篇",
-        "[图片]",
-        "【图片】",
+        "（完）", "(完)", "【完】", "[完]", "完", "返回顶部", "返回首页", "打印本页",
+        "关闭窗口", "【打印】", "【关闭】", "[打印]", "[关闭]", "扫一扫", "分享", "收藏",
+        "点赞", "在看", "相关阅读", "相关新闻", "相关链接", "阅读原文", "更多精彩", "上一篇",
+        "下一篇", "[图片]", "【图片】",
     ];
+    #[rustfmt::skip]
     const STARTS: &[&str] = &[
-        "版权所有",
-        "Copyright",
-        "copyright",
-        "©",
-        "扫一扫",
-        "扫码",
-        "长按识别",
-        "分享到",
-        "上一篇：",
-        "下一篇：",
-        "上一篇:",
-        "下一篇:",
-        "图片来源",
-        "（图片来源",
-        "(图片来源",
-        "点击查看",
-        "【打印】",
-        "字体：",
+        "版权所有", "Copyright", "copyright", "©", "扫一扫", "扫码", "长按识别",
+        "分享到", "上一篇：", "下一篇：", "上一篇:", "下一篇:", "图片来源", "（图片来源",
+        "(图片来源", "点击查看", "【打印】", "字体：", "相关阅读", "相关新闻", "相关链接",
     ];
     let len = core.chars().count();
     if EXACT.contains(&core) {
@@ -219,7 +205,17 @@ fn is_chrome(core: &str) -> bool {
     if len > 40 || core.contains('。') {
         return false;
     }
-    STARTS.iter().any(|s| core.starts_with(s))
+    let widgets = ["打印", "关闭", "字体", "字号", "收藏", "分享"];
+    let bracketed = core.starts_with(['【', '[']) && widgets.iter().any(|w| core.contains(w));
+    let attachment = core.starts_with("附件")
+        && [
+            ".doc", ".pdf", ".xls", ".wps", ".zip", ".rar", ".jpg", ".png",
+        ]
+        .iter()
+        .any(|x| core.to_ascii_lowercase().contains(x));
+    bracketed
+        || attachment
+        || STARTS.iter().any(|s| core.starts_with(s))
         || core.contains("ICP备")
         || core.contains("网安备")
         || is_breadcrumb(core)
@@ -229,6 +225,27 @@ fn is_chrome(core: &str) -> bool {
 fn is_breadcrumb(core: &str) -> bool {
     let parts: Vec<&str> = core.split(['>', '»', '›', '＞']).map(str::trim).collect();
     parts.len() >= 3 && parts.iter().all(|p| (1..=8).contains(&p.chars().count()))
+}
+
+/// A byline or source in brackets at the end of a body line (`……提升。（记者 张三）`,
+/// `（完）`): the line without it, the fragment, and the reason.
+pub fn split_trailing_byline(line: &str) -> Option<(&str, &str, &'static str)> {
+    let trimmed = line.trim_end();
+    let close = trimmed.chars().last().filter(|c| matches!(c, '）' | ')'))?;
+    let open = if close == '）' { '（' } else { '(' };
+    let start = trimmed.rfind(open)?;
+    let fragment = &trimmed[start..];
+    let inner = &fragment[open.len_utf8()..fragment.len() - close.len_utf8()];
+    let body = trimmed[..start].trim_end();
+    if body.is_empty() || inner.chars().count() > 30 || inner.contains(['。', '（', '(']) {
+        return None;
+    }
+    let reason = if inner == "完" {
+        "page chrome"
+    } else {
+        metadata(inner)?
+    };
+    Some((body, fragment, reason))
 }
 
 /// Removes markup from a line: HTML comments and their fragments (`-->`, `<!--`), tags,
@@ -346,6 +363,20 @@ mod tests {
         }
         assert_eq!(classify("2026年12月3日 19:30", Zone::Body), None);
         assert_eq!(classify("2026-12-01", Zone::Head), None);
+    }
+
+    #[test]
+    fn trailing_bylines_are_split_off() {
+        assert_eq!(
+            split_trailing_byline("全面提升。（记者 张三 通讯员 李四）"),
+            Some(("全面提升。", "（记者 张三 通讯员 李四）", "byline"))
+        );
+        assert_eq!(
+            split_trailing_byline("活动圆满结束。(完)"),
+            Some(("活动圆满结束。", "(完)", "page chrome"))
+        );
+        assert_eq!(split_trailing_byline("召开会议（扩大）"), None);
+        assert_eq!(split_trailing_byline("请带好身份证（原件）"), None);
     }
 
     #[test]

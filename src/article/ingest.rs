@@ -111,6 +111,14 @@ mod tests {
     }
 
     #[test]
+    fn big5_is_refused_rather_than_read_as_gbk() {
+        let (big5, _, _) =
+            encoding_rs::BIG5.encode("各位村民請注意，明天上午九點在村委會大院開會。");
+        let err = decode_str(&big5).unwrap_err();
+        assert!(err.contains("rare characters"), "{err}");
+    }
+
+    #[test]
     fn rare_characters_from_gbk_are_refused() {
         // Valid GBK pairs, all from the rarely used GBK/3 and GBK/4 regions.
         let bytes = b"\x81\x40\x82\x41\x83\x42\x84\x43\x85\x44\x86\x45\x87\x46";

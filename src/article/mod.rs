@@ -1,6 +1,6 @@
 //! Articles as staff paste them: bytes in UTF-8 or GBK, optional TOML front matter, page
 //! furniture around the body, paragraphs that may be hard-wrapped. Pure: takes bytes or
-//! text, returns data. [core]
+//! text, returns data. \[core\]
 //!
 //! - [`ingest`]: bytes → text, refusing anything that would go on air as mojibake;
 //! - [`front`]: the `+++` front matter;
@@ -51,7 +51,8 @@ pub enum ArticleError {
 pub struct RemovedLine {
     /// 1-based line in the file.
     pub line: usize,
-    /// The line as it was (or the fragment taken out of it, for markup inside a kept line).
+    /// The line as it was (or, for a kept line, the fragment taken out of it: markup, a
+    /// trailing byline).
     pub text: String,
     /// Which rule removed it.
     pub reason: &'static str,
@@ -115,45 +116,59 @@ fn sort_lines(body: &str, first_line: usize) -> (Vec<Kept>, Vec<RemovedLine>) {
     let mut after_break = true;
     let mut zone = furniture::Zone::Head;
     for (n, raw) in body.lines().enumerate() {
-        let line = first_line + n;
-        let (clean, had_markup) = furniture::strip_markup(raw);
-        let clean = furniture::strip_bullet(clean.trim()).trim().to_owned();
-        if raw.trim().is_empty() {
-            after_break = true;
-            continue;
+        match sort_line(raw, first_line + n, zone, &mut removed) {
+            None => after_break = true,
+            Some(text) => {
+                // The first full sentence ends the head (a title has none).
+                if text.contains('。') {
+                    zone = furniture::Zone::Body;
+                }
+                kept.push(Kept { text, after_break });
+                after_break = false;
+            }
         }
-        let reason = if clean.is_empty() {
-            Some("markup")
-        } else {
-            furniture::classify(&clean, zone)
-        };
-        if let Some(reason) = reason {
-            removed.push(RemovedLine {
-                line,
-                text: raw.trim_end().to_owned(),
-                reason,
-            });
-            after_break = true;
-            continue;
-        }
-        if had_markup {
-            removed.push(RemovedLine {
-                line,
-                text: raw.trim_end().to_owned(),
-                reason: "markup in line",
-            });
-        }
-        // The first full sentence ends the head (a title has none).
-        if clean.contains('。') {
-            zone = furniture::Zone::Body;
-        }
-        kept.push(Kept {
-            text: clean,
-            after_break,
-        });
-        after_break = false;
     }
     (kept, removed)
+}
+
+/// The text to keep from one line, or `None` for a blank or furniture line; whatever is
+/// taken out is recorded in `removed`.
+fn sort_line(
+    raw: &str,
+    line: usize,
+    zone: furniture::Zone,
+    removed: &mut Vec<RemovedLine>,
+) -> Option<String> {
+    if raw.trim().is_empty() {
+        return None;
+    }
+    let mut remove = |text: &str, reason: &'static str| {
+        removed.push(RemovedLine {
+            line,
+            text: text.trim_end().to_owned(),
+            reason,
+        });
+    };
+    let (clean, had_markup) = furniture::strip_markup(raw);
+    let clean = furniture::strip_bullet(clean.trim()).trim();
+    if clean.is_empty() {
+        remove(raw, "markup");
+        return None;
+    }
+    if let Some(reason) = furniture::classify(clean, zone) {
+        remove(raw, reason);
+        return None;
+    }
+    if had_markup {
+        remove(raw, "markup in line");
+    }
+    match furniture::split_trailing_byline(clean) {
+        Some((body, fragment, reason)) => {
+            remove(fragment, reason);
+            Some(body.to_owned())
+        }
+        None => Some(clean.to_owned()),
+    }
 }
 
 /// A first line that reads as a heading: not a sentence, not a salutation, not too long.

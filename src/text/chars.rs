@@ -1,6 +1,6 @@
 //! Character classes and the first normalization pass: full-width digits, letters and
 //! numeric symbols folded to ASCII, whitespace collapsed. Chinese characters and Chinese
-//! punctuation are never touched here. [core]
+//! punctuation are never touched here. \[core\]
 
 /// A CJK ideograph (basic block, extension A, compatibility ideographs) or 〇.
 pub fn is_cjk(c: char) -> bool {
@@ -69,6 +69,15 @@ fn circled(c: char) -> Option<u32> {
     }
 }
 
+/// Roman numerals `Ⅰ`–`Ⅻ` (and lowercase) as numbers.
+fn roman(c: char) -> Option<u32> {
+    match c {
+        'Ⅰ'..='Ⅻ' => Some(c as u32 - 'Ⅰ' as u32 + 1),
+        'ⅰ'..='ⅻ' => Some(c as u32 - 'ⅰ' as u32 + 1),
+        _ => None,
+    }
+}
+
 /// The first pass: folds full-width forms, spells circled numbers as digits, collapses runs of
 /// whitespace to one space, drops spaces between a digit and a Chinese character, and trims.
 pub fn prepare(line: &str) -> Vec<char> {
@@ -79,6 +88,16 @@ pub fn prepare(line: &str) -> Vec<char> {
     for (i, &c) in raw.iter().enumerate() {
         if let Some(n) = circled(c) {
             out.extend(n.to_string().chars());
+            continue;
+        }
+        if let Some(n) = roman(c) {
+            // Roman numerals number things (Ⅱ级, 第Ⅲ期): always 二, never 两.
+            out.extend(
+                super::numbers::cardinal(&n.to_string(), super::numbers::Style::ORDINAL).chars(),
+            );
+            continue;
+        }
+        if is_pictograph(c) {
             continue;
         }
         if is_space(c) {
@@ -117,6 +136,18 @@ fn drop_spaces_at_numbers(chars: Vec<char>) -> Vec<char> {
     out
 }
 
+/// Emoji, dingbats and decorative shapes (`🔥`, `✅`, `★`, `■`): some engines read their
+/// names aloud, none reads them usefully.
+fn is_pictograph(c: char) -> bool {
+    matches!(c,
+        '\u{1F000}'..='\u{1FAFF}'
+        | '\u{2600}'..='\u{27BF}'
+        | '\u{25A0}'..='\u{25FF}'
+        | '\u{2B00}'..='\u{2BFF}'
+        | '\u{FE0F}'
+        | '\u{200D}')
+}
+
 /// Signs that are part of a quantity (`%`, `℃`, …) rather than text.
 fn is_sign(c: char) -> bool {
     matches!(c, '%' | '‰' | '℃' | '°')
@@ -142,5 +173,7 @@ mod tests {
         assert_eq!(prep("  共 5 人\u{3000}\u{3000}参加 "), "共5人 参加");
         assert_eq!(prep("Windows 10"), "Windows 10");
         assert_eq!(prep("①请"), "1请");
+        assert_eq!(prep("Ⅱ类Ⅻ"), "二类十二");
+        assert_eq!(prep("🔥重要通知✅★"), "重要通知");
     }
 }

@@ -1,5 +1,5 @@
 //! Dates and clock times written with digits → spoken Chinese: `2026-12-01`→二零二六年十二月一日,
-//! `9:05`→九点零五分, `14:00`→十四点. Years are read digit by digit. Pure. [core]
+//! `9:05`→九点零五分, `14:00`→十四点. Years are read digit by digit. Pure. \[core\]
 
 use super::numbers::{Style, cardinal, digits};
 use super::units::starts_with_any;
@@ -218,6 +218,53 @@ fn is_range_from_date(c: &[char], i: usize) -> bool {
         s -= 1;
     }
     s < i - 1 && month_dot_day(c, s).is_some_and(|(e, _)| e == i - 1)
+}
+
+/// `12-01`, `3/05`: month and day with the day zero-padded, which a range or fraction never is.
+pub fn padded_month_day(c: &[char], i: usize) -> Option<(usize, String)> {
+    let m_end = digit_run(c, i);
+    let month = value(c, i, m_end);
+    if !(1..=2).contains(&(m_end - i)) || !(1..=12).contains(&month) {
+        return None;
+    }
+    if !matches!(c.get(m_end), Some('-' | '/')) || c.get(m_end + 1) != Some(&'0') {
+        return None;
+    }
+    let d_end = digit_run(c, m_end + 1);
+    let day = value(c, m_end + 1, d_end);
+    if d_end - m_end - 1 != 2 || !(1..=9).contains(&day) || !after_is_plain(&c[d_end..]) {
+        return None;
+    }
+    if matches!(c.get(d_end), Some('-' | '/' | '.' | ':')) {
+        return None;
+    }
+    Some((
+        d_end,
+        format!("{}月{}日", month_or_day(month), month_or_day(day)),
+    ))
+}
+
+/// `5·12`, `7·21`: a day named by its date with a middle dot, read by its digits (五一二).
+pub fn named_day(c: &[char], i: usize) -> Option<(usize, String)> {
+    let m_end = digit_run(c, i);
+    let month = value(c, i, m_end);
+    if !(1..=2).contains(&(m_end - i)) || !(1..=12).contains(&month) {
+        return None;
+    }
+    if !matches!(c.get(m_end), Some('·' | '•' | '・')) {
+        return None;
+    }
+    let d_end = digit_run(c, m_end + 1);
+    let day = value(c, m_end + 1, d_end);
+    if !(1..=2).contains(&(d_end - m_end - 1)) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let month = if month == 10 {
+        "十".to_owned()
+    } else {
+        digits(&month.to_string(), false)
+    };
+    Some((d_end, format!("{month}{}", digits(&day.to_string(), false))))
 }
 
 /// A clock time `H:MM` or `H:MM:SS` at `i`: its end and reading (`2:00`→两点).

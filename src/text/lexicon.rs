@@ -1,6 +1,6 @@
 //! The station pronunciation lexicon: written words mapped to what should be spoken instead
 //! (place names, people's names, 多音字 such as 单县 → 善县). Parsing takes the file's text;
-//! reading the file is the station's job. [core]
+//! reading the file is the station's job. \[core\]
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

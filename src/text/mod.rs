@@ -1,13 +1,24 @@
 //! The script: what the loudspeaker will say, as speakable Mandarin, and its segmentation
-//! into requests for a TTS engine. Pure: text in, text out; no I/O, no clock. [core]
+//! into requests for a TTS engine. Pure: text in, text out; no I/O, no clock. \[core\]
 //!
 //! Stage order, fixed: the station [`Lexicon`] replaces words first (longest match wins);
 //! [`chars::prepare`] folds full-width forms and whitespace; [`normalize::read`] replaces
 //! numbers, units and symbols by their readings; [`segment()`] cuts the result into
 //! sentences and clauses that fit the voice.
+//!
+//! # Conventions
+//!
+//! An announcer's readings, chosen once (the tables in `tests/fixtures/normalize/` pin them):
+//! 两 for a bare 2 before a measure word, a 2 in the 千 place and a 2 before 万/亿; 二 in the
+//! 百 place, in ordinals, numbering, months, decimals, percentages and before ℃; years digit
+//! by digit with 零; `8:30` as 八点三十分 and `14:00` as 十四点; numbers to call, rooms, IDs and
+//! plates digit by digit with 1 as 幺 (110/119/120/122 only when called, not when counting);
+//! ranges with 至 and the unit said once, a percent sign on both ends; Latin letters kept for
+//! the engine to spell; text with nothing to read unchanged.
 
 pub mod chars;
 pub mod datetime;
+mod dial;
 pub mod lexicon;
 pub mod normalize;
 pub mod numbers;
@@ -83,7 +94,7 @@ pub fn normalize(line: &str, lexicon: &Lexicon) -> String {
     normalize_with_hits(line, lexicon).0
 }
 
-/// [`normalize`], also returning where the lexicon fired.
+/// [`normalize()`], also returning where the lexicon fired.
 pub fn normalize_with_hits(line: &str, lexicon: &Lexicon) -> (String, Vec<LexiconHit>) {
     let (replaced, hits) = lexicon.apply(line);
     let prepared = chars::prepare(&replaced);

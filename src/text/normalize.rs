@@ -1,5 +1,5 @@
 //! The reader: walks a line left to right and replaces every number, symbol and unit with what
-//! an announcer would say, deciding each reading from the words around it. Pure. [core]
+//! an announcer would say, deciding each reading from the words around it. Pure. \[core\]
 //!
 //! Stage order for each number, first match wins: full dates → clock times → phone numbers
 //! and other digit strings → ratios → list markers → fractions → `M.D` dates → the number
@@ -8,6 +8,7 @@
 
 use super::chars::{self, is_cjk, is_range_mark};
 use super::datetime::{self, digit_run};
+use super::dial::SERVICE_NUMBERS;
 use super::numbers::{self, Style};
 use super::units::{self, APPROX, MEASURES, NUMBERING, Unit, starts_with_any};
 
@@ -18,6 +19,7 @@ pub fn read(c: &[char]) -> String {
         out: String::with_capacity(c.len() * 3),
         i: 0,
         last_num_end: usize::MAX,
+        last_code: false,
     };
     while r.i < c.len() {
         r.step();
@@ -32,12 +34,14 @@ pub fn read(c: &[char]) -> String {
 /// A rule that may claim the digits at an index: the end of what it read and the reading.
 type Recognizer<'r> = fn(&Reader<'r>, usize) -> Option<(usize, String)>;
 
-struct Reader<'a> {
-    c: &'a [char],
+pub(super) struct Reader<'a> {
+    pub(super) c: &'a [char],
     out: String,
     i: usize,
     /// Index just after the last number (and the unit it consumed).
     last_num_end: usize,
+    /// The last number was part of a code (`LS-2026-001`): a dash after it is not a range.
+    last_code: bool,
 }
 
 /// What follows a number, as far as its reading is concerned.
@@ -61,37 +65,15 @@ enum After {
     Other,
 }
 
-#[rustfmt::skip]
-const CALL_WORDS: &[&str] = &[
-    "电话", "热线", "拨打", "致电", "手机", "号码", "传真", "报警", "求助", "座机", "专线", "客服", "微信", "QQ", "Tel",
-    "TEL", "tel", "联系方式", "咨询", "举报", "投诉", "拨", "编号", "账号", "帐号", "卡号", "证号", "身份证", "工号",
-    "学号", "单号", "代码", "邮编", "批号", "序列号", "验证码", "密码", "车次", "航班", "分机", "转",
-];
-
-#[rustfmt::skip]
-const COUNT_WORDS: &[&str] = &[
-    "人口", "收入", "总数", "达到", "达", "共", "合计", "约", "总计", "增加", "减少", "累计",
-    "超过", "突破", "总额", "金额", "余额", "资金", "投资", "产值", "产量", "数量", "为",
-];
-
-/// Numbers that are called, not counted, unless a measure word follows.
-const SERVICE_NUMBERS: &[&str] = &[
-    "110", "119", "120", "122", "114", "999", "12345", "12315", "12320", "12333", "12348", "12358",
-    "12366", "12369", "12306", "12110", "12395", "12121", "12388", "12380", "12328", "12318",
-    "12356", "12338", "12351", "12329", "12310", "12117", "95598", "96333", "95119", "10086",
-    "10010", "10000",
-];
-
 const YEAR_WORDS: &[&str] = &["年", "届", "级", "版", "款", "赛季"];
 const YEAR_SPAN_BEFORE: &[char] = &['近', '约', '共', '历', '达', '有', '经', '过', '逾', '超'];
-const PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼港澳台";
 
 impl Reader<'_> {
-    fn at(&self, i: usize) -> Option<char> {
+    pub(super) fn at(&self, i: usize) -> Option<char> {
         self.c.get(i).copied()
     }
 
-    fn prev(&self, i: usize) -> Option<char> {
+    pub(super) fn prev(&self, i: usize) -> Option<char> {
         i.checked_sub(1).and_then(|p| self.at(p))
     }
 
@@ -127,8 +109,14 @@ impl Reader<'_> {
         let near_digit =
             prev.is_some_and(|p| p.is_ascii_digit()) || next.is_some_and(|n| n.is_ascii_digit());
         let word = match c {
-            '+' if prev.is_some_and(|p| !p.is_whitespace()) && next.is_some() => "加",
-            '+' if next.is_some_and(|n| n.is_ascii_digit()) => "",
+            '-' | '—' | '–' | '~' | '～' if self.is_weekday_range(i) => "至",
+            // `+86`: a sign before a number says nothing; elsewhere `+` is 加.
+            '+' if next.is_some_and(|n| n.is_ascii_digit())
+                && !prev.is_some_and(|p| p.is_alphanumeric()) =>
+            {
+                ""
+            }
+            '+' => "加",
             '=' => "等于",
             '×' if near_digit => "乘",
             '÷' => "除以",
@@ -145,13 +133,14 @@ impl Reader<'_> {
                 "点"
             }
             // Read aloud by engines as "tilde", "asterisk", "hash": say nothing instead.
-            '~' | '～' | '*' | '＊' => "",
+            '~' | '～' | '*' | '＊' | '^' | '\\' | '_' => "",
             '#' | '＃' if !prev.is_some_and(|p| p.is_ascii_digit()) => "",
             '#' if prev.is_some_and(|p| p.is_ascii_digit()) => "号",
-            '%' => "百分号",
-            '‰' => "千分号",
+            '%' | '‰' => return self.stray_percent(c),
             '℃' => "摄氏度",
             '/' => return self.slash(i),
+            // `LS-2026-001`: a dash inside a code is a short pause.
+            '-' if self.last_code && prev.is_some_and(|p| p.is_ascii_digit()) => "，",
             '-' if prev.is_some_and(|p| p.is_ascii_alphabetic())
                 && next.is_some_and(|n| n.is_ascii_digit()) =>
             {
@@ -163,6 +152,32 @@ impl Reader<'_> {
             }
         };
         self.out.push_str(word);
+    }
+
+    /// A percent sign after a number written in Chinese (`五十%`): 百分之五十.
+    fn stray_percent(&mut self, c: char) {
+        let prefix = if c == '%' { "百分之" } else { "千分之" };
+        let run: String = self
+            .out
+            .chars()
+            .rev()
+            .take_while(|&d| "零〇一二三四五六七八九十百千万亿点两".contains(d))
+            .collect();
+        if run.is_empty() {
+            self.out
+                .push_str(if c == '%' { "百分号" } else { "千分号" });
+            return;
+        }
+        let at = self.out.len() - run.len();
+        self.out.insert_str(at, prefix);
+    }
+
+    /// `周一-周五`, `星期一~星期五`: a range of weekdays.
+    fn is_weekday_range(&self, i: usize) -> bool {
+        let day = |c: Option<char>| c.is_some_and(|c| "一二三四五六日天".contains(c));
+        let week_before = i >= 2 && matches!(self.c[i - 2], '周' | '期') && day(self.prev(i));
+        let week_after = matches!(self.at(i + 1), Some('周' | '星'));
+        week_before && week_after
     }
 
     /// `元/斤` → 元每斤; `日报/网` → 日报、网; anything else stays.
@@ -178,10 +193,14 @@ impl Reader<'_> {
             self.i = i + 1 + u.written.chars().count();
         } else if after_number && word_next {
             self.out.push('每');
-        } else if prev.is_some_and(is_cjk) && next.is_some_and(is_cjk) {
+        } else if prev.is_some_and(|p| is_cjk(p) || p.is_ascii_digit())
+            && next.is_some_and(|n| is_cjk(n) || n.is_ascii_digit())
+        {
+            // `日报/网`, `3166666/3166667`: alternatives, read with a short pause.
             self.out.push('、');
         } else {
-            self.out.push('/');
+            // Engines say "slash"; a space keeps the words apart without it.
+            self.out.push(' ');
         }
     }
 
@@ -193,7 +212,11 @@ impl Reader<'_> {
         }
         let digit_follows = self.at(j).is_some_and(|n| n.is_ascii_digit())
             || (self.at(j) == Some('-') && self.at(j + 1).is_some_and(|n| n.is_ascii_digit()));
-        if !digit_follows || self.last_num_end == usize::MAX || self.last_num_end > self.i {
+        if !digit_follows
+            || self.last_code
+            || self.last_num_end == usize::MAX
+            || self.last_num_end > self.i
+        {
             return false;
         }
         let mut k = self.i;
@@ -237,8 +260,11 @@ impl Reader<'_> {
     /// A number starting at `self.i`; `negative` when a minus sign came before it.
     fn number(&mut self, negative: bool) {
         let i = self.i;
-        let recognizers: [Recognizer<'_>; 7] = [
+        let recognizers: [Recognizer<'_>; 10] = [
             |r, i| datetime::full_date(r.c, i),
+            |r, i| datetime::named_day(r.c, i),
+            |r, i| datetime::padded_month_day(r.c, i),
+            Self::score,
             |r, i| datetime::clock(r.c, i),
             Self::phone,
             Self::ratio,
@@ -249,6 +275,7 @@ impl Reader<'_> {
         if !negative {
             for recognize in recognizers {
                 if let Some((end, reading)) = recognize(self, i) {
+                    self.last_code = false;
                     self.out.push_str(&reading);
                     self.i = end;
                     self.last_num_end = end;
@@ -257,6 +284,7 @@ impl Reader<'_> {
             }
         }
         let num = Num::parse(self.c, i);
+        self.last_code = self.letter_attached(&num).is_some();
         let (after, own) = self.after_of(&num);
         let reading = self.quantity(&num, after, negative);
         self.out.push_str(&reading);
@@ -289,8 +317,7 @@ impl Reader<'_> {
     }
 
     /// The context after `num`; when a range follows (`2-3%`, `1—5月`), the context after the
-    /// range's second number.
-    /// The flag says whether the context is the number's own (a unit to consume) or
+    /// range's second number. The flag says whether the context is the number's own (a unit to consume) or
     /// borrowed from the end of a range.
     fn after_of(&self, num: &Num) -> (After, bool) {
         let own = self.after(num.end, num);
@@ -410,6 +437,11 @@ impl Reader<'_> {
             }
             _ => {}
         }
+        // `7.5折` → 七五折.
+        if let Some(frac) = num.frac.as_ref().filter(|_| self.at(num.end) == Some('折')) {
+            let whole = numbers::cardinal(&num.int, Style::PLAIN);
+            return format!("{whole}{}", numbers::digits(frac, false));
+        }
         if num.frac.is_some() || num.grouped {
             let style = if after == After::Measure {
                 Style::COUNT
@@ -431,10 +463,28 @@ impl Reader<'_> {
                 datetime::minute_reading(num.value() as u32)
             }
             After::Numbering | After::Minute => num.plain(Style::ORDINAL),
-            After::Measure if self.prev(num.start) == Some('第') => num.plain(Style::ORDINAL),
+            After::Measure if self.is_ordinal(num) => num.plain(Style::ORDINAL),
             After::Measure => num.plain(Style::COUNT),
             _ => self.bare(num),
         }
+    }
+
+    /// `第2名`, and the second number of `第1-2名`.
+    fn is_ordinal(&self, num: &Num) -> bool {
+        if self.prev(num.start) == Some('第') {
+            return true;
+        }
+        let Some(mark) = self.prev(num.start) else {
+            return false;
+        };
+        if !(is_range_mark(mark) || mark == '至' || mark == '到') {
+            return false;
+        }
+        let mut k = num.start - 1;
+        while k > 0 && self.c[k - 1].is_ascii_digit() {
+            k -= 1;
+        }
+        k + 1 < num.start && self.prev(k) == Some('第')
     }
 
     /// A number with nothing telling us what it counts.
@@ -445,6 +495,20 @@ impl Reader<'_> {
         }
         if self.is_bracketed_year(num) || self.is_year_range(num) {
             return numbers::digits(n, false);
+        }
+        // `+86`: a country code.
+        let signed = self.prev(num.start) == Some('+')
+            && !(num.start >= 2 && self.c[num.start - 2].is_alphanumeric());
+        if signed {
+            return numbers::digits(n, false);
+        }
+        // `3单元301`, `2号楼1203`: a room number after the building.
+        let after_building = ["单元", "号楼", "栋", "幢", "座"].iter().any(|w| {
+            let w: Vec<char> = w.chars().collect();
+            num.start >= w.len() && self.c[num.start - w.len()..num.start] == w[..]
+        });
+        if after_building && n.len() >= 3 {
+            return numbers::digits(n, true);
         }
         // `80后`, `00后`: a generation, read 八零后.
         if n.len() == 2 && n.ends_with('0') && self.at(num.end) == Some('后') {
@@ -491,140 +555,16 @@ impl Reader<'_> {
             )
     }
 
-    /// Digits glued to Latin letters: `N95`→N九五, `鲁M12345`→鲁M幺二三四五, `COVID-19`.
-    fn letter_attached(&self, num: &Num) -> Option<String> {
-        let mut k = num.start;
-        if k > 0 && self.c[k - 1] == '-' {
-            k -= 1;
-        }
-        let mut letters = k;
-        while letters > 0
-            && (self.c[letters - 1].is_ascii_alphabetic() || self.c[letters - 1] == '·')
-        {
-            letters -= 1;
-        }
-        // `abc@163.com`, `163.com`: digits in an address are read one by one.
-        let address = matches!(self.prev(num.start), Some('@' | '.' | '_'))
-            || (self.at(num.end) == Some('.')
-                && self
-                    .at(num.end + 1)
-                    .is_some_and(|c| c.is_ascii_alphabetic()));
-        if letters == k && !address {
-            return None;
-        }
-        let plate = letters > 0 && PROVINCES.contains(self.c[letters - 1]);
-        let train = matches!(self.at(num.end), Some('次'));
-        Some(numbers::digits(&num.int, plate || train))
-    }
-
-    /// A code name such as `“3+2+N”` or `“1+11868”`: inside quotes and next to a `+`.
-    fn is_code(&self, num: &Num) -> bool {
-        let plus = self.prev(num.start) == Some('+') || self.at(num.end) == Some('+');
-        plus && num.int.len() > 1 && self.in_quotes(num.start)
-    }
-
-    fn in_quotes(&self, i: usize) -> bool {
-        let before = &self.c[..i];
-        let open = before
+    /// `比分1:30`, `比例为1:10`: a ratio even where it looks like a clock time.
+    fn score(&self, i: usize) -> Option<(usize, String)> {
+        let before: String = self.c[i.saturating_sub(4)..i]
             .iter()
-            .filter(|&&c| matches!(c, '“' | '‘' | '「' | '『'))
-            .count();
-        let close = before
-            .iter()
-            .filter(|&&c| matches!(c, '”' | '’' | '」' | '』'))
-            .count();
-        let ascii = before.iter().filter(|&&c| c == '"').count();
-        open > close || ascii % 2 == 1
-    }
-
-    /// A word such as 电话 or 拨打 just before the number, with only separators between.
-    fn has_call_word(&self, start: usize) -> bool {
-        let mut k = start;
-        while k > 0 {
-            let p = self.c[k - 1];
-            let sep = matches!(
-                p,
-                '：' | ':'
-                    | ' '
-                    | '是'
-                    | '为'
-                    | '即'
-                    | '（'
-                    | '('
-                    | '、'
-                    | '或'
-                    | '和'
-                    | '及'
-                    | '/'
-                    | '-'
-                    | '号'
-            ) || p.is_ascii_digit();
-            if !sep {
-                break;
-            }
-            k -= 1;
-        }
-        let window: String = self.c[k.saturating_sub(5)..k].iter().collect();
-        CALL_WORDS.iter().any(|w| window.ends_with(w))
-    }
-
-    /// A word such as 人口 or 收入 just before the number: a long bare number is an amount.
-    fn has_count_word(&self, start: usize) -> bool {
-        let from = start.saturating_sub(4);
-        let window: String = self.c[from..start]
-            .iter()
-            .filter(|c| !matches!(c, '：' | ':' | ' '))
+            .filter(|c| !matches!(c, '：' | ':' | ' ' | '为' | '是'))
             .collect();
-        COUNT_WORDS.iter().any(|w| window.ends_with(w))
-    }
-
-    /// Telephone numbers and other digit strings read digit by digit with 幺.
-    fn phone(&self, i: usize) -> Option<(usize, String)> {
-        let mut groups = vec![(i, digit_run(self.c, i))];
-        while let Some(&(_, end)) = groups.last() {
-            let sep = self.at(end);
-            let next = digit_run(self.c, end + 1);
-            if groups.len() < 4 && matches!(sep, Some('-' | '—' | '－')) && next > end + 1 {
-                groups.push((end + 1, next));
-            } else {
-                break;
-            }
-        }
-        let lens: Vec<usize> = groups.iter().map(|(s, e)| e - s).collect();
-        let first: String = self.c[groups[0].0..groups[0].1].iter().collect();
-        let end = groups.last()?.1;
-        if matches!(self.at(end), Some('.' | ':' | '%' | '/'))
-            && self.at(end + 1).is_some_and(|c| c.is_ascii_digit())
-        {
-            return None;
-        }
-        let is_phone = match lens.as_slice() {
-            [a, b, ..] if first.starts_with('0') && (3..=4).contains(a) && (7..=8).contains(b) => {
-                true
-            }
-            [3, 3, 4] if first == "400" || first == "800" => true,
-            [3, 4, 4] if first.starts_with('1') => true,
-            [n] => {
-                *n == 11 && first.starts_with('1') && !self.counted_after(end)
-                    || (*n >= 10 && first.starts_with('0'))
-            }
-            [_, _, ..] => self.has_call_word(i),
-            _ => false,
-        };
-        if !is_phone {
-            return None;
-        }
-        let reading: Vec<String> = groups
+        let cue = ["比分", "比例", "比率", "比值", "比"]
             .iter()
-            .map(|&(s, e)| numbers::digits(&self.c[s..e].iter().collect::<String>(), true))
-            .collect();
-        Some((end, reading.join(" ")))
-    }
-
-    /// A measure word or unit follows `end`, so the digits before count something.
-    fn counted_after(&self, end: usize) -> bool {
-        let rest = &self.c[end.min(self.c.len())..];
-        starts_with_any(rest, MEASURES).is_some() || units::unit_at(rest).is_some()
+            .any(|w| before.ends_with(w));
+        if cue { self.ratio(i) } else { None }
     }
 
     /// `3:2` (not a clock time) → 三比二.
@@ -656,7 +596,7 @@ impl Reader<'_> {
     /// `1.` or `2．` opening a list item: read 一、 二、.
     fn list_marker(&self, i: usize) -> Option<(usize, String)> {
         let end = digit_run(self.c, i);
-        if end - i > 2 || self.at(end) != Some('.') {
+        if end - i > 2 || !matches!(self.at(end), Some('.' | '．')) {
             return None;
         }
         let after = self.at(end + 1)?;
@@ -688,7 +628,11 @@ impl Reader<'_> {
         let a: String = self.c[i..a_end].iter().collect();
         let b: String = self.c[a_end + 1..b_end].iter().collect();
         let (na, nb) = (a.parse::<u64>().ok()?, b.parse::<u64>().ok()?);
-        if nb == 0 || self.prev(i).is_some_and(|p| p.is_ascii_alphabetic()) {
+        if nb == 0
+            || a.len() > 5
+            || b.len() > 5
+            || self.prev(i).is_some_and(|p| p.is_ascii_alphabetic())
+        {
             return None;
         }
         // `140/90mmHg`: a blood pressure, read 一百四十比九十.
@@ -697,7 +641,10 @@ impl Reader<'_> {
             let read = |n: &str| numbers::cardinal(n, Style::PLAIN);
             return Some((b_end + 4, format!("{}比{}毫米汞柱", read(&a), read(&b))));
         }
-        if na > nb && (1..=12).contains(&na) && (1..=31).contains(&nb) {
+        // `11/27`: a day after a month reads as a date; fractions with such denominators are
+        // rare in notices, as are fractions larger than one.
+        let date_like = (1..=12).contains(&na) && (1..=31).contains(&nb) && (na > nb || nb >= 13);
+        if date_like {
             let date = format!(
                 "{}月{}日",
                 datetime::month_or_day(na as u32),
@@ -719,10 +666,10 @@ impl Reader<'_> {
 /// A written number: integer digits (grouping commas removed), optional fraction digits, and
 /// any further dotted groups (`1.2.3`).
 #[derive(Debug, Clone)]
-struct Num {
-    start: usize,
-    end: usize,
-    int: String,
+pub(super) struct Num {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) int: String,
     frac: Option<String>,
     grouped: bool,
     /// Every dot-separated group, when there are three or more (`192.168.1.1`).

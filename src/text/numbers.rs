@@ -1,5 +1,5 @@
 //! Numerals → Chinese readings: cardinals with 零 and 万/亿 grouping, 两 where an announcer
-//! says it, decimals, and digit-by-digit strings. Pure string work. [core]
+//! says it, decimals, and digit-by-digit strings. Pure string work. \[core\]
 
 /// How 两 is used in a cardinal reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -113,11 +113,34 @@ fn ends_sentence_before(chars: &[char], i: usize) -> bool {
 
 fn clauses(sentence: &str) -> Vec<&str> {
     split_after(sentence, |chars, i| {
+        let next = chars.get(i + 1).copied();
         is_clause_mark(chars[i])
-            && !chars
-                .get(i + 1)
-                .is_some_and(|&n| is_clause_mark(n) || is_closing(n))
+            && !is_number_comma(chars, i)
+            && !next.is_some_and(|n| is_clause_mark(n) || is_closing(n))
     })
+}
+
+/// `零五四三，三幺六六六六六`: the comma the normalizer puts between the groups of a telephone
+/// number or code, so the engine pauses there. Both sides are runs of at least three digit
+/// names and one of them holds 零 or 幺, which ordinary text between commas hardly does.
+fn is_number_comma(chars: &[char], i: usize) -> bool {
+    const DIGIT_NAMES: &str = "零一二三四五六七八九幺";
+    if chars[i] != '，' {
+        return false;
+    }
+    let left: String = chars[..i]
+        .iter()
+        .rev()
+        .take_while(|c| DIGIT_NAMES.contains(**c))
+        .collect();
+    let right: String = chars[i + 1..]
+        .iter()
+        .take_while(|c| DIGIT_NAMES.contains(**c))
+        .collect();
+    let both = format!("{left}{right}");
+    left.chars().count() >= 3
+        && right.chars().count() >= 3
+        && (both.contains('零') || both.contains('幺'))
 }
 
 /// Splits `text` after every character index where `cut` says so.
@@ -181,12 +204,29 @@ fn hard_cut(clause: &str, max: usize) -> Vec<String> {
     while chars.len() - start > max {
         let window = start + 1..=start + max;
         let at = |k: usize| chars.get(k).copied().unwrap_or(' ');
-        let space = window.clone().rev().find(|&k| at(k) == ' ');
-        let safe = window
+        // A space between numerals (`八六 幺三九…`) is inside a number's reading.
+        // The characters either side of a cut, looking through one space or comma.
+        let sides = |k: usize| {
+            let gap = |j: usize| at(j) == ' ' || (j < chars.len() && is_number_comma(&chars, j));
+            let before = if gap(k - 1) {
+                at(k.saturating_sub(2))
+            } else {
+                at(k - 1)
+            };
+            let after = if gap(k) { at(k + 1) } else { at(k) };
+            (is_numeral(before), is_numeral(after))
+        };
+        let inside_number = |k: usize| sides(k) == (true, true);
+        let space = window
             .clone()
             .rev()
-            .find(|&k| !(is_numeral(at(k - 1)) && is_numeral(at(k))));
-        let cut = space.or(safe).unwrap_or(start + max);
+            .find(|&k| at(k) == ' ' && !inside_number(k));
+        let edge = window.clone().rev().find(|&k| {
+            let (before, after) = sides(k);
+            before != after && at(k) != ' '
+        });
+        let safe = window.clone().rev().find(|&k| !inside_number(k));
+        let cut = space.or(edge).or(safe).unwrap_or(start + max);
         out.push(chars[start..cut].iter().collect::<String>());
         start = cut;
     }
@@ -275,6 +315,39 @@ mod tests {
     fn punctuation_only_and_tiny_pieces_are_folded() {
         let segs = segment(&script(&["好。。！", "是。我们明天见。"]), 100);
         assert_eq!(texts(&segs)[1..], ["好。。！", "是。我们明天见。"]);
+    }
+
+    #[test]
+    fn hard_cuts_keep_phone_numbers_whole() {
+        let text = "请拨打电话八六 幺三九零五四三幺二三四咨询";
+        let segs = segment(&script(&[text]), 18);
+        assert!(segs.iter().all(|s| s.text.chars().count() <= 18));
+        assert_eq!(
+            texts(&segs)[1..],
+            ["请拨打电话", "八六 幺三九零五四三幺二三四咨询"]
+        );
+    }
+
+    #[test]
+    fn the_comma_inside_a_phone_number_is_not_a_split_point() {
+        let text = "如有疑问请拨打电话零五四三，三幺六六六六六，或到村委会咨询。";
+        let segs = segment(&script(&[text]), 24);
+        assert_eq!(
+            texts(&segs)[1..],
+            [
+                "如有疑问请拨打电话零五四三，三幺六六六六六，",
+                "或到村委会咨询。"
+            ]
+        );
+        let segs = segment(&script(&[text]), 20);
+        assert_eq!(
+            texts(&segs)[1..],
+            [
+                "如有疑问请拨打电话",
+                "零五四三，三幺六六六六六，",
+                "或到村委会咨询。"
+            ]
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! What follows a number decides how it is read: measure words (两个), numbering words
-//! (二号, 二楼), symbols and Latin units (℃, km, m²). Tables only. [core]
+//! (二号, 二楼), symbols and Latin units (℃, km, m²). Tables only. \[core\]
 
 /// Words after a number that count something: a bare 2 before them is 两 (`2个`→两个).
 /// The longest match wins, so `个月` beats `个`.

@@ -42,6 +42,7 @@ fn newspaper_page_loses_its_furniture_and_keeps_every_sentence() {
             (9, "byline"),
             (10, "source"),
             (11, "banner"),
+            (23, "byline"),
             (27, "editor"),
             (28, "page chrome"),
             (29, "page chrome"),
@@ -83,7 +84,7 @@ fn newspaper_page_script_has_no_digits_and_reads_its_numbers() {
         "百分之十二点五",
         "第二位",
         "“一加三加N”",
-        "零五四三 八八幺二三四五",
+        "零五四三，八八幺二三四五",
         "两户",
         "五千元",
         "二零二八年",
@@ -244,4 +245,39 @@ fn shared_samples_read_cleanly() {
             .collect();
         assert!(bad.is_empty(), "{}: {bad:?} in {script}", path.display());
     }
+}
+
+#[test]
+fn government_page_loses_widgets_and_keeps_the_notice() {
+    let a = load(&fixture("articles/government-page-pasted.txt"));
+    assert_eq!(a.title.as_deref(), Some("关于做好冬季安全生产工作的通知"));
+    let removed: Vec<(usize, &str)> = a.removed.iter().map(|r| (r.line, r.reason)).collect();
+    assert_eq!(
+        removed,
+        [
+            (1, "markup in line"),
+            (2, "timestamp"),
+            (3, "page chrome"),
+            (12, "byline"),
+            (13, "page chrome"),
+            (14, "page chrome"),
+            (17, "page chrome"),
+            (18, "page chrome"),
+            (19, "page chrome"),
+            (20, "page chrome"),
+        ]
+    );
+    assert_eq!(
+        a.paragraphs,
+        [
+            "各镇（街道）、各有关部门：",
+            "为切实做好冬季安全生产工作，现将有关事项通知如下：",
+            "一、高度重视。各单位要充分认识冬季安全生产工作的重要性。",
+            "二、加强排查。重点检查燃气、取暖设施，发现隐患立即整改。",
+            "三、严格值班。实行24小时值班制度，值班电话：0543-8812345。",
+            "编者按：冬季是安全事故易发期，请大家务必重视。",
+            "县应急管理局",
+            "2026年11月20日",
+        ]
+    );
 }

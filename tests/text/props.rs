@@ -53,7 +53,28 @@ fn is_subsequence(needle: &[char], hay: &[char]) -> bool {
     needle.iter().all(|c| it.any(|h| h == c))
 }
 
+/// Lines dense with numbers and the marks around them, to exercise every recognizer.
+fn numeric() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        3 => "[0-9]{1,5}",
+        2 => prop::sample::select(vec![
+            ".", ":", "-", "/", "%", "—", "~", "+", ",", "年", "月", "日", "号", "时", "分", "点",
+            "个", "元", "万", "第", "电话", "室", "℃", "km", "“", "”", "〔", "〕", "(", ")",
+            "至", "单元", "后", "晚会", "次", "PM", "N", "鲁M", "@", "#",
+        ])
+        .prop_map(str::to_owned),
+    ];
+    prop::collection::vec(piece, 1..16).prop_map(|v| v.concat())
+}
+
 proptest! {
+    #[test]
+    fn number_dense_lines_lose_no_digit_and_no_character(line in numeric()) {
+        let out = text::normalize(&line, &Lexicon::default());
+        prop_assert!(!out.chars().any(|c| c.is_ascii_digit()), "digit left in {out:?}");
+        prop_assert!(is_subsequence(&cjk(&line), &cjk(&out)), "{line:?} → {out:?}");
+    }
+
     #[test]
     fn normalization_keeps_every_chinese_character_and_no_digit(line in mixture()) {
         let out = text::normalize(&line, &Lexicon::default());
