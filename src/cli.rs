@@ -62,10 +62,22 @@ pub enum Command {
         device: Option<String>,
     },
     /// Print the speakable script of an article: what the loudspeaker will say.
-    #[command(after_help = "Example:\n  dalaba script notice.txt")]
+    #[command(
+        after_help = "Example:\n  dalaba script notice.txt\n  dalaba script notice.txt --json"
+    )]
     Script {
         /// The article.
         file: PathBuf,
+        /// Print JSON for tools: title, segments with pauses, removed lines, lexicon hits.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Normalize text from stdin into speakable Mandarin, one line in, one line out.
+    #[command(after_help = "Example:\n  echo '增长2.8%' | dalaba normalize")]
+    Normalize {
+        /// Do not apply the station lexicon (voices/lexicon.toml).
+        #[arg(long)]
+        no_lexicon: bool,
     },
     /// List the voice profiles in voices/ and whether their servers answer.
     #[command(after_help = "Example:\n  dalaba voices\n  dalaba voices test kokoro --out test.wav")]

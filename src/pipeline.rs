@@ -99,7 +99,7 @@ pub async fn build(
         .as_deref()
         .or_else(|| articles.iter().find_map(|a| a.front.voice.as_deref()));
     let profile = station.voice(voice)?;
-    let lexicon = Lexicon::default();
+    let lexicon = station.lexicon()?;
     let repeat = options.repeat.max(1);
     let pick = |o: &Option<String>, d: &String| o.clone().unwrap_or_else(|| d.clone());
 

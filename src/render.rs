@@ -171,69 +171,15 @@ pub async fn render_with_report(
     segments: &[Segment],
     options: &RenderOptions,
 ) -> Result<Rendered, RenderError> {
-    let primary = Voice::new(profile).map_err(|e| setup_error(profile, e))?;
-    let fallback = options.fallback.as_ref().map(|p| {
-        Voice::new(p).map_err(|e| {
-            tracing::warn!("the fallback voice `{}` cannot be used: {e}", p.name);
-            e.to_string()
-        })
-    });
-    let cache = SegmentCache::new(options.cache_dir.clone());
-    let groups = group_by_key(&cache, profile, segments, options.rate);
-    let progress = Progress::new(options.progress, segments.len());
-    let shared = Arc::new(Shared {
-        primary,
-        fallback,
-        cache,
-        rate: options.rate,
-        requests: AtomicUsize::new(0),
-        retries: AtomicUsize::new(0),
-        in_flight: AtomicUsize::new(0),
-        progress,
-        failed: AtomicBool::new(false),
-    });
-
+    let shared = Arc::new(Shared::new(profile, options, segments.len())?);
+    let groups = group_by_key(&shared.cache, profile, segments, options.rate);
     let mut slots: Vec<Option<(PathBuf, f64)>> = vec![None; segments.len()];
     let mut report = RenderReport {
         segments: segments.len(),
         ..RenderReport::default()
     };
-    let mut missing = VecDeque::new();
-    for (g, group) in groups.iter().enumerate() {
-        if let Some(hit) = shared.cache.get(&group.key, options.rate) {
-            for &i in &group.indices {
-                slots[i] = Some(hit.clone());
-            }
-            report.cached += group.indices.len();
-            shared.progress.advance(group.indices.len(), true, 0);
-        } else {
-            missing.push_back((
-                g,
-                group.indices[0] + 1,
-                group.text.clone(),
-                group.key.clone(),
-            ));
-        }
-    }
-    // One task per missing text. A task takes the next text in script order only once it
-    // holds a request permit, so requests go out in segment order whatever order the
-    // runtime starts tasks in: a killed render has cached the start of the article.
-    let queue = Arc::new(Mutex::new(missing));
-    let mut tasks = JoinSet::new();
-    for _ in 0..queue.lock().map(|q| q.len()).unwrap_or(0) {
-        let (shared, queue) = (shared.clone(), queue.clone());
-        tasks.spawn(async move {
-            let permit = shared.primary.permits.acquire().await.ok();
-            let (g, number, text, key) = queue.lock().ok()?.pop_front()?;
-            let result = produce(&shared, number, &text, &key, permit).await;
-            // Only the first failure is reported; later ones are segments that stopped
-            // because of it.
-            if result.is_err() && shared.failed.swap(true, Ordering::Relaxed) {
-                return None;
-            }
-            Some((g, result))
-        });
-    }
+    let missing = take_cached(&shared, &groups, &mut slots, &mut report);
+    let mut tasks = spawn_missing(&shared, missing);
     while let Some(joined) = tasks.join_next().await {
         let joined = joined.map_err(|e| setup_error(profile, SynthError::Config(e.to_string())))?;
         let Some((g, result)) = joined else {
@@ -247,20 +193,18 @@ pub async fn render_with_report(
                 return Err(err);
             }
         };
-        let group = &groups[g];
+        let indices = &groups[g].indices;
         report.synthesized += 1;
         if done.fallback {
             report
                 .fallback_segments
-                .extend(group.indices.iter().map(|i| i + 1));
+                .extend(indices.iter().map(|i| i + 1));
         }
-        for &i in &group.indices {
+        for &i in indices {
             slots[i] = Some((done.path.clone(), done.duration));
         }
         let in_flight = shared.in_flight.load(Ordering::Relaxed);
-        shared
-            .progress
-            .advance(group.indices.len(), false, in_flight);
+        shared.progress.advance(indices.len(), false, in_flight);
     }
     shared.progress.finish();
     report.requests = shared.requests.load(Ordering::Relaxed);
@@ -282,6 +226,64 @@ pub async fn render_with_report(
         })
         .collect();
     Ok(Rendered { segments, report })
+}
+
+/// A text still to synthesize: its group, 1-based segment number, text and cache key.
+type Job = (usize, usize, String, String);
+
+/// Fills `slots` from the cache and returns the texts still to synthesize, in script order.
+fn take_cached(
+    shared: &Shared,
+    groups: &[Group],
+    slots: &mut [Option<(PathBuf, f64)>],
+    report: &mut RenderReport,
+) -> VecDeque<Job> {
+    let mut missing = VecDeque::new();
+    for (g, group) in groups.iter().enumerate() {
+        match shared.cache.get(&group.key, shared.rate) {
+            Some(hit) => {
+                for &i in &group.indices {
+                    slots[i] = Some(hit.clone());
+                }
+                report.cached += group.indices.len();
+                shared.progress.advance(group.indices.len(), true, 0);
+            }
+            None => missing.push_back((
+                g,
+                group.indices[0] + 1,
+                group.text.clone(),
+                group.key.clone(),
+            )),
+        }
+    }
+    missing
+}
+
+/// One task per missing text. A task takes the next text in script order only once it
+/// holds a request permit, so requests go out in segment order whatever order the runtime
+/// starts tasks in: a killed render has cached the start of the article.
+fn spawn_missing(
+    shared: &Arc<Shared>,
+    missing: VecDeque<Job>,
+) -> JoinSet<Option<(usize, Result<Done, RenderError>)>> {
+    let count = missing.len();
+    let queue = Arc::new(Mutex::new(missing));
+    let mut tasks = JoinSet::new();
+    for _ in 0..count {
+        let (shared, queue) = (shared.clone(), queue.clone());
+        tasks.spawn(async move {
+            let permit = shared.primary.permits.acquire().await.ok();
+            let (g, number, text, key) = queue.lock().ok()?.pop_front()?;
+            let result = produce(&shared, number, &text, &key, permit).await;
+            // Only the first failure is reported; later ones are segments that stopped
+            // because of it.
+            if result.is_err() && shared.failed.swap(true, Ordering::Relaxed) {
+                return None;
+            }
+            Some((g, result))
+        });
+    }
+    tasks
 }
 
 /// Segments that share a text (and so a cache key).
@@ -362,6 +364,32 @@ struct Shared {
     failed: AtomicBool,
 }
 
+impl Shared {
+    fn new(
+        profile: &VoiceProfile,
+        options: &RenderOptions,
+        total: usize,
+    ) -> Result<Self, RenderError> {
+        let fallback = options.fallback.as_ref().map(|p| {
+            Voice::new(p).map_err(|e| {
+                tracing::warn!("the fallback voice `{}` cannot be used: {e}", p.name);
+                e.to_string()
+            })
+        });
+        Ok(Self {
+            primary: Voice::new(profile).map_err(|e| setup_error(profile, e))?,
+            fallback,
+            cache: SegmentCache::new(options.cache_dir.clone()),
+            rate: options.rate,
+            requests: AtomicUsize::new(0),
+            retries: AtomicUsize::new(0),
+            in_flight: AtomicUsize::new(0),
+            progress: Progress::new(options.progress, total),
+            failed: AtomicBool::new(false),
+        })
+    }
+}
+
 /// A segment in the cache.
 struct Done {
     path: PathBuf,
@@ -380,6 +408,8 @@ async fn produce(
 ) -> Result<Done, RenderError> {
     let primary = &shared.primary;
     let primary_err = if primary.down.load(Ordering::Relaxed) {
+        // The fallback has permits of its own.
+        drop(permit);
         SynthError::Connect("the server was found down earlier in this render".into())
     } else {
         match attempt(shared, primary, text, permit).await {

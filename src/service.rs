@@ -129,9 +129,10 @@ pub struct Prepared {
     pub candidate: Candidate,
 }
 
-/// The script text of `article` and its blake3 hash (hex): what approval binds.
-pub fn script_of(article: &Article) -> (String, String) {
-    let script = text::script(article, &Lexicon::default()).to_text();
+/// The script text of `article` under the station's `lexicon`, and its blake3 hash (hex):
+/// what approval binds. A lexicon change that changes the script voids the approval.
+pub fn script_of(article: &Article, lexicon: &Lexicon) -> (String, String) {
+    let script = text::script(article, lexicon).to_text();
     let hash = blake3::hash(script.as_bytes()).to_hex().to_string();
     (script, hash)
 }
@@ -142,17 +143,24 @@ pub fn parse_source(source_name: &str, source: &str) -> anyhow::Result<Article> 
 }
 
 /// Every stored article, with its script derived again and its approval judged.
-pub fn prepare(store: &Store) -> anyhow::Result<Vec<Prepared>> {
-    Ok(store.articles()?.into_iter().map(prepare_one).collect())
+pub fn prepare(store: &Store, lexicon: &Lexicon) -> anyhow::Result<Vec<Prepared>> {
+    Ok(store
+        .articles()?
+        .into_iter()
+        .map(|row| prepare_one(row, lexicon))
+        .collect())
 }
 
-fn prepare_one(row: ArticleRow) -> Prepared {
+fn prepare_one(row: ArticleRow, lexicon: &Lexicon) -> Prepared {
     // Withdrawn and rejected articles never air: no need to read them again.
     let retired = matches!(row.status, Status::Withdrawn | Status::Rejected);
     let article = (!retired)
         .then(|| parse_source(&row.data.source_name, &row.data.source).ok())
         .flatten();
-    let (script, hash) = article.as_ref().map(script_of).unwrap_or_default();
+    let (script, hash) = article
+        .as_ref()
+        .map(|a| script_of(a, lexicon))
+        .unwrap_or_default();
     let approval = match row.status {
         Status::Withdrawn => Approval::Withdrawn,
         Status::Rejected => Approval::Rejected,
@@ -340,6 +348,12 @@ impl Engine {
         self.station.state_dir().join("dalaba.db")
     }
 
+    /// The station's pronunciation lexicon, read afresh: the script approvers sign off is
+    /// the one spoken with it.
+    pub fn lexicon(&self) -> anyhow::Result<Lexicon> {
+        Ok(self.station.lexicon()?)
+    }
+
     /// Opens the station database.
     pub fn store(&self) -> anyhow::Result<Store> {
         Ok(Store::open(&self.db_path())?)
@@ -372,8 +386,7 @@ impl Engine {
             .filter_map(|id| prepared.iter().find(|p| p.row.id == *id).cloned())
             .collect();
         let voice = slot.voice.clone();
-        let frame = (&slot.intro, &slot.outro, &slot.preamble, &slot.closing);
-        let program = self.program_path(voice.as_deref(), slot.repeat, frame, &articles);
+        let program = self.program_path(&program_options(slot), &articles);
         PlannedProgram {
             slot: slot.clone(),
             at,
@@ -387,29 +400,20 @@ impl Engine {
 
     /// A program's file, named by everything that goes into it, so a changed article or
     /// voice never reuses a stale program.
-    fn program_path(
-        &self,
-        voice: Option<&str>,
-        repeat: u32,
-        slot_frame: (
-            &Option<String>,
-            &Option<String>,
-            &Option<String>,
-            &Option<String>,
-        ),
-        articles: &[Prepared],
-    ) -> PathBuf {
+    fn program_path(&self, options: &ProgramOptions, articles: &[Prepared]) -> PathBuf {
         let profile = self
             .station
-            .voice(voice)
+            .voice(options.voice.as_deref())
             .map(|p| format!("{p:?}"))
             .unwrap_or_default();
         let mut h = blake3::Hasher::new();
         h.update(profile.as_bytes());
         h.update(format!("{:?}", self.station.settings.program).as_bytes());
+        if let Ok(lexicon) = self.station.lexicon() {
+            h.update(format!("{lexicon:?}").as_bytes());
+        }
         h.update(&self.station.settings.sample_rate.to_le_bytes());
-        h.update(&repeat.to_le_bytes());
-        h.update(format!("{slot_frame:?}").as_bytes());
+        h.update(format!("{options:?}").as_bytes());
         for a in articles {
             h.update(a.hash.as_bytes());
         }
@@ -434,16 +438,7 @@ impl Engine {
             .iter()
             .filter_map(|p| p.article.clone())
             .collect();
-        let slot = &plan.slot;
-        let options = ProgramOptions {
-            voice: plan.voice.clone(),
-            repeat: slot.repeat,
-            intro: slot.intro.as_deref().map(ChimeSource::parse),
-            outro: slot.outro.as_deref().map(ChimeSource::parse),
-            preamble: slot.preamble.clone(),
-            closing: slot.closing.clone(),
-            ..Default::default()
-        };
+        let options = program_options(&plan.slot);
         let summary = pipeline::build(&self.station, &articles, &options, &plan.program)
             .await
             .with_context(|| format!("rendering slot `{}`", plan.slot.name))?;
@@ -562,7 +557,7 @@ impl Engine {
         if upcoming.is_empty() {
             return Ok(());
         }
-        let prepared = prepare(&self.store()?)?;
+        let prepared = prepare(&self.store()?, &self.lexicon()?)?;
         for occ in upcoming {
             let Some(slot) = self.slot(&occ.slot) else {
                 continue;
@@ -620,7 +615,7 @@ impl Engine {
                 .finish(id, outcome, reason, self.clock.now())?;
             Ok(())
         };
-        let prepared = prepare(&self.store()?)?;
+        let prepared = prepare(&self.store()?, &self.lexicon()?)?;
         let plan = self.plan(slot, at, &prepared);
         if plan.articles.is_empty() {
             let reason = if plan.quiet {
@@ -811,7 +806,7 @@ impl Engine {
     ) -> anyhow::Result<Event> {
         let store = self.store()?;
         let row = store.article(article_id)?;
-        let prepared = prepare_one(row);
+        let prepared = prepare_one(row, &self.lexicon()?);
         match (prepared.candidate.approval, emergency_by) {
             (Approval::Valid, _) => {}
             (Approval::Pending | Approval::Changed, Some(_)) => {}
@@ -845,9 +840,11 @@ impl Engine {
         let voice = article.front.voice.clone();
         let options_voice = voice.clone();
         let program = self.program_path(
-            voice.as_deref(),
-            article.front.repeat.unwrap_or(1),
-            (&None, &None, &None, &None),
+            &ProgramOptions {
+                voice: voice.clone(),
+                repeat: article.front.repeat.unwrap_or(1),
+                ..Default::default()
+            },
             std::slice::from_ref(&prepared),
         );
         let plan = PlannedProgram {
@@ -1268,7 +1265,7 @@ impl Engine {
         let mut again = slot.clone();
         again.name = format!("{} (resumed)", slot.name);
         interrupt.clear();
-        let prepared = prepare(&self.store().ok()?).ok()?;
+        let prepared = prepare(&self.store().ok()?, &self.lexicon().ok()?).ok()?;
         let plan = self.plan(&slot, at, &prepared);
         let _lock = AiringLock::try_take(&self.station, &again.name, at).ok()??;
         let id = self
@@ -1312,6 +1309,20 @@ impl Engine {
             detail,
             failure: outcome == Outcome::Failed,
         })
+    }
+}
+
+/// The program a slot asks for; what it leaves unset comes from the station's `[program]`
+/// settings.
+fn program_options(slot: &Slot) -> ProgramOptions {
+    ProgramOptions {
+        voice: slot.voice.clone(),
+        repeat: slot.repeat,
+        intro: slot.intro.as_deref().map(ChimeSource::parse),
+        outro: slot.outro.as_deref().map(ChimeSource::parse),
+        preamble: slot.preamble.clone(),
+        closing: slot.closing.clone(),
+        ..Default::default()
     }
 }
 

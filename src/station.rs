@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::program::ProgramSettings;
 use crate::schedule::QuietHours;
+use crate::text::{Lexicon, LexiconError, lexicon};
 use crate::toml_file::{self, TomlError};
 use crate::tts::VoiceProfile;
 
@@ -121,6 +122,16 @@ impl Station {
             });
         }
         Ok(VoiceProfile::load(&path)?)
+    }
+
+    /// The pronunciation lexicon `voices/lexicon.toml`; empty when the file does not exist.
+    pub fn lexicon(&self) -> Result<Lexicon, LexiconError> {
+        let path = self.voices_dir().join("lexicon.toml");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => lexicon::parse(&path, &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lexicon::default()),
+            Err(source) => Err(LexiconError::Read { path, source }),
+        }
     }
 
     /// Every voice profile, sorted by name.

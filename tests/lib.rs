@@ -9,3 +9,4 @@ mod backends;
 mod program;
 mod skeleton;
 mod station;
+mod text;

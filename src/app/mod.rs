@@ -4,6 +4,7 @@
 mod cache;
 mod check;
 mod log;
+mod normalize;
 mod plan;
 mod preview;
 mod queue;
@@ -83,7 +84,8 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
             out.as_deref(),
             device,
         ),
-        Command::Script { file } => script::run(&file),
+        Command::Script { file, json } => script::run(&station()?, &file, json),
+        Command::Normalize { no_lexicon } => normalize::run(&station()?, no_lexicon),
         Command::Voices { action: None } => voices::list(&station()?),
         Command::Voices {
             action: Some(crate::cli::VoicesAction::Test { name, out, device }),

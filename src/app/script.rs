@@ -1,12 +1,130 @@
-//! `dalaba script FILE`: what the loudspeaker will say.
+//! `dalaba script FILE [--json]`: what the loudspeaker will say, cut into the segments the
+//! voice will get, with what was removed from the article and where the lexicon fired.
 
+use std::io::Write;
 use std::path::Path;
 
-use crate::text::{self, Lexicon};
+use anyhow::Context;
 
-pub(super) fn run(file: &Path) -> anyhow::Result<()> {
+use crate::article::{Article, RemovedLine};
+use crate::station::Station;
+use crate::text::{self, Pause, ScriptHit, Segment};
+
+pub(super) fn run(station: &Station, file: &Path, json: bool) -> anyhow::Result<()> {
     let article = super::load_article(file)?;
-    let script = text::script(&article, &Lexicon::default());
-    print!("{}", script.to_text());
-    Ok(())
+    let lexicon = station.lexicon()?;
+    let (script, hits) = text::script_with_hits(&article, &lexicon);
+    // The segment size of the voice the article would be read with.
+    let max_chars = station
+        .voice(article.front.voice.as_deref())
+        .map(|v| v.max_chars)
+        .unwrap_or(DEFAULT_MAX_CHARS);
+    let segments = text::segment(&script, max_chars);
+    let out = if json {
+        serde_json::to_string_pretty(&report(&article, &script, &segments, &hits))
+            .context("encoding the script as JSON")?
+    } else {
+        human(&article, &segments, &hits)
+    };
+    print_all(&out)
+}
+
+/// Prints `text`; a reader that stops early (`| head`) is not an error.
+fn print_all(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{text}") {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("writing the script to stdout")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Used when the station has no voice profile to take `max_chars` from.
+const DEFAULT_MAX_CHARS: usize = 120;
+
+/// The `--json` shape: what tools read.
+#[derive(serde::Serialize)]
+struct Report<'a> {
+    title: Option<&'a str>,
+    paragraphs: &'a [String],
+    segments: Vec<JsonSegment<'a>>,
+    removed: Vec<JsonRemoved<'a>>,
+    lexicon: &'a [ScriptHit],
+}
+
+#[derive(serde::Serialize)]
+struct JsonSegment<'a> {
+    text: &'a str,
+    pause: Pause,
+}
+
+#[derive(serde::Serialize)]
+struct JsonRemoved<'a> {
+    line: usize,
+    text: &'a str,
+    reason: &'a str,
+}
+
+fn report<'a>(
+    article: &'a Article,
+    script: &'a text::Script,
+    segments: &'a [Segment],
+    hits: &'a [ScriptHit],
+) -> Report<'a> {
+    Report {
+        title: script.title.as_deref(),
+        paragraphs: &script.paragraphs,
+        segments: segments
+            .iter()
+            .map(|s| JsonSegment {
+                text: &s.text,
+                pause: s.pause,
+            })
+            .collect(),
+        removed: article
+            .removed
+            .iter()
+            .map(|r| JsonRemoved {
+                line: r.line,
+                text: &r.text,
+                reason: r.reason,
+            })
+            .collect(),
+        lexicon: hits,
+    }
+}
+
+fn human(article: &Article, segments: &[Segment], hits: &[ScriptHit]) -> String {
+    let mut out = String::new();
+    for seg in segments {
+        out.push_str(&seg.text);
+        out.push_str(match seg.pause {
+            Pause::Title => "\n\n",
+            Pause::Paragraph => "\n\n",
+            Pause::Sentence => " | ",
+            Pause::Clause => " / ",
+        });
+    }
+    out.push_str("(segments end at \" | \" sentence, \" / \" clause, blank line paragraph)\n");
+    if !article.removed.is_empty() {
+        out.push_str(&format!("\nremoved {} line(s):\n", article.removed.len()));
+        for RemovedLine { line, text, reason } in &article.removed {
+            out.push_str(&format!("  line {line:>3}  {reason:<12} {text}\n"));
+        }
+    }
+    if !hits.is_empty() {
+        out.push_str(&format!("\nlexicon fired {} time(s):\n", hits.len()));
+        for h in hits {
+            let place = match h.paragraph {
+                None => "title".to_owned(),
+                Some(n) => format!("paragraph {}", n + 1),
+            };
+            out.push_str(&format!(
+                "  {place:<12} {} → {}\n",
+                h.hit.written, h.hit.spoken
+            ));
+        }
+    }
+    out.trim_end().to_owned()
 }

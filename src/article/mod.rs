@@ -1,50 +1,49 @@
 //! Articles as staff paste them: bytes in UTF-8 or GBK, optional TOML front matter, page
-//! furniture around the body. Pure: takes bytes or text, returns data. [core]
+//! furniture around the body, paragraphs that may be hard-wrapped. Pure: takes bytes or
+//! text, returns data. \[core\]
+//!
+//! - [`ingest`]: bytes → text, refusing anything that would go on air as mojibake;
+//! - [`front`]: the `+++` front matter;
+//! - [`furniture`]: banners, bylines, timestamps and markup, each removal with its reason;
+//! - [`parse`]: title, paragraphs (re-joining lines hard-wrapped mid-sentence).
 
-use std::path::Path;
+pub mod front;
+pub mod furniture;
+pub mod ingest;
 
-use serde::Deserialize;
+use std::path::{Path, PathBuf};
 
-use crate::toml_file::{self, TomlError};
+pub use front::FrontMatter;
+pub use ingest::decode;
+
+use crate::toml_file::TomlError;
 
 /// Why an article cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ArticleError {
     /// Neither UTF-8 nor GBK/GB18030.
-    #[error("`{}` is not UTF-8 or GBK text", path.display())]
+    #[error("`{}` is not UTF-8 or GBK text: {why}; save it as UTF-8 and add it again", path.display())]
     Encoding {
         /// The file.
-        path: std::path::PathBuf,
+        path: PathBuf,
+        /// What the bytes look like instead.
+        why: &'static str,
     },
     /// Nothing to say once furniture and blank lines are gone.
-    #[error("`{}` has no text to broadcast", path.display())]
+    #[error("`{}` has no text to broadcast once page furniture is removed", path.display())]
     Empty {
         /// The file.
-        path: std::path::PathBuf,
+        path: PathBuf,
     },
     /// Bad front matter.
     #[error(transparent)]
     FrontMatter(#[from] TomlError),
-}
-
-/// Settings an article may carry between `+++` lines at its top.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FrontMatter {
-    /// Title to announce (else the first line).
-    pub title: Option<String>,
-    /// Queue the article goes into.
-    pub queue: Option<String>,
-    /// First day it may air (`YYYY-MM-DD` or RFC 3339).
-    pub from: Option<String>,
-    /// Last day it may air.
-    pub until: Option<String>,
-    /// `normal`, `urgent` or `emergency`.
-    pub priority: Option<String>,
-    /// Voice profile name.
-    pub voice: Option<String>,
-    /// How many times the body is read.
-    pub repeat: Option<u32>,
+    /// A `+++` line opens front matter that never closes.
+    #[error("`{}` line 1: front matter opened with `+++` is never closed; add a `+++` line after the settings", path.display())]
+    UnclosedFrontMatter {
+        /// The file.
+        path: PathBuf,
+    },
 }
 
 /// A line taken out of the article, and why.
@@ -52,7 +51,8 @@ pub struct FrontMatter {
 pub struct RemovedLine {
     /// 1-based line in the file.
     pub line: usize,
-    /// The line as it was.
+    /// The line as it was (or, for a kept line, the fragment taken out of it: markup, a
+    /// trailing byline).
     pub text: String,
     /// Which rule removed it.
     pub reason: &'static str,
@@ -71,34 +71,31 @@ pub struct Article {
     pub removed: Vec<RemovedLine>,
 }
 
-/// Decodes file bytes: UTF-8 (with or without BOM), else GB18030 (a superset of GBK).
-pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, ArticleError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(text.to_owned());
-    }
-    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    if had_errors {
-        return Err(ArticleError::Encoding {
-            path: path.to_owned(),
-        });
-    }
-    Ok(text.into_owned())
+/// A body line that survived furniture removal.
+#[derive(Debug)]
+struct Kept {
+    text: String,
+    /// A blank or removed line came before it: it starts a new block.
+    after_break: bool,
 }
 
 /// Parses article text. `path` only labels errors.
 pub fn parse(path: &Path, text: &str) -> Result<Article, ArticleError> {
-    let (front, body, body_line) = split_front_matter(path, text)?;
-    let mut lines = body
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + body_line, l.trim()))
-        .filter(|(_, l)| !l.is_empty());
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let (front, body, body_line) = front::split(path, &text)?;
+    let (mut kept, removed) = sort_lines(body, body_line);
     let mut title = front.title.clone();
-    if title.is_none() {
-        title = lines.next().map(|(_, l)| l.to_owned());
+    if let Some(first) = kept.first() {
+        let same_as_front = title.as_deref().is_some_and(|t| t.trim() == first.text);
+        if same_as_front || (title.is_none() && looks_like_title(&first.text)) {
+            title = Some(kept.remove(0).text);
+            if let Some(next) = kept.first_mut() {
+                next.after_break = true;
+            }
+        }
     }
-    let paragraphs: Vec<String> = lines.map(|(_, l)| l.to_owned()).collect();
+    let paragraphs = paragraphs(&kept);
     if paragraphs.is_empty() && title.is_none() {
         return Err(ArticleError::Empty {
             path: path.to_owned(),
@@ -108,43 +105,170 @@ pub fn parse(path: &Path, text: &str) -> Result<Article, ArticleError> {
         title,
         front,
         paragraphs,
-        removed: Vec::new(),
+        removed,
     })
 }
 
-/// Splits `+++` front matter off; returns it, the body and the body's first line number.
-fn split_front_matter<'a>(
-    path: &Path,
-    text: &'a str,
-) -> Result<(FrontMatter, &'a str, usize), ArticleError> {
-    let Some(rest) = text.strip_prefix("+++\n") else {
-        return Ok((FrontMatter::default(), text, 1));
+/// Splits body lines into kept lines and removed furniture.
+fn sort_lines(body: &str, first_line: usize) -> (Vec<Kept>, Vec<RemovedLine>) {
+    let mut kept = Vec::new();
+    let mut removed = Vec::new();
+    let mut after_break = true;
+    let mut zone = furniture::Zone::Head;
+    for (n, raw) in body.lines().enumerate() {
+        match sort_line(raw, first_line + n, zone, &mut removed) {
+            None => after_break = true,
+            Some(text) => {
+                // The first full sentence ends the head (a title has none).
+                if text.contains('。') {
+                    zone = furniture::Zone::Body;
+                }
+                kept.push(Kept { text, after_break });
+                after_break = false;
+            }
+        }
+    }
+    (kept, removed)
+}
+
+/// The text to keep from one line, or `None` for a blank or furniture line; whatever is
+/// taken out is recorded in `removed`.
+fn sort_line(
+    raw: &str,
+    line: usize,
+    zone: furniture::Zone,
+    removed: &mut Vec<RemovedLine>,
+) -> Option<String> {
+    if raw.trim().is_empty() {
+        return None;
+    }
+    let mut remove = |text: &str, reason: &'static str| {
+        removed.push(RemovedLine {
+            line,
+            text: text.trim_end().to_owned(),
+            reason,
+        });
     };
-    let Some(end) = rest.find("\n+++") else {
-        return Ok((FrontMatter::default(), text, 1));
+    let (clean, had_markup) = furniture::strip_markup(raw);
+    let clean = furniture::strip_bullet(clean.trim()).trim();
+    if clean.is_empty() {
+        remove(raw, "markup");
+        return None;
+    }
+    if let Some(reason) = furniture::classify(clean, zone) {
+        remove(raw, reason);
+        return None;
+    }
+    if had_markup {
+        remove(raw, "markup in line");
+    }
+    match furniture::split_trailing_byline(clean) {
+        Some((body, fragment, reason)) => {
+            remove(fragment, reason);
+            Some(body.to_owned())
+        }
+        None => Some(clean.to_owned()),
+    }
+}
+
+/// A first line that reads as a heading: not a sentence, not a salutation, not too long.
+fn looks_like_title(line: &str) -> bool {
+    let last = line.chars().last().unwrap_or('。');
+    line.chars().count() <= 60 && !matches!(last, '。' | '：' | ':' | '；' | '，' | ',')
+}
+
+/// Groups kept lines into paragraphs: each line is its own paragraph unless it was clearly
+/// hard-wrapped in the middle of a sentence, which needs both an unfinished line and either a
+/// trailing comma or a line as wide as the block's widest (the wrap width).
+fn paragraphs(kept: &[Kept]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut block_start = 0;
+    for (i, line) in kept.iter().enumerate() {
+        if line.after_break {
+            block_start = i;
+        }
+        let block_end = kept[i + 1..]
+            .iter()
+            .position(|k| k.after_break)
+            .map_or(kept.len(), |p| i + 1 + p);
+        let width = kept[block_start..block_end]
+            .iter()
+            .map(|k| columns(&k.text))
+            .max()
+            .unwrap_or(0);
+        let joins_previous = i > block_start && is_wrapped(&kept[i - 1].text, &line.text, width);
+        match out.last_mut() {
+            Some(prev) if joins_previous => {
+                let ascii_seam = prev.ends_with(|c: char| c.is_ascii_alphanumeric())
+                    && line.text.starts_with(|c: char| c.is_ascii_alphanumeric());
+                if ascii_seam {
+                    prev.push(' ');
+                }
+                prev.push_str(&line.text);
+            }
+            _ => out.push(line.text.clone()),
+        }
+    }
+    out
+}
+
+/// Whether `next` continues `line`, which was cut by a hard wrap.
+fn is_wrapped(line: &str, next: &str, width: usize) -> bool {
+    let Some(last) = line.chars().last() else {
+        return false;
     };
-    let front = toml_file::parse_at(path, &rest[..end], 1)?;
-    let after = &rest[end + 4..];
-    let after = after.strip_prefix('\n').unwrap_or(after);
-    let body_line = text[..text.len() - after.len()].lines().count() + 1;
-    Ok((front, after, body_line))
+    let finished = matches!(
+        last,
+        '。' | '！'
+            | '？'
+            | '!'
+            | '?'
+            | '；'
+            | ';'
+            | '：'
+            | ':'
+            | '…'
+            | '”'
+            | '」'
+            | '』'
+            | '）'
+            | ')'
+    );
+    let starts_item = next
+        .starts_with(|c: char| c.is_ascii_digit() || "（(一二三四五六七八九十【".contains(c))
+        && next.chars().take(4).any(|c| "、.．)）】".contains(c));
+    if finished || starts_item {
+        return false;
+    }
+    let len = columns(line);
+    matches!(last, '，' | ',' | '、') || (width >= 32 && len * 5 >= width * 4)
+}
+
+/// Display width: a wrap width counts Chinese characters double and ASCII single.
+fn columns(line: &str) -> usize {
+    line.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn parse_ok(text: &str) -> Article {
+        parse(Path::new("a.txt"), text).unwrap()
+    }
+
     #[test]
     fn first_line_is_the_title() {
-        let a = parse(Path::new("a.txt"), "通知\n\n明天开会。\n").unwrap();
+        let a = parse_ok("通知\n\n明天开会。\n");
         assert_eq!(a.title.as_deref(), Some("通知"));
         assert_eq!(a.paragraphs, vec!["明天开会。"]);
     }
 
     #[test]
-    fn gbk_is_decoded() {
-        let (bytes, _, _) = encoding_rs::GBK.encode("森林防火");
-        assert_eq!(decode(Path::new("a"), &bytes).unwrap(), "森林防火");
+    fn a_sentence_first_line_is_not_a_title() {
+        let a = parse_ok("明天上午停水，请各户提前储水。\n");
+        assert_eq!(a.title, None);
+        assert_eq!(a.paragraphs.len(), 1);
     }
 
     #[test]
@@ -156,5 +280,52 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("line 3") && err.contains("queu"), "{err}");
+    }
+
+    #[test]
+    fn front_matter_fields_and_crlf() {
+        let a = parse_ok("+++\r\ntitle = \"停水通知\"\r\nrepeat = 2\r\n+++\r\n明天停水。\r\n");
+        assert_eq!(a.title.as_deref(), Some("停水通知"));
+        assert_eq!(a.front.repeat, Some(2));
+        assert_eq!(a.paragraphs, vec!["明天停水。"]);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let err = parse(Path::new("a.txt"), "+++\ntitle = \"x\"\n正文。\n").unwrap_err();
+        assert!(err.to_string().contains("never closed"), "{err}");
+    }
+
+    #[test]
+    fn one_paragraph_per_line_stays_apart() {
+        let a = parse_ok("通知\n第一段说完了。\n第二段也说完了。\n石庙镇卫生院\n2026年11月26日\n");
+        assert_eq!(a.paragraphs.len(), 4);
+    }
+
+    #[test]
+    fn hard_wrapped_lines_are_joined() {
+        let text = "通知\n\n为做好今冬明春的防火工作，全镇各村要\n组织人员巡查，发现火情立即报告，并\n做好记录。\n请各位村民相互转告。\n";
+        let a = parse_ok(text);
+        assert_eq!(
+            a.paragraphs,
+            vec![
+                "为做好今冬明春的防火工作，全镇各村要组织人员巡查，发现火情立即报告，并做好记录。",
+                "请各位村民相互转告。"
+            ]
+        );
+    }
+
+    #[test]
+    fn removed_lines_are_reported_with_line_numbers() {
+        let a = parse_ok(
+            "XX日报社出品\n\n标题在此\n\n  • 作者:记者 王红\n正文一句。\n责任编辑:李明\n-->\n",
+        );
+        assert_eq!(a.title.as_deref(), Some("标题在此"));
+        assert_eq!(a.paragraphs, vec!["正文一句。"]);
+        let lines: Vec<(usize, &str)> = a.removed.iter().map(|r| (r.line, r.reason)).collect();
+        assert_eq!(
+            lines,
+            vec![(1, "banner"), (5, "byline"), (7, "editor"), (8, "markup")]
+        );
     }
 }

@@ -174,3 +174,51 @@ pub fn excerpt(text: &str, n: usize) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(status: u16) -> SynthError {
+        SynthError::Status {
+            status,
+            body: String::new(),
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn only_transient_failures_are_retried() {
+        let cases = [
+            (SynthError::Connect("refused".into()), true),
+            (SynthError::Timeout { seconds: 30 }, true),
+            (SynthError::Rejected("empty".into()), true),
+            (status(429), true),
+            (status(500), true),
+            (status(503), true),
+            (status(400), false),
+            (status(404), false),
+            (status(422), false),
+            (
+                SynthError::Auth {
+                    status: 401,
+                    hint: String::new(),
+                    body: String::new(),
+                },
+                false,
+            ),
+            (SynthError::Config("no key".into()), false),
+            (SynthError::Text("not GBK".into()), false),
+            (
+                SynthError::MissingProgram {
+                    program: "espeak-ng".into(),
+                    package: "espeak-ng".into(),
+                },
+                false,
+            ),
+        ];
+        for (err, retry) in cases {
+            assert_eq!(err.is_retryable(), retry, "{err}");
+        }
+    }
+}

@@ -39,6 +39,8 @@ fn check_request(req: &Request, format: &str) -> Result<String, String> {
         || field("response_format").as_deref() != Some(format)
         || body.get("speed").and_then(|v| v.as_f64()) != Some(1.0)
         || field("lang_code").as_deref() != Some("z")
+        || field("instructions").as_deref() != Some("语速平稳，吐字清楚")
+        || body.get("stream") != Some(&serde_json::Value::Bool(true))
     {
         return Err(format!("body {body}"));
     }
@@ -84,7 +86,8 @@ async fn server(answer: Answer) -> TestServer {
 fn voice_toml(url: &str, format: &str) -> String {
     format!(
         "kind = \"openai\"\nurl = \"{url}\"\nmodel = \"kokoro\"\nvoice = \"zf_xiaoxiao\"\n\
-         response_format = \"{format}\"\nlang_code = \"z\"\napi_key_env = \"DALABA_TEST_KEY\"\n\
+         response_format = \"{format}\"\nlang_code = \"z\"\nstream = true\n\
+         instructions = \"语速平稳，吐字清楚\"\napi_key_env = \"DALABA_TEST_KEY\"\n\
          concurrency = 1\nretries = 1\nretry_base_ms = 10\n"
     )
 }

@@ -461,7 +461,7 @@ async fn azure_gets_ssml_with_the_text_escaped() {
         server
             .requests()
             .iter()
-            .any(|r| r.text().contains("&lt;/voice&gt;"))
+            .any(|r| r.text().contains("&lt;voice name") && !r.text().contains("<voice name等于"))
     );
 
     let before = server.count();
@@ -498,4 +498,36 @@ async fn a_command_voice_runs_a_local_program_that_writes_a_file() {
         "{}",
         output.stderr
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openai_raw_pcm_is_read_at_the_documented_24_khz() {
+    let server = TestServer::start(|req, _| {
+        let body = req.json();
+        if body["response_format"] != "pcm" {
+            return wrong(format!("body {body}"));
+        }
+        let text = body["input"].as_str().unwrap_or_default().to_owned();
+        Reply::ok("audio/pcm", audio::pcm(&audio::speech_for(&text, 24_000)))
+    })
+    .await;
+    let voice = format!(
+        "kind = \"openai\"\nurl = \"{}\"\nresponse_format = \"pcm\"\n",
+        server.url
+    );
+    let (station, output) = render(&voice, SHORT, &[]).await;
+    assert_rendered(
+        &output,
+        &station,
+        &server,
+        |r| r.json()["input"].as_str().unwrap_or_default().to_owned(),
+        SHORT,
+        4096,
+    );
+    let seconds: f64 = station
+        .cache_entries()
+        .iter()
+        .map(|e| dalaba::media::wav::read_clip(e).unwrap().duration())
+        .sum();
+    assert!((seconds - 0.2 * 7.0).abs() < 0.01, "{seconds}");
 }

@@ -106,6 +106,9 @@ async fn a_killed_render_resumes_from_the_cache() {
     let before = server.count();
     let output = station.render("openai", &[]).await;
     assert_eq!(output.code, Some(0), "{}", output.stderr);
+    // Not a terminal: progress comes as plain lines, the last one complete.
+    let last = format!("rendering: {n}/{n} segments ({} cached", cached.len());
+    assert!(output.stderr.contains(&last), "{}", output.stderr);
     let second = asked(&server, before);
     assert_eq!(second.len(), n - cached.len());
     assert!(

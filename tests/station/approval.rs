@@ -264,3 +264,33 @@ fn an_edit_racing_a_tick_never_airs_the_edit() {
     }
     println!("race outcomes: {outcomes:?}");
 }
+
+/// The script includes the station's pronunciation lexicon: a lexicon edit that changes
+/// what would be said voids the approval until someone approves the new script.
+#[test]
+fn a_lexicon_edit_that_changes_the_script_voids_the_approval() {
+    let b = BoxUnderTest::new(MORNING);
+    let text = "+++\ntitle = \"通知\"\nqueue = \"news\"\n+++\n请到单县开会。\n";
+    let (id, _) = b.add("a.txt", text, &[]);
+    b.ok(&["approve", &id.to_string(), "--by", "王书记"]);
+    b.station
+        .write("voices/lexicon.toml", "[words]\n\"开会\" = \"开大会\"\n");
+    b.ok(&["tick", "--now", "2026-12-01T07:00:01+08:00"]);
+    let row = &b.log()[0];
+    assert_eq!(row["outcome"], "skipped", "{row:#}");
+    assert!(
+        row["reason"]
+            .as_str()
+            .unwrap()
+            .contains("changed after approval"),
+        "{row:#}"
+    );
+    let show = b.ok(&["show", &id.to_string()]);
+    assert!(
+        show.contains("请到单县开大会。"),
+        "show gives the script as it would be said: {show}"
+    );
+    b.ok(&["approve", &id.to_string(), "--by", "王书记"]);
+    b.ok(&["tick", "--now", "2026-12-02T07:00:01+08:00"]);
+    assert_eq!(b.log()[1]["outcome"], "aired");
+}

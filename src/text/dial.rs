@@ -1,0 +1,171 @@
+//! Digit strings read one digit at a time: telephone numbers, hotlines, IDs, plates, model
+//! and code names. Deciding that a number is *called* rather than *counted* happens here. Pure.
+//! \[core\]
+
+use super::datetime::digit_run;
+use super::normalize::{Num, Reader};
+use super::numbers;
+use super::units::{self, MEASURES, starts_with_any};
+
+#[rustfmt::skip]
+/// Words right before a number that make it a number to dial or to read out.
+const CALL_WORDS: &[&str] = &[
+    "电话", "热线", "拨打", "致电", "手机", "号码", "传真", "报警", "求助", "座机", "专线",
+    "客服", "微信", "QQ", "Tel", "TEL", "tel", "联系方式", "咨询", "举报", "投诉", "编号",
+    "账号", "帐号", "卡号", "证号", "身份证", "工号", "学号", "单号", "代码", "邮编", "批号",
+    "序列号", "验证码", "密码", "车次", "航班", "分机", "转",
+];
+
+#[rustfmt::skip]
+/// Words right before a long number that make it an amount, not a telephone number.
+const COUNT_WORDS: &[&str] = &[
+    "人口", "收入", "总数", "达到", "达", "共", "合计", "约", "总计", "增加", "减少", "累计",
+    "超过", "突破", "总额", "金额", "余额", "资金", "投资", "产值", "产量", "数量", "为",
+];
+
+/// Numbers that are called, not counted, unless a measure word follows.
+pub(super) const SERVICE_NUMBERS: &[&str] = &[
+    "110", "119", "120", "122", "114", "12345", "12315", "12320", "12333", "12348", "12358",
+    "12366", "12369", "12306", "12110", "12395", "12121", "12388", "12380", "12328", "12318",
+    "12356", "12338", "12351", "12329", "12310", "12117", "95598", "96333", "95119", "10086",
+    "10010",
+];
+
+const PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼港澳台";
+
+impl Reader<'_> {
+    /// Digits glued to Latin letters: `N95`→N九五, `鲁M12345`→鲁M幺二三四五, `COVID-19`.
+    pub(super) fn letter_attached(&self, num: &Num) -> Option<String> {
+        let mut k = num.start;
+        if k > 0 && self.c[k - 1] == '-' {
+            k -= 1;
+        }
+        let mut letters = k;
+        while letters > 0
+            && (self.c[letters - 1].is_ascii_alphabetic() || self.c[letters - 1] == '·')
+        {
+            letters -= 1;
+        }
+        // `abc@163.com`, `163.com`: digits in an address are read one by one.
+        let address = matches!(self.prev(num.start), Some('@' | '.' | '_'))
+            || (self.at(num.end) == Some('.')
+                && self
+                    .at(num.end + 1)
+                    .is_some_and(|c| c.is_ascii_alphabetic()));
+        if letters == k && !address {
+            return None;
+        }
+        // `PM10` is read 十 like `PM2.5` is read 二点五; round tens (`G20`, `TOP10`) likewise.
+        let pm = self.c[letters..k]
+            .iter()
+            .collect::<String>()
+            .eq_ignore_ascii_case("PM");
+        if pm || (num.int.len() == 2 && num.int.ends_with('0') && !address) {
+            return None;
+        }
+        let plate = letters > 0 && PROVINCES.contains(self.c[letters - 1]);
+        let train = matches!(self.at(num.end), Some('次'));
+        Some(numbers::digits(&num.int, plate || train))
+    }
+
+    /// A code name such as `“3+2+N”` or `“1+11868”`: inside quotes and next to a `+`.
+    pub(super) fn is_code(&self, num: &Num) -> bool {
+        let plus = self.prev(num.start) == Some('+') || self.at(num.end) == Some('+');
+        plus && num.int.len() > 1 && self.in_quotes(num.start)
+    }
+
+    fn in_quotes(&self, i: usize) -> bool {
+        let before = &self.c[..i];
+        let open = before
+            .iter()
+            .filter(|&&c| matches!(c, '“' | '‘' | '「' | '『'))
+            .count();
+        let close = before
+            .iter()
+            .filter(|&&c| matches!(c, '”' | '’' | '」' | '』'))
+            .count();
+        let ascii = before.iter().filter(|&&c| c == '"').count();
+        open > close || ascii % 2 == 1
+    }
+
+    /// A word such as 电话 or 拨打 just before the number, with only separators between.
+    pub(super) fn has_call_word(&self, start: usize) -> bool {
+        let ends_with_call_word = |k: usize| {
+            let window: String = self.c[k.saturating_sub(5)..k].iter().collect();
+            CALL_WORDS.iter().any(|w| window.ends_with(w))
+        };
+        let mut k = start;
+        loop {
+            if ends_with_call_word(k) {
+                return true;
+            }
+            let separator = k > 0
+                && (self.c[k - 1].is_ascii_digit()
+                    || "：: 是为即（(、或和及/-号".contains(self.c[k - 1]));
+            if !separator {
+                return false;
+            }
+            k -= 1;
+        }
+    }
+
+    /// A word such as 人口 or 收入 just before the number: a long bare number is an amount.
+    pub(super) fn has_count_word(&self, start: usize) -> bool {
+        let from = start.saturating_sub(4);
+        let window: String = self.c[from..start]
+            .iter()
+            .filter(|c| !matches!(c, '：' | ':' | ' '))
+            .collect();
+        COUNT_WORDS.iter().any(|w| window.ends_with(w))
+    }
+
+    /// Telephone numbers and other digit strings read digit by digit with 幺.
+    pub(super) fn phone(&self, i: usize) -> Option<(usize, String)> {
+        let mut groups = vec![(i, digit_run(self.c, i))];
+        while let Some(&(_, end)) = groups.last() {
+            let sep = self.at(end);
+            let next = digit_run(self.c, end + 1);
+            if groups.len() < 4 && matches!(sep, Some('-' | '—' | '－')) && next > end + 1 {
+                groups.push((end + 1, next));
+            } else {
+                break;
+            }
+        }
+        let lens: Vec<usize> = groups.iter().map(|(s, e)| e - s).collect();
+        let first: String = self.c[groups[0].0..groups[0].1].iter().collect();
+        let end = groups.last()?.1;
+        if matches!(self.at(end), Some('.' | ':' | '%'))
+            && self.at(end + 1).is_some_and(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        let is_phone = match lens.as_slice() {
+            [a, b, ..] if first.starts_with('0') && (3..=4).contains(a) && (7..=8).contains(b) => {
+                true
+            }
+            [3, 3, 4] if first == "400" || first == "800" => true,
+            [3, 4, 4] if first.starts_with('1') => true,
+            [n] => {
+                *n == 11 && first.starts_with('1') && !self.counted_after(end)
+                    || (*n >= 10 && first.starts_with('0'))
+            }
+            [_, _, ..] => self.has_call_word(i),
+            _ => false,
+        };
+        if !is_phone {
+            return None;
+        }
+        let reading: Vec<String> = groups
+            .iter()
+            .map(|&(s, e)| numbers::digits(&self.c[s..e].iter().collect::<String>(), true))
+            .collect();
+        // A comma, not a space: engines pause at a comma, as an announcer does between groups.
+        Some((end, reading.join("，")))
+    }
+
+    /// A measure word or unit follows `end`, so the digits before count something.
+    fn counted_after(&self, end: usize) -> bool {
+        let rest = &self.c[end.min(self.c.len())..];
+        starts_with_any(rest, MEASURES).is_some() || units::unit_at(rest).is_some()
+    }
+}
