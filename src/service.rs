@@ -453,17 +453,24 @@ impl Engine {
             let Some(_lock) = AiringLock::try_take(&self.station, &slot, at)? else {
                 continue; // its owner is alive
             };
-            if store.close_abandoned(id, self.clock.now())? {
+            if outcome == Outcome::Claimed {
+                // Its process died before air: open the slot again, so it still airs
+                // inside its catch-up window (or is logged as missed after it).
+                if store.release(id)? {
+                    events.push(Event {
+                        slot,
+                        at,
+                        what: "released".into(),
+                        detail: "the process preparing it stopped before air".into(),
+                        failure: false,
+                    });
+                }
+            } else if store.close_abandoned(id, self.clock.now())? {
                 events.push(Event {
                     slot,
                     at,
-                    what: if outcome == Outcome::Airing {
-                        "interrupted"
-                    } else {
-                        "failed"
-                    }
-                    .into(),
-                    detail: "its process stopped before the end".into(),
+                    what: "interrupted".into(),
+                    detail: "its process stopped mid-program".into(),
                     failure: false,
                 });
             }

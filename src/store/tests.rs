@@ -145,10 +145,21 @@ fn abandoned_airings_close_once() {
     let at: Timestamp = "2026-12-01T07:00:00+08:00".parse().unwrap();
     let id = s.claim("morning", at, now(), "me").unwrap().unwrap();
     assert_eq!(s.unfinished().unwrap().len(), 1);
+    assert!(!s.close_abandoned(id, at).unwrap(), "not on air");
+    assert!(s.release(id).unwrap());
+    assert!(
+        s.airings(None, None).unwrap().is_empty(),
+        "open to claim again"
+    );
+    let id = s.claim("morning", at, now(), "me").unwrap().unwrap();
+    s.begin_airing(id, &OnAir::default(), at).unwrap().unwrap();
     assert!(s.close_abandoned(id, at).unwrap());
     assert!(!s.close_abandoned(id, at).unwrap());
     assert!(!s.finish(id, Outcome::Aired, None, at).unwrap());
-    assert_eq!(s.airings(None, None).unwrap()[0].outcome, Outcome::Failed);
+    assert_eq!(
+        s.airings(None, None).unwrap()[0].outcome,
+        Outcome::Interrupted
+    );
 }
 
 mod properties {

@@ -192,3 +192,26 @@ fn tick_with_nothing_to_do_says_nothing() {
     assert!(out.is_empty(), "{out}");
     assert!(b.log().is_empty());
 }
+
+#[test]
+fn a_tick_killed_before_air_leaves_the_slot_to_the_next_tick() {
+    let b = approved_morning();
+    // Thirty seconds early: the tick claims the slot, renders and waits for 07:00.
+    let mut tick = Reaped(Some(
+        b.cmd(&["tick", "--now", "2026-12-01T06:59:30+08:00"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    ));
+    b.wait_for(60, |r| r["outcome"] == "claimed");
+    let mut child = tick.0.take().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let out = b.ok(&["tick", "--now", "2026-12-01T07:00:05+08:00"]);
+    assert!(out.contains("morning  released"), "{out}");
+    assert!(out.contains("morning  aired"), "{out}");
+    let log = b.log();
+    assert_eq!(log.len(), 1, "{log:#?}");
+    assert_eq!(log[0]["outcome"], "aired");
+}

@@ -15,7 +15,10 @@ fn add_prints_the_id_first_then_the_script_and_list_show_follow() {
     );
     assert_eq!(id2, 2);
     let out = b.ok(&["add", b.station.join("in/a.txt").to_str().unwrap()]);
-    assert!(out.contains("各位村民请注意。") && out.contains("通知的第"), "{out}");
+    assert!(
+        out.contains("各位村民请注意。") && out.contains("通知的第"),
+        "{out}"
+    );
     let list = b.ok(&["list", "--queue", "news"]);
     assert!(
         list.contains("第1号通知") && !list.contains("第2号通知"),
