@@ -50,7 +50,9 @@ fn arithmetic(full: bool) {
     let slots = schedule::parse(Path::new("bench.toml"), SLOTS).unwrap();
     let tz = TimeZone::get("Asia/Shanghai").unwrap();
     let start: Timestamp = "2026-12-01T00:00:00+08:00".parse().unwrap();
-    let year = start.checked_add(SignedDuration::from_hours(24 * 365)).unwrap();
+    let year = start
+        .checked_add(SignedDuration::from_hours(24 * 365))
+        .unwrap();
     let rounds = if full { 20 } else { 1 };
     let t = Instant::now();
     let mut n = 0;
@@ -58,7 +60,10 @@ fn arithmetic(full: bool) {
         n = schedule::occurrences(&slots, &tz, start, year).len();
     }
     let per = t.elapsed().as_secs_f64() / f64::from(rounds);
-    println!("occurrences of 4 slots over a year: {n} in {:.2} ms", per * 1e3);
+    println!(
+        "occurrences of 4 slots over a year: {n} in {:.2} ms",
+        per * 1e3
+    );
     let calls = if full { 10_000 } else { 100 };
     let lead = SignedDuration::from_mins(30);
     let t = Instant::now();
@@ -92,7 +97,11 @@ fn idle_tick(full: bool) {
             .args(args)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let articles = if full { 200 } else { 5 };

@@ -825,6 +825,18 @@ impl Engine {
                 "article {article_id} is not approved; approve it with `dalaba approve {article_id} --by NAME`, or in an emergency air it unsigned with `--emergency --by NAME`"
             ),
         }
+        let urgent = emergency_by.is_some() || prepared.candidate.priority == Priority::Emergency;
+        if self.is_quiet(self.clock.now()) && !urgent {
+            let hours = self
+                .station
+                .settings
+                .quiet_hours
+                .map(|q| q.to_string())
+                .unwrap_or_default();
+            anyhow::bail!(
+                "it is quiet hours ({hours}): only emergencies air; if article {article_id} is one, add `--emergency --by NAME`"
+            );
+        }
         let article = prepared.article.clone().with_context(|| {
             format!("article {article_id} no longer parses; fix it with `dalaba update`")
         })?;

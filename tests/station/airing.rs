@@ -215,3 +215,19 @@ fn a_tick_killed_before_air_leaves_the_slot_to_the_next_tick() {
     assert_eq!(log.len(), 1, "{log:#?}");
     assert_eq!(log[0]["outcome"], "aired");
 }
+
+#[test]
+fn play_now_in_quiet_hours_needs_an_emergency() {
+    let b = approved_morning();
+    // Quiet all day long (but the day's last second).
+    b.station.write(
+        "dalaba.toml",
+        "quiet_hours = { from = \"00:00\", until = \"23:59:59\" }\n",
+    );
+    let out = b.run(&["play-now", "1"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("quiet hours"), "{}", stderr(&out));
+    assert!(b.log().is_empty());
+    b.ok(&["play-now", "1", "--emergency", "--by", "李站长"]);
+    assert_eq!(b.log()[0]["outcome"], "aired");
+}
