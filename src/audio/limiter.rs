@@ -90,6 +90,8 @@ pub struct Limiter {
     smooth: VecDeque<f32>,
     smooth_sum: f64,
     released: f32,
+    /// How many released gains in a row were exactly 1.
+    unity_run: usize,
     /// Lowest gain applied so far.
     lowest: f32,
 }
@@ -117,6 +119,7 @@ impl Limiter {
             smooth: VecDeque::from(vec![1.0; lookahead]),
             smooth_sum: lookahead as f64,
             released: 1.0,
+            unity_run: lookahead,
             lowest: 1.0,
         }
     }
@@ -129,6 +132,13 @@ impl Limiter {
     /// The lowest gain applied so far (1 when the limiter never acted), linear.
     pub fn lowest_gain(&self) -> f32 {
         self.lowest
+    }
+
+    /// True when the gain is at unity and every queue holds only ones.
+    fn is_idle(&self) -> bool {
+        self.unity_run >= self.lookahead
+            && self.minimum.len() == 1
+            && self.minimum.front().is_some_and(|&(_, g)| g == 1.0)
     }
 
     fn at(&self, i: usize) -> f32 {
@@ -171,6 +181,15 @@ impl Limiter {
         } else {
             1.0
         };
+        if need == 1.0 && self.is_idle() {
+            // Fast path: nothing to limit within reach and the gain is back at unity, so the
+            // queues hold only ones; moving the single entry is all the bookkeeping needed.
+            if let Some(back) = self.minimum.back_mut() {
+                *back = (m, 1.0);
+            }
+            let out_index = (m + 1).checked_sub(self.lookahead)?;
+            return Some(self.at(out_index));
+        }
         while self.minimum.back().is_some_and(|&(_, g)| g >= need) {
             self.minimum.pop_back();
         }
@@ -184,6 +203,11 @@ impl Limiter {
         }
         let hold = self.minimum.front().map_or(1.0, |&(_, g)| g);
         self.released = hold.min(1.0 - (1.0 - self.released) * self.release);
+        self.unity_run = if self.released == 1.0 {
+            self.unity_run + 1
+        } else {
+            0
+        };
         let old = self.smooth.pop_front().unwrap_or(1.0);
         self.smooth.push_back(self.released);
         self.smooth_sum += f64::from(self.released) - f64::from(old);
