@@ -40,7 +40,10 @@ pub fn spec_i16(rate: u32) -> hound::WavSpec {
 
 /// Converts a float sample to 16-bit with rounding and saturation.
 pub fn to_i16(sample: f32) -> i16 {
-    (sample.clamp(-1.0, 1.0) * 32767.0).round() as i16
+    // Round half away from zero by hand: `f32::round` is a libm call on baseline x86-64,
+    // and this runs for every sample of every program.
+    let v = sample.clamp(-1.0, 1.0) * 32767.0;
+    (v + 0.5f32.copysign(v)) as i16
 }
 
 /// Writes `samples` as 16-bit mono into any seekable writer.
@@ -161,7 +164,8 @@ fn read_plain(
 }
 
 /// Multiplies every sample of a 16-bit WAV file by `gain`, in place, with rounding and
-/// saturation. Used to trim a finished program's level without writing it again.
+/// saturation. Used to trim a finished program's level without writing it again. The caller
+/// syncs the file.
 pub fn scale_i16_in_place(path: &Path, gain: f32) -> Result<(), WavError> {
     use std::io::{Read, SeekFrom};
     let io = |source| WavError::Io {
@@ -199,7 +203,7 @@ pub fn scale_i16_in_place(path: &Path, gain: f32) -> Result<(), WavError> {
         at += n as u64;
         left -= n;
     }
-    file.sync_all().map_err(io)
+    Ok(())
 }
 
 /// `dir/name.wav` → `dir/.name.wav.tmp`: same directory, so the rename is atomic.

@@ -88,6 +88,9 @@ pub enum AssembleError {
     /// The layout has nothing to play.
     #[error("the program has nothing to play")]
     Empty,
+    /// A worker thread panicked.
+    #[error("a worker of the assembler stopped unexpectedly")]
+    Worker,
     /// A sound the layout names is missing.
     #[error("the layout names {0:?}, which was not provided")]
     MissingSound(Sound),
@@ -251,17 +254,39 @@ impl Assembly {
         gain
     }
 
-    /// Pass one over every distinct sound in the layout.
+    /// Pass one over every distinct sound in the layout, on a few threads (each holds one
+    /// sound at a time).
     fn prepare_all(&self) -> Result<HashMap<Sound, Prepared>, AssembleError> {
-        let mut prepared = HashMap::new();
+        let mut sounds: Vec<Sound> = Vec::new();
         for part in &self.parts {
             if let Part::Sound(sound) = *part
-                && !prepared.contains_key(&sound)
+                && !sounds.contains(&sound)
             {
-                prepared.insert(sound, self.prepare(sound)?);
+                sounds.push(sound);
             }
         }
-        Ok(prepared)
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let share = sounds.len().div_ceil(workers).max(1);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = sounds
+                .chunks(share)
+                .map(|mine| {
+                    scope.spawn(move || {
+                        mine.iter()
+                            .map(|&sound| self.prepare(sound).map(|p| (sound, p)))
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                })
+                .collect();
+            let mut prepared = HashMap::new();
+            for handle in handles {
+                let done = handle.join().map_err(|_| AssembleError::Worker)??;
+                prepared.extend(done);
+            }
+            Ok(prepared)
+        })
     }
 
     /// Frames of each part once trimmed: a pause loses the pads of the sounds around it, so
@@ -303,8 +328,7 @@ impl Assembly {
                 .map_err(hound_err)
                 .map_err(|source| self.io_err(source))?,
             limiter: Limiter::new(LimiterSettings::new(self.rate, ceiling)),
-            meter: Meter::new(self.rate, false)?,
-            true_peak: TruePeak::new(),
+            meter: MeterThread::start(Meter::new(self.rate, false)?),
             out: Vec::with_capacity(BLOCK * 2),
             frames: 0,
             silence: 0,
@@ -313,29 +337,56 @@ impl Assembly {
         };
         let fade = frames_in(self.rate, FADE);
         let zeros = vec![0.0f32; BLOCK];
-        for (part, &count) in self.parts.iter().zip(frames) {
-            match part {
-                Part::Sound(sound) => {
-                    let p = &prepared[sound];
-                    let mut samples = self.kept(*sound, p)?;
-                    dsp::apply_gain(&mut samples, dsp::db_to_gain(p.gain_db) as f32);
-                    dsp::fade_in(&mut samples, fade);
-                    dsp::fade_out(&mut samples, fade);
-                    for block in samples.chunks(BLOCK) {
-                        sink.push(block).map_err(|e| self.io_err(e))?;
+        // Reading and conditioning run on their own thread, a few sounds ahead of the
+        // limiter and writer; the queue is short, so memory stays flat.
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Chunk, AssembleError>>(4);
+            scope.spawn(move || {
+                for (part, &count) in self.parts.iter().zip(frames) {
+                    let chunk = match part {
+                        Part::Sound(sound) => self
+                            .conditioned(*sound, &prepared[sound], fade)
+                            .map(Chunk::Samples),
+                        Part::Pause(_) => Ok(Chunk::Silence(count)),
+                    };
+                    let failed = chunk.is_err();
+                    if tx.send(chunk).is_err() || failed {
+                        return;
                     }
                 }
-                Part::Pause(_) => {
-                    let mut left = count;
-                    while left > 0 {
-                        let n = left.min(BLOCK);
-                        sink.push(&zeros[..n]).map_err(|e| self.io_err(e))?;
-                        left -= n;
+            });
+            for chunk in rx {
+                match chunk? {
+                    Chunk::Samples(samples) => {
+                        for block in samples.chunks(BLOCK) {
+                            sink.push(block).map_err(|e| self.io_err(e))?;
+                        }
+                    }
+                    Chunk::Silence(mut left) => {
+                        while left > 0 {
+                            let n = left.min(BLOCK);
+                            sink.push(&zeros[..n]).map_err(|e| self.io_err(e))?;
+                            left -= n;
+                        }
                     }
                 }
             }
-        }
-        sink.finish().map_err(|e| self.io_err(e))
+            sink.finish().map_err(|e| self.io_err(e))
+        })
+    }
+
+    /// One sound ready to play: kept part at the program rate, leveled, faded at both ends.
+    fn conditioned(
+        &self,
+        sound: Sound,
+        p: &Prepared,
+        fade: usize,
+    ) -> Result<Vec<f32>, AssembleError> {
+        let mut samples = self.kept(sound, p)?;
+        dsp::apply_gain(&mut samples, dsp::db_to_gain(p.gain_db) as f32);
+        dsp::fade_in(&mut samples, fade);
+        dsp::fade_out(&mut samples, fade);
+        Ok(samples)
     }
 
     fn io_err(&self, source: std::io::Error) -> AssembleError {
@@ -346,12 +397,56 @@ impl Assembly {
     }
 }
 
+/// A piece of the program on its way from the reader thread to the writer.
+enum Chunk {
+    /// Conditioned samples of one sound.
+    Samples(Vec<f32>),
+    /// This many frames of silence.
+    Silence(usize),
+}
+
+/// The loudness and true-peak meters on their own thread, fed copies of the output.
+struct MeterThread {
+    tx: Option<std::sync::mpsc::SyncSender<Vec<f32>>>,
+    handle: std::thread::JoinHandle<(Option<f64>, Option<f64>)>,
+}
+
+impl MeterThread {
+    fn start(mut meter: Meter) -> Self {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<f32>>(8);
+        let handle = std::thread::spawn(move || {
+            let mut true_peak = TruePeak::new();
+            for block in rx {
+                meter.add(&block);
+                true_peak.add(&block);
+            }
+            (meter.integrated(), true_peak.dbtp())
+        });
+        Self {
+            tx: Some(tx),
+            handle,
+        }
+    }
+
+    fn add(&mut self, block: &[f32]) {
+        if let Some(tx) = &self.tx {
+            // A send fails only if the meter thread died; `finish` then reports no figures.
+            let _ = tx.send(block.to_vec());
+        }
+    }
+
+    /// Integrated loudness and true peak of everything added.
+    fn finish(mut self) -> (Option<f64>, Option<f64>) {
+        self.tx = None;
+        self.handle.join().unwrap_or((None, None))
+    }
+}
+
 /// The end of the chain: limiter → meter, silence and clip counters → 16-bit writer.
 struct Sink<W: Write + Seek> {
     writer: hound::WavWriter<W>,
     limiter: Limiter,
-    meter: Meter,
-    true_peak: TruePeak,
+    meter: MeterThread,
     out: Vec<f32>,
     frames: u64,
     silence: u64,
@@ -368,7 +463,6 @@ impl<W: Write + Seek> Sink<W> {
 
     fn emit(&mut self) -> std::io::Result<()> {
         self.meter.add(&self.out);
-        self.true_peak.add(&self.out);
         let mut writer = self.writer.get_i16_writer(self.out.len() as u32);
         for &s in &self.out {
             let q = wav::to_i16(s);
@@ -393,10 +487,11 @@ impl<W: Write + Seek> Sink<W> {
         self.limiter.flush(&mut self.out);
         self.emit()?;
         self.writer.finalize().map_err(std::io::Error::other)?;
+        let (lufs, true_peak_dbtp) = self.meter.finish();
         Ok(PassResult {
             frames: self.frames,
-            lufs: self.meter.integrated(),
-            true_peak_dbtp: self.true_peak.dbtp(),
+            lufs,
+            true_peak_dbtp,
             longest_silence: self.longest_silence.max(self.silence),
             clipped: self.clipped,
             lowest_gain: self.limiter.lowest_gain(),
@@ -426,11 +521,14 @@ pub fn assemble(out: &Path, assembly: &Assembly) -> Result<ProgramSummary, Assem
         let pass = assembly
             .write_pass(&mut buffered, &prepared, &frames)
             .map_err(|e| with_path(e, &tmp))?;
-        let file = buffered
-            .into_inner()
-            .map_err(|e| io(&tmp)(e.into_error()))?;
-        file.sync_all().map_err(io(&tmp))?;
-        correct_level(&tmp, pass, assembly)
+        buffered.flush().map_err(io(&tmp))?;
+        drop(buffered);
+        let pass = correct_level(&tmp, pass, assembly)?;
+        // One sync, after the last write, before the file can be renamed into place.
+        File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(io(&tmp))?;
+        Ok(pass)
     })();
     let pass = result.inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
