@@ -52,25 +52,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "\n1-hour program vs the sox chain (concatenate, resample to {PROGRAM_RATE} Hz, gain)"
     );
+    println!("(wall = elapsed time; cpu = user + system time of all threads)");
     println!(
-        "{:<28} {:>10} {:>10} {:>8} {:>10} {:>12}",
-        "segments", "dalaba s", "RTF", "sox s", "dalaba/sox", "dalaba LUFS"
+        "{:<22} {:>9} {:>8} {:>8} {:>8} {:>8} {:>10} {:>10} {:>8}",
+        "segments",
+        "program s",
+        "wall s",
+        "cpu s",
+        "RTF",
+        "sox wall",
+        "wall ratio",
+        "cpu ratio",
+        "LUFS"
     );
     for rate in [PROGRAM_RATE, ENGINE_RATE] {
         let dir = work.path().join(rate.to_string());
         let seconds = 3600.0 * scale;
         let run = run_child(&dir, seconds, &work.path().join("hour.wav"))?;
         let files = segment_sequence(&dir, seconds);
-        let sox = sox_chain(&files, &work.path().join("sox.wav"))?;
+        let (sox_wall, sox_cpu) = sox_chain(&files, &work.path().join("sox.wav"))?;
         println!(
-            "{:<28} {:>10.2} {:>10.4} {:>8.2} {:>10.2} {:>12.2}",
+            "{:<22} {:>9.0} {:>8.2} {:>8.2} {:>8.4} {:>8.2} {:>10.2} {:>10.2} {:>8.2}",
             format!("{} at {rate} Hz", files.len()),
+            run.program,
             run.wall,
+            run.cpu,
             run.wall / run.program,
-            sox,
-            run.wall / sox,
+            sox_wall,
+            run.wall / sox_wall,
+            run.cpu / sox_cpu,
             run.lufs
         );
+        println!("{:<22} sox cpu s: {sox_cpu:.2}", "");
     }
 
     println!("\npeak resident memory by program length (child process, VmHWM)");
@@ -94,6 +107,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// What one child assembly reported.
 struct Run {
     wall: f64,
+    cpu: f64,
     program: f64,
     lufs: f64,
     peak_kb: u64,
@@ -124,6 +138,7 @@ fn run_child(dir: &Path, seconds: f64, out: &Path) -> Result<Run, Box<dyn std::e
         program: fields[1],
         lufs: fields[2],
         peak_kb: fields[3] as u64,
+        cpu: fields[4],
     })
 }
 
@@ -172,13 +187,31 @@ fn child(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let summary = program::assemble(Path::new(out), &assembly)?;
     let wall = start.elapsed().as_secs_f64();
+    let cpu = cpu_seconds("/proc/self/stat", 11);
     println!(
-        "{wall} {} {} {}",
+        "{wall} {} {} {} {cpu}",
         summary.duration,
         summary.lufs.unwrap_or(f64::NAN),
         peak_rss_kb()
     );
     Ok(())
+}
+
+/// User + system seconds from a `/proc/PID/stat` text, taking the two fields at `first`
+/// counted after the command name (11: this process, 13: its waited-for children).
+fn cpu_seconds(stat: &str, first: usize) -> f64 {
+    let text = std::fs::read_to_string(stat).unwrap_or_default();
+    cpu_from_stat(&text, first)
+}
+
+fn cpu_from_stat(text: &str, first: usize) -> f64 {
+    let after = text.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<f64> = after
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0.0))
+        .collect();
+    // Linux reports clock ticks of 1/100 s.
+    (fields.get(first).unwrap_or(&0.0) + fields.get(first + 1).unwrap_or(&0.0)) / 100.0
 }
 
 /// VmHWM of this process, kB.
@@ -246,20 +279,26 @@ fn synthesize_segments(dir: &Path, rate: u32) -> Result<(), Box<dyn std::error::
     Ok(())
 }
 
-/// Runs `sox FILES… out.wav rate 24000 gain -3` and returns its wall time.
-fn sox_chain(files: &[PathBuf], out: &Path) -> Result<f64, Box<dyn std::error::Error>> {
+/// Runs `sox FILES… out.wav rate 24000 gain -3` and returns its wall and CPU time (read
+/// from the shell that waited for it).
+fn sox_chain(files: &[PathBuf], out: &Path) -> Result<(f64, f64), Box<dyn std::error::Error>> {
     let start = Instant::now();
-    let status = Command::new("sox")
-        .arg("-V1")
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg("sox -V1 \"$@\" && cat /proc/$$/stat")
+        .arg("sh")
         .args(files)
         .args(["-b", "16"])
         .arg(out)
         .args(["rate", &PROGRAM_RATE.to_string(), "gain", "-3"])
-        .status()?;
+        .output()?;
     let wall = start.elapsed().as_secs_f64();
-    if !status.success() {
-        return Err("sox failed".into());
+    if !output.status.success() {
+        return Err(format!("sox failed: {}", String::from_utf8_lossy(&output.stderr)).into());
     }
     let _ = std::fs::remove_file(out);
-    Ok(wall)
+    Ok((
+        wall,
+        cpu_from_stat(&String::from_utf8_lossy(&output.stdout), 13),
+    ))
 }

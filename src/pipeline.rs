@@ -80,6 +80,9 @@ pub async fn build(
     options: &ProgramOptions,
     out: &Path,
 ) -> anyhow::Result<ProgramSummary> {
+    if articles.is_empty() {
+        anyhow::bail!("there is nothing to broadcast: the program has no articles");
+    }
     let rate = station.settings.sample_rate;
     let settings = &station.settings.program;
     settings.check(rate).map_err(|e| {

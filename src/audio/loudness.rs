@@ -76,7 +76,7 @@ pub struct TruePeak {
 }
 
 /// Half-length of the interpolator, samples.
-const HALF: usize = 8;
+const HALF: usize = super::limiter::HALF_TAPS;
 
 impl Default for TruePeak {
     fn default() -> Self {
@@ -112,10 +112,8 @@ impl TruePeak {
             if pair * 2.0 <= peak {
                 continue;
             }
-            let window = &x[m + 1 - HALF..=m + HALF];
-            for taps in &self.taps {
-                let v: f32 = taps.iter().zip(window).map(|(t, s)| t * s).sum();
-                peak = peak.max(v.abs());
+            if let Ok(window) = x[m + 1 - HALF..=m + HALF].try_into() {
+                peak = peak.max(super::limiter::interpolated_peak(&self.taps, window));
             }
         }
         self.peak = peak;

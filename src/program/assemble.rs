@@ -51,7 +51,7 @@ const LIMITER_MARGIN: f64 = 0.3;
 /// A peaky sound is raised by at most this much to make up for what the limiter takes, dB.
 const MAX_MAKE_UP: f64 = 6.0;
 /// A program whose loudness misses the target by more than this is scaled once more, LU.
-const CORRECT_ABOVE: f64 = 0.02;
+const CORRECT_ABOVE: f64 = 0.05;
 /// Samples of at most this magnitude (16-bit) count as silence (about −66 dBFS).
 const SILENCE_I16: i16 = 16;
 /// Samples streamed per block.
@@ -257,14 +257,15 @@ impl Assembly {
     /// Pass one over every distinct sound in the layout, on a few threads (each holds one
     /// sound at a time).
     fn prepare_all(&self) -> Result<HashMap<Sound, Prepared>, AssembleError> {
-        let mut sounds: Vec<Sound> = Vec::new();
-        for part in &self.parts {
-            if let Part::Sound(sound) = *part
-                && !sounds.contains(&sound)
-            {
-                sounds.push(sound);
-            }
-        }
+        let mut seen = std::collections::HashSet::new();
+        let sounds: Vec<Sound> = self
+            .parts
+            .iter()
+            .filter_map(|part| match *part {
+                Part::Sound(sound) if seen.insert(sound) => Some(sound),
+                _ => None,
+            })
+            .collect();
         let workers = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 4);
