@@ -1,5 +1,5 @@
 //! Articles → program WAV: script, segments, render through the voice, lay out, assemble.
-//! The one path shared by `render`, `preview`, `tick` and `run`. [glue]
+//! The one path shared by `render`, `preview`, `tick` and `run`. \[glue\]
 
 use std::path::Path;
 

@@ -9,7 +9,7 @@
 //! and a loud one come out alike. Pass two writes the program while measuring it; should the
 //! whole miss the target (joins and the limiter shift it a little), a cheap third pass scales
 //! the written samples by the difference. The file is then checked ([`super::preflight`]) and
-//! only a program that passes is renamed into place. [glue]
+//! only a program that passes is renamed into place. \[glue\]
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -329,7 +329,7 @@ impl Assembly {
                 .map_err(hound_err)
                 .map_err(|source| self.io_err(source))?,
             limiter: Limiter::new(LimiterSettings::new(self.rate, ceiling)),
-            meter: MeterThread::start(Meter::new(self.rate, false)?),
+            meter: MeterThread::start(Meter::for_program(self.rate)?),
             out: Vec::with_capacity(BLOCK * 2),
             frames: 0,
             silence: 0,
