@@ -23,7 +23,9 @@ use dalaba::text::Pause;
 
 const PROGRAM_RATE: u32 = 24_000;
 const ENGINE_RATE: u32 = 22_050;
-const DISTINCT: usize = 120;
+/// Distinct sentences: about a third of an hour-long program, the rest repeats (readings
+/// twice or three times are the norm).
+const DISTINCT: usize = 300;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
