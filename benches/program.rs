@@ -9,7 +9,8 @@
 //! 2. assembles 10-minute, 1-hour and 3-hour programs, each in a child process, and prints
 //!    each one's peak resident memory (VmHWM), which should stay flat.
 //!
-//! `DALABA_BENCH_QUICK=1` shortens everything tenfold, for a smoke run.
+//! `DALABA_BENCH_QUICK=1` shortens everything tenfold, for a smoke run. Without `--bench`
+//! (as under `cargo test --all-targets`) it only says how to run it.
 
 use std::f64::consts::TAU;
 use std::path::{Path, PathBuf};
@@ -38,6 +39,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for rate in [PROGRAM_RATE, ENGINE_RATE] {
             synthesize_segments(&dir.join(rate.to_string()), rate)?;
         }
+        return Ok(());
+    }
+    if !args.iter().any(|a| a == "--bench") {
+        // `cargo test --all-targets` runs bench binaries without `--bench`: only check that
+        // it builds, the figures come from `cargo bench`.
+        println!("program bench: run with `cargo bench --bench program`");
         return Ok(());
     }
     let quick = std::env::var_os("DALABA_BENCH_QUICK").is_some();
