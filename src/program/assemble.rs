@@ -330,6 +330,7 @@ impl Assembly {
                 .map_err(|source| self.io_err(source))?,
             limiter: Limiter::new(LimiterSettings::new(self.rate, ceiling)),
             meter: MeterThread::start(Meter::for_program(self.rate)?),
+            true_peak: TruePeak::new(),
             out: Vec::with_capacity(BLOCK * 2),
             frames: 0,
             silence: 0,
@@ -406,22 +407,21 @@ enum Chunk {
     Silence(usize),
 }
 
-/// The loudness and true-peak meters on their own thread, fed copies of the output.
+/// The loudness meter on its own thread (it is the costliest stage), fed copies of the
+/// output.
 struct MeterThread {
     tx: Option<std::sync::mpsc::SyncSender<Vec<f32>>>,
-    handle: std::thread::JoinHandle<(Option<f64>, Option<f64>)>,
+    handle: std::thread::JoinHandle<Option<f64>>,
 }
 
 impl MeterThread {
     fn start(mut meter: Meter) -> Self {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<f32>>(8);
         let handle = std::thread::spawn(move || {
-            let mut true_peak = TruePeak::new();
             for block in rx {
                 meter.add(&block);
-                true_peak.add(&block);
             }
-            (meter.integrated(), true_peak.dbtp())
+            meter.integrated()
         });
         Self {
             tx: Some(tx),
@@ -436,10 +436,10 @@ impl MeterThread {
         }
     }
 
-    /// Integrated loudness and true peak of everything added.
-    fn finish(mut self) -> (Option<f64>, Option<f64>) {
+    /// Integrated loudness of everything added.
+    fn finish(mut self) -> Option<f64> {
         self.tx = None;
-        self.handle.join().unwrap_or((None, None))
+        self.handle.join().unwrap_or(None)
     }
 }
 
@@ -448,6 +448,7 @@ struct Sink<W: Write + Seek> {
     writer: hound::WavWriter<W>,
     limiter: Limiter,
     meter: MeterThread,
+    true_peak: TruePeak,
     out: Vec<f32>,
     frames: u64,
     silence: u64,
@@ -464,6 +465,7 @@ impl<W: Write + Seek> Sink<W> {
 
     fn emit(&mut self) -> std::io::Result<()> {
         self.meter.add(&self.out);
+        self.true_peak.add(&self.out);
         let mut writer = self.writer.get_i16_writer(self.out.len() as u32);
         for &s in &self.out {
             let q = wav::to_i16(s);
@@ -488,11 +490,10 @@ impl<W: Write + Seek> Sink<W> {
         self.limiter.flush(&mut self.out);
         self.emit()?;
         self.writer.finalize().map_err(std::io::Error::other)?;
-        let (lufs, true_peak_dbtp) = self.meter.finish();
         Ok(PassResult {
             frames: self.frames,
-            lufs,
-            true_peak_dbtp,
+            lufs: self.meter.finish(),
+            true_peak_dbtp: self.true_peak.dbtp(),
             longest_silence: self.longest_silence.max(self.silence),
             clipped: self.clipped,
             lowest_gain: self.limiter.lowest_gain(),
