@@ -26,10 +26,11 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::article::{self, Article};
+use crate::audio::Clip;
 use crate::media::wav;
 use crate::pipeline::{self, ProgramOptions};
 use crate::player::{AudioSink, PlayError, Played, RodioSink};
-use crate::program::ChimeSource;
+use crate::program::{ChimeSource, ProgramSummary};
 use crate::schedule::{self, Approval, Candidate, Due, Priority, Selection, Slot, Validity};
 use crate::station::Station;
 use crate::store::{ArticleRow, OnAir, Outcome, Status, Store};
@@ -128,9 +129,10 @@ pub struct Prepared {
     pub candidate: Candidate,
 }
 
-/// The script text of `article` and its blake3 hash (hex): what approval binds.
-pub fn script_of(article: &Article) -> (String, String) {
-    let script = text::script(article, &Lexicon::default()).to_text();
+/// The script text of `article` under the station's `lexicon`, and its blake3 hash (hex):
+/// what approval binds. A lexicon change that changes the script voids the approval.
+pub fn script_of(article: &Article, lexicon: &Lexicon) -> (String, String) {
+    let script = text::script(article, lexicon).to_text();
     let hash = blake3::hash(script.as_bytes()).to_hex().to_string();
     (script, hash)
 }
@@ -141,13 +143,24 @@ pub fn parse_source(source_name: &str, source: &str) -> anyhow::Result<Article> 
 }
 
 /// Every stored article, with its script derived again and its approval judged.
-pub fn prepare(store: &Store) -> anyhow::Result<Vec<Prepared>> {
-    Ok(store.articles()?.into_iter().map(prepare_one).collect())
+pub fn prepare(store: &Store, lexicon: &Lexicon) -> anyhow::Result<Vec<Prepared>> {
+    Ok(store
+        .articles()?
+        .into_iter()
+        .map(|row| prepare_one(row, lexicon))
+        .collect())
 }
 
-fn prepare_one(row: ArticleRow) -> Prepared {
-    let article = parse_source(&row.data.source_name, &row.data.source).ok();
-    let (script, hash) = article.as_ref().map(script_of).unwrap_or_default();
+fn prepare_one(row: ArticleRow, lexicon: &Lexicon) -> Prepared {
+    // Withdrawn and rejected articles never air: no need to read them again.
+    let retired = matches!(row.status, Status::Withdrawn | Status::Rejected);
+    let article = (!retired)
+        .then(|| parse_source(&row.data.source_name, &row.data.source).ok())
+        .flatten();
+    let (script, hash) = article
+        .as_ref()
+        .map(|a| script_of(a, lexicon))
+        .unwrap_or_default();
     let approval = match row.status {
         Status::Withdrawn => Approval::Withdrawn,
         Status::Rejected => Approval::Rejected,
@@ -232,6 +245,8 @@ pub struct Engine {
     pub device: Option<String>,
     /// Who this process is, for the log.
     pub owner: String,
+    /// Programs cut off by an interruption: `(slot, scheduled, seconds in)`.
+    stops: Mutex<Vec<(String, Timestamp, f64)>>,
 }
 
 /// Loads every `schedules/*.toml`; all problems are returned, not only the first.
@@ -318,6 +333,7 @@ impl Engine {
             clock,
             device,
             owner: format!("pid {}", std::process::id()),
+            stops: Mutex::new(Vec::new()),
         })
     }
 
@@ -330,6 +346,12 @@ impl Engine {
     /// The station database.
     pub fn db_path(&self) -> PathBuf {
         self.station.state_dir().join("dalaba.db")
+    }
+
+    /// The station's pronunciation lexicon, read afresh: the script approvers sign off is
+    /// the one spoken with it.
+    pub fn lexicon(&self) -> anyhow::Result<Lexicon> {
+        Ok(self.station.lexicon()?)
     }
 
     /// Opens the station database.
@@ -387,6 +409,9 @@ impl Engine {
         let mut h = blake3::Hasher::new();
         h.update(profile.as_bytes());
         h.update(format!("{:?}", self.station.settings.program).as_bytes());
+        if let Ok(lexicon) = self.station.lexicon() {
+            h.update(format!("{lexicon:?}").as_bytes());
+        }
         h.update(&self.station.settings.sample_rate.to_le_bytes());
         h.update(format!("{options:?}").as_bytes());
         for a in articles {
@@ -420,24 +445,32 @@ impl Engine {
         Ok(Some(summary.duration))
     }
 
-    /// Closes airings whose process has died.
+    /// Closes airings whose process has died, and clears lock files of airings long over.
     pub fn recover(&self, events: &mut Vec<Event>) -> anyhow::Result<()> {
+        remove_old_locks(&self.station.state_dir().join("locks"));
         let mut store = self.store()?;
         for (id, slot, at, outcome) in store.unfinished()? {
             let Some(_lock) = AiringLock::try_take(&self.station, &slot, at)? else {
                 continue; // its owner is alive
             };
-            if store.close_abandoned(id, self.clock.now())? {
+            if outcome == Outcome::Claimed {
+                // Its process died before air: open the slot again, so it still airs
+                // inside its catch-up window (or is logged as missed after it).
+                if store.release(id)? {
+                    events.push(Event {
+                        slot,
+                        at,
+                        what: "released".into(),
+                        detail: "the process preparing it stopped before air".into(),
+                        failure: false,
+                    });
+                }
+            } else if store.close_abandoned(id, self.clock.now())? {
                 events.push(Event {
                     slot,
                     at,
-                    what: if outcome == Outcome::Airing {
-                        "interrupted"
-                    } else {
-                        "failed"
-                    }
-                    .into(),
-                    detail: "its process stopped before the end".into(),
+                    what: "interrupted".into(),
+                    detail: "its process stopped mid-program".into(),
                     failure: false,
                 });
             }
@@ -531,7 +564,7 @@ impl Engine {
         if upcoming.is_empty() {
             return Ok(());
         }
-        let prepared = prepare(&self.store()?)?;
+        let prepared = prepare(&self.store()?, &self.lexicon()?)?;
         for occ in upcoming {
             let Some(slot) = self.slot(&occ.slot) else {
                 continue;
@@ -589,7 +622,7 @@ impl Engine {
                 .finish(id, outcome, reason, self.clock.now())?;
             Ok(())
         };
-        let prepared = prepare(&self.store()?)?;
+        let prepared = prepare(&self.store()?, &self.lexicon()?)?;
         let plan = self.plan(slot, at, &prepared);
         if plan.articles.is_empty() {
             let reason = if plan.quiet {
@@ -627,11 +660,21 @@ impl Engine {
             lufs: None,
         };
         let result = self
-            .play(id, &plan.program, on_air, Some(at), interrupt)
+            .play(id, &plan.program, on_air, Some(at), 0.0, interrupt)
             .await;
         drop(lock);
+        if let Ok(Playback {
+            stopped_at: Some(secs),
+            ..
+        }) = &result
+            && let Ok(mut stops) = self.stops.lock()
+        {
+            stops.push((slot.name.clone(), at, *secs));
+        }
+        let result = result.map(|p| (p.outcome, p.detail));
         Ok(Some(match result {
             Ok((Outcome::Aired, detail)) => event("aired", detail, false),
+            Ok((Outcome::Claimed, detail)) => event("released", detail, false),
             Ok((outcome, detail)) => {
                 let failure = outcome == Outcome::Failed;
                 event(outcome.as_str(), detail, failure)
@@ -652,16 +695,60 @@ impl Engine {
         program: &Path,
         mut on_air: OnAir,
         start: Option<Timestamp>,
+        from: f64,
         interrupt: &Interrupt,
-    ) -> anyhow::Result<(Outcome, String)> {
-        let clip = wav::read_clip(program)
+    ) -> anyhow::Result<Playback> {
+        let mut clip = wav::read_clip(program)
             .with_context(|| format!("reading the program `{}`", program.display()))?;
+        let skip = ((from * f64::from(clip.rate)) as usize).min(clip.samples.len());
+        if skip > 0 {
+            clip = Clip::new(clip.rate, clip.samples[skip..].to_vec());
+        }
         on_air.duration = Some(clip.duration());
+        // The program's own record of the scripts it carries must be exactly the scripts
+        // about to be approved on air.
+        let summary = ProgramSummary::load(program).with_context(|| {
+            format!(
+                "the program `{}` has no summary beside it",
+                program.display()
+            )
+        })?;
+        let carried: Vec<&str> = summary
+            .articles
+            .iter()
+            .map(|a| a.script_hash.as_str())
+            .collect();
+        let expected: Vec<&str> = on_air.articles.iter().map(|(_, h)| h.as_str()).collect();
+        if carried != expected {
+            let reason = format!(
+                "not aired: the program `{}` does not carry the scripts that are approved",
+                program.display()
+            );
+            self.store()?
+                .finish(id, Outcome::Failed, Some(&reason), self.clock.now())?;
+            return Ok(Playback::new(Outcome::Failed, reason));
+        }
+        on_air.lufs = summary.lufs;
         let player = PlayerLock::take(&self.station).await?;
         if let Some(start) = start {
-            tokio::time::sleep_until(self.clock.instant_at(start).into()).await;
+            let until = self.clock.instant_at(start);
+            while Instant::now() < until && !interrupt.raised() {
+                let next = (Instant::now() + Duration::from_millis(20)).min(until);
+                tokio::time::sleep_until(next.into()).await;
+            }
         }
         let mut store = self.store()?;
+        if interrupt.raised() {
+            // Stopped before its time: give the slot back, so the next run airs it.
+            store.release(id)?;
+            return Ok(Playback::new(
+                Outcome::Claimed,
+                format!(
+                    "{} before air; the slot is left for the next run",
+                    interrupt.reason()
+                ),
+            ));
+        }
         if let Err(refused) = store.begin_airing(id, &on_air, self.clock.now())? {
             let reason = refused
                 .iter()
@@ -670,9 +757,10 @@ impl Engine {
                 .join("; ");
             let reason = format!("not aired: {reason}");
             store.finish(id, Outcome::Failed, Some(&reason), self.clock.now())?;
-            return Ok((Outcome::Failed, reason));
+            return Ok(Playback::new(Outcome::Failed, reason));
         }
         let device = self.device.clone();
+        let began = Instant::now();
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let handle = tokio::task::spawn_blocking(move || RodioSink::new(device).play(&clip, &flag));
@@ -690,19 +778,30 @@ impl Engine {
         drop(player);
         let now = self.clock.now();
         let seconds = on_air.duration.unwrap_or_default();
+        let resumed = (from > 0.0).then(|| {
+            format!("resumed from {from:.1} s, the start of the paragraph that was cut off")
+        });
         let (outcome, reason) = match played {
-            Ok(Played::Finished) => (Outcome::Aired, None),
+            Ok(Played::Finished) => (Outcome::Aired, resumed),
             Ok(Played::Stopped) => (Outcome::Interrupted, Some(interrupt.reason())),
             Err(e @ PlayError::NoDevice(_)) | Err(e @ PlayError::Device(_)) => {
                 (Outcome::Failed, Some(e.to_string()))
             }
         };
         store.finish(id, outcome, reason.as_deref(), now)?;
-        let detail = match &reason {
-            None => format!("{} article(s), {seconds:.1} s", on_air.articles.len()),
-            Some(r) => r.clone(),
+        let count = on_air.articles.len();
+        let detail = match (&reason, outcome) {
+            (Some(r), Outcome::Aired) => format!("{count} article(s), {seconds:.1} s; {r}"),
+            (None, _) => format!("{count} article(s), {seconds:.1} s"),
+            (Some(r), _) => r.clone(),
         };
-        Ok((outcome, detail))
+        let stopped_at =
+            (outcome == Outcome::Interrupted).then(|| from + began.elapsed().as_secs_f64());
+        Ok(Playback {
+            outcome,
+            detail,
+            stopped_at,
+        })
     }
 
     /// Airs article `id` at once (`play-now`), approved — or, with `emergency_by`, unsigned.
@@ -714,15 +813,7 @@ impl Engine {
     ) -> anyhow::Result<Event> {
         let store = self.store()?;
         let row = store.article(article_id)?;
-        let prepared = prepare_one(row);
-        let article = prepared.article.clone().with_context(|| {
-            format!("article {article_id} no longer parses; fix it with `dalaba update`")
-        })?;
-        if prepared.hash != prepared.row.data.hash {
-            anyhow::bail!(
-                "article {article_id}'s script is no longer what was stored; run `dalaba update {article_id} FILE` and approve it again"
-            );
-        }
+        let prepared = prepare_one(row, &self.lexicon()?);
         match (prepared.candidate.approval, emergency_by) {
             (Approval::Valid, _) => {}
             (Approval::Pending | Approval::Changed, Some(_)) => {}
@@ -733,6 +824,14 @@ impl Engine {
             (_, None) => anyhow::bail!(
                 "article {article_id} is not approved; approve it with `dalaba approve {article_id} --by NAME`, or in an emergency air it unsigned with `--emergency --by NAME`"
             ),
+        }
+        let article = prepared.article.clone().with_context(|| {
+            format!("article {article_id} no longer parses; fix it with `dalaba update`")
+        })?;
+        if prepared.hash != prepared.row.data.hash {
+            anyhow::bail!(
+                "article {article_id}'s script is no longer what was stored; run `dalaba update {article_id} FILE` and approve it again"
+            );
         }
         let now = self.clock.now();
         let mut at = now;
@@ -802,8 +901,10 @@ impl Engine {
             duration: None,
             lufs: None,
         };
-        let (outcome, detail) = self
-            .play(id, &plan.program, on_air, None, interrupt)
+        let Playback {
+            outcome, detail, ..
+        } = self
+            .play(id, &plan.program, on_air, None, 0.0, interrupt)
             .await?;
         drop(lock);
         Ok(Event {
@@ -814,6 +915,52 @@ impl Engine {
             failure: outcome == Outcome::Failed,
         })
     }
+}
+
+/// How a playback ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Playback {
+    /// Its outcome (`Claimed` when it was given back before air).
+    pub outcome: Outcome,
+    /// For the terminal.
+    pub detail: String,
+    /// Seconds into the program when it was cut off.
+    pub stopped_at: Option<f64>,
+}
+
+impl Playback {
+    fn new(outcome: Outcome, detail: String) -> Playback {
+        Playback {
+            outcome,
+            detail,
+            stopped_at: None,
+        }
+    }
+}
+
+/// Where to pick a program up again that was cut off `at` seconds in: the end of the
+/// last pause of at least `min_gap` seconds (a paragraph break or longer) before `at`,
+/// less a short lead-in; 0 when there is none.
+pub fn paragraph_start(samples: &[f32], rate: u32, at: f64, min_gap: f64) -> f64 {
+    const QUIET: f32 = 1e-3;
+    const LEAD_IN: f64 = 0.3;
+    let rate_f = f64::from(rate);
+    let end = ((at * rate_f) as usize).min(samples.len());
+    let min = (min_gap * rate_f).ceil() as usize;
+    let mut best = 0.0;
+    let mut run = 0usize;
+    for (i, s) in samples[..end].iter().enumerate() {
+        if s.abs() < QUIET {
+            run += 1;
+        } else {
+            if run >= min.max(1) {
+                let gap = run as f64 / rate_f;
+                best = (i as f64 / rate_f - LEAD_IN.min(gap)).max(0.0);
+            }
+            run = 0;
+        }
+    }
+    best
 }
 
 fn nothing_reason(slot: &Slot, selection: &Selection) -> String {
@@ -842,6 +989,28 @@ fn join_errors(errors: Vec<anyhow::Error>) -> anyhow::Error {
             .collect::<Vec<_>>()
             .join("\n")
     )
+}
+
+/// Lock files older than this belong to airings long finished.
+const OLD_LOCK: Duration = Duration::from_secs(3 * 24 * 3600);
+
+/// Deletes lock files created more than [`OLD_LOCK`] ago. Airings only lock occurrences
+/// within the last day, so nobody holds these.
+fn remove_old_locks(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > OLD_LOCK);
+        if old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// An exclusive advisory lock on `state/locks/…` for one airing, held while this process
@@ -960,9 +1129,13 @@ pub async fn run(
     let mut poll = tokio::time::interval(Duration::from_millis(200));
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut stopping = false;
-    let mut to_resume: Vec<(String, Timestamp)> = Vec::new();
+    let mut to_resume: Vec<(String, Timestamp, f64)> = Vec::new();
     loop {
         let resume_now = std::mem::take(&mut to_resume);
+        // Everything due up to `step_start + PREPARE` is handled by this pass; the next
+        // deadline is counted from there, not from when the pass ends, so a slot whose time
+        // came while a long render or program ran is still aired at once.
+        let step_start = engine.clock.now();
         let result = {
             // Work: first any play-now requests, then what they interrupted, then the
             // schedule.
@@ -990,19 +1163,14 @@ pub async fn run(
                         }),
                     }
                 }
-                for (slot, at) in resume_now {
-                    if let Some(e) = engine.resume(&slot, at, interrupt).await {
+                for (slot, at, cut) in resume_now {
+                    if let Some(e) = engine.resume(&slot, at, cut, interrupt).await {
                         events.push(e);
                     }
                 }
                 interrupt.clear();
-                let mut resumed = Vec::new();
                 let stepped = engine.step(PREPARE, interrupt).await?;
-                for e in &stepped {
-                    if e.what == "interrupted" && e.detail.contains("emergency") {
-                        resumed.push((e.slot.clone(), e.at));
-                    }
-                }
+                let resumed = engine.take_stops();
                 events.extend(stepped);
                 anyhow::Ok((events, resumed))
             };
@@ -1039,7 +1207,7 @@ pub async fn run(
             return Ok(());
         }
         let now = engine.clock.now();
-        let from = now.checked_add(PREPARE)?;
+        let from = step_start.checked_add(PREPARE)?;
         let next = schedule::next_deadline(&engine.slots, &engine.tz, from, engine.lead)
             .map(|t| t.checked_sub(PREPARE).unwrap_or(t))
             .unwrap_or(now.checked_add(MAX_SLEEP)?)
@@ -1082,13 +1250,29 @@ impl Engine {
             .unwrap_or(0)
     }
 
-    /// Airs an interrupted slot's program again after an emergency, as its own log entry.
-    async fn resume(&self, slot: &str, at: Timestamp, interrupt: &Interrupt) -> Option<Event> {
+    /// Takes the list of programs cut off since the last call: `(slot, scheduled, seconds
+    /// into the program)`.
+    pub fn take_stops(&self) -> Vec<(String, Timestamp, f64)> {
+        self.stops
+            .lock()
+            .map(|mut s| std::mem::take(&mut *s))
+            .unwrap_or_default()
+    }
+
+    /// Airs an interrupted slot's program again after an emergency, as its own log entry,
+    /// from the start of the paragraph that was cut off `cut` seconds in.
+    async fn resume(
+        &self,
+        slot: &str,
+        at: Timestamp,
+        cut: f64,
+        interrupt: &Interrupt,
+    ) -> Option<Event> {
         let slot = self.slot(slot)?.clone();
         let mut again = slot.clone();
         again.name = format!("{} (resumed)", slot.name);
         interrupt.clear();
-        let prepared = prepare(&self.store().ok()?).ok()?;
+        let prepared = prepare(&self.store().ok()?, &self.lexicon().ok()?).ok()?;
         let plan = self.plan(&slot, at, &prepared);
         let _lock = AiringLock::try_take(&self.station, &again.name, at).ok()??;
         let id = self
@@ -1108,9 +1292,15 @@ impl Engine {
             duration: None,
             lufs: None,
         };
-        let result = self.play(id, &plan.program, on_air, None, interrupt).await;
+        let min_gap = self.station.settings.program.pauses.paragraph * 0.95;
+        let from = wav::read_clip(&plan.program)
+            .map(|c| paragraph_start(&c.samples, c.rate, cut, min_gap))
+            .unwrap_or(0.0);
+        let result = self
+            .play(id, &plan.program, on_air, None, from, interrupt)
+            .await;
         let (outcome, detail) = match result {
-            Ok(r) => r,
+            Ok(r) => (r.outcome, r.detail),
             Err(e) => {
                 let reason = format!("{e:#}");
                 let _ = self
@@ -1140,5 +1330,24 @@ fn program_options(slot: &Slot) -> ProgramOptions {
         preamble: slot.preamble.clone(),
         closing: slot.closing.clone(),
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resumes_at_the_last_paragraph_break_before_the_cut() {
+        let rate = 100;
+        let tone = |secs: usize| vec![0.5f32; secs * rate as usize / 10];
+        let quiet = |secs: usize| vec![0.0f32; secs * rate as usize / 10];
+        // 1 s speech, 1 s paragraph pause, 1 s speech, 0.3 s sentence pause, 1 s speech.
+        let samples: Vec<f32> = [tone(10), quiet(10), tone(10), quiet(3), tone(10)].concat();
+        let from = paragraph_start(&samples, rate, 3.8, 0.76);
+        assert!((from - 1.7).abs() < 1e-9, "{from}");
+        assert_eq!(paragraph_start(&samples, rate, 0.5, 0.76), 0.0);
+        // A cut inside the pause itself goes back to the paragraph before it.
+        assert_eq!(paragraph_start(&samples, rate, 1.5, 0.76), 0.0);
     }
 }

@@ -8,4 +8,5 @@ mod support;
 mod backends;
 mod program;
 mod skeleton;
+mod station;
 mod text;

@@ -42,9 +42,11 @@ pub(super) fn run(station: &Station) -> anyhow::Result<()> {
             problems.push(format!("{at}: `voice`: {e}"));
         }
         for (key, file) in [("intro", &slot.intro), ("outro", &slot.outro)] {
-            if let Some(file) = file
-                && !station.root.join(file).exists()
+            if let Some(crate::program::ChimeSource::File(file)) =
+                file.as_deref().map(crate::program::ChimeSource::parse)
+                && !station.root.join(&file).exists()
             {
+                let file = file.display();
                 problems.push(format!(
                     "{at}: `{key}` `{file}` does not exist (paths are relative to the station)"
                 ));

@@ -126,12 +126,17 @@ pub(super) fn run(
         r.articles
             .iter()
             .map(|a| {
+                let by = a.approved_by.as_deref().unwrap_or("");
+                let by = if by.starts_with("unsigned") {
+                    by.to_owned()
+                } else {
+                    format!("approved by {by}")
+                };
                 format!(
-                    "{} {} [{}] approved by {}",
+                    "{} {} [{}] {by}",
                     a.id,
                     a.title.as_deref().unwrap_or(""),
-                    short(&a.hash),
-                    a.approved_by.as_deref().unwrap_or("")
+                    short(&a.hash)
                 )
             })
             .collect::<Vec<_>>()

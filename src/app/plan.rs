@@ -16,7 +16,7 @@ pub(super) fn run(station: &Station, hours: u32, now: Option<&str>) -> anyhow::R
     let from = now.checked_sub(SignedDuration::from_millis(1))?;
     let until = now.checked_add(SignedDuration::from_hours(i64::from(hours)))?;
     let store = engine.store()?;
-    let prepared = prepare(&store)?;
+    let prepared = prepare(&store, &engine.lexicon()?)?;
     let title = |id: i64| {
         prepared
             .iter()

@@ -20,6 +20,7 @@ pub(super) fn open(station: &Station) -> anyhow::Result<Store> {
 /// Reads `file` and builds what the store keeps, with command-line values over front
 /// matter over `fallback` (the row being updated).
 fn read(
+    station: &Station,
     file: &Path,
     queue: Option<String>,
     from: Option<String>,
@@ -30,7 +31,7 @@ fn read(
     let bytes = std::fs::read(file).with_context(|| format!("cannot read `{}`", file.display()))?;
     let source = article::decode(file, &bytes)?;
     let parsed = article::parse(file, &source)?;
-    let (script, hash) = script_of(&parsed);
+    let (script, hash) = script_of(&parsed, &station.lexicon()?);
     let front = &parsed.front;
     let queue = queue
         .or_else(|| front.queue.clone())
@@ -80,7 +81,7 @@ pub(super) fn add(
     until: Option<String>,
     priority: Option<String>,
 ) -> anyhow::Result<()> {
-    let new = read(file, queue, from, until, priority, None)?;
+    let new = read(station, file, queue, from, until, priority, None)?;
     let id = open(station)?.add_article(&new, Timestamp::now())?;
     println!("{id}");
     println!(
@@ -95,7 +96,7 @@ pub(super) fn add(
 pub(super) fn update(station: &Station, id: i64, file: &Path) -> anyhow::Result<()> {
     let mut store = open(station)?;
     let old = store.article(id)?;
-    let new = read(file, None, None, None, None, Some(&old.data))?;
+    let new = read(station, file, None, None, None, None, Some(&old.data))?;
     let version = store.update_article(id, &new, Timestamp::now())?;
     let void = if old.approval.is_some() {
         "; the approval is void until it is approved again"
@@ -190,8 +191,9 @@ pub(super) fn show(station: &Station, id: i64) -> anyhow::Result<()> {
             v.reason.map(|r| format!(": {r}")).unwrap_or_default()
         );
     }
+    let lexicon = station.lexicon()?;
     let derived = parse_source(&a.data.source_name, &a.data.source)
-        .map(|p| script_of(&p))
+        .map(|p| script_of(&p, &lexicon))
         .ok();
     if derived.as_ref().is_some_and(|(_, h)| *h != a.data.hash) {
         println!(
@@ -226,7 +228,7 @@ pub(super) fn approve(station: &Station, id: i64, by: &str) -> anyhow::Result<()
     let parsed = parse_source(&a.data.source_name, &a.data.source).with_context(|| {
         format!("article {id} no longer parses; replace it with `dalaba update {id} FILE`")
     })?;
-    let (script, hash) = script_of(&parsed);
+    let (script, hash) = script_of(&parsed, &station.lexicon()?);
     if hash != a.data.hash {
         let mut fresh = a.data.clone();
         fresh.script = script.clone();

@@ -401,3 +401,73 @@ fn validity_by_instant_and_day() {
     assert!(v.check(ts("2026-12-03T00:00:00+08:00"), &tz).is_err());
     assert!(Validity::parse(Some("tomorrow"), None).is_err());
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const ZONES: [&str; 4] = ["Asia/Shanghai", "Europe/Berlin", "America/New_York", "UTC"];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Occurrences are ordered, inside the window, on allowed days, at one of the wall
+        /// times (or just after a DST gap), and `next_after` agrees with them.
+        #[test]
+        fn occurrences_agree_with_the_slot(
+            zone in 0..ZONES.len(),
+            start in 1_700_000_000i64..1_900_000_000,
+            hours in 1i64..400,
+            h in 0u8..24, m in 0u8..60, s in 0u8..60,
+            h2 in 0u8..24,
+            day_bits in 1u8..128,
+        ) {
+            let tz = TimeZone::get(ZONES[zone]).unwrap();
+            let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+            let days: Vec<String> = (0..7)
+                .filter(|i| day_bits & (1 << i) != 0)
+                .map(|i| format!("\"{}\"", names[i]))
+                .collect();
+            let slot = one(&format!(
+                "[[slot]]\nname = \"p\"\nqueue = \"q\"\nat = [\"{h:02}:{m:02}:{s:02}\", \"{h2:02}:00\"]\ndays = [{}]\n",
+                days.join(", ")
+            ));
+            let after = Timestamp::from_second(start).unwrap();
+            let until = after.checked_add(SignedDuration::from_hours(hours)).unwrap();
+            let occ = slot_occurrences(&slot, &tz, after, until);
+            prop_assert!(occ.windows(2).all(|w| w[0] < w[1]));
+            for t in &occ {
+                prop_assert!(after < *t && *t <= until);
+                let local = tz.to_datetime(*t);
+                prop_assert!(airs_on(&slot, local.date()));
+                let Times::At(times) = &slot.times else { unreachable!() };
+                let exact = times.contains(&local.time());
+                // In a spring-forward gap the slot airs just after it, within the hour.
+                let shifted = times.iter().any(|w| {
+                    let secs = |x: jiff::civil::Time| {
+                        i32::from(x.hour()) * 3600 + i32::from(x.minute()) * 60 + i32::from(x.second())
+                    };
+                    (0..=3600).contains(&(secs(local.time()) - secs(*w)))
+                });
+                prop_assert!(exact || shifted, "{local} is not a slot time");
+            }
+            if let Some(first) = occ.first() {
+                prop_assert_eq!(next_after(&slot, &tz, after), Some(*first));
+            }
+            // Nothing is skipped: a window starting at each occurrence finds the next one.
+            for w in occ.windows(2) {
+                prop_assert_eq!(next_after(&slot, &tz, w[0]), Some(w[1]));
+            }
+        }
+
+        /// Quiet hours contain exactly the times between their ends, wrapping at midnight.
+        #[test]
+        fn quiet_hours_match_a_naive_minute_count(f in 0i32..1440, u in 0i32..1440, t in 0i32..1440) {
+            let tod = |x: i32| TimeOfDay::try_from(format!("{:02}:{:02}", x / 60, x % 60)).unwrap();
+            let q = QuietHours { from: tod(f), until: tod(u) };
+            let naive = if f <= u { f <= t && t < u } else { t >= f || t < u };
+            prop_assert_eq!(q.contains(tod(t).0), naive);
+        }
+    }
+}

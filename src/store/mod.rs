@@ -822,6 +822,24 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// Gives back a claim that never went on air, so the occurrence can be claimed again.
+    pub fn release(&mut self, id: i64) -> Result<bool> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(&wrap)?;
+        let n = tx
+            .execute(
+                "DELETE FROM airings WHERE id = ?1 AND outcome = 'claimed'",
+                [id],
+            )
+            .map_err(&wrap)?;
+        tx.commit().map_err(&wrap)?;
+        Ok(n == 1)
+    }
+
     /// Airings still claimed or on air: `(id, slot, scheduled, outcome)`.
     pub fn unfinished(&self) -> Result<Vec<(i64, String, Timestamp, Outcome)>> {
         let mut stmt = self
@@ -844,8 +862,8 @@ impl Store {
         .map_err(|e| self.err(e))
     }
 
-    /// Closes an airing whose process died: on air → interrupted, claimed → failed.
-    /// `false` if it was closed meanwhile.
+    /// Closes an airing whose process died on air as interrupted. `false` if it was closed
+    /// meanwhile. (A claim that never went on air is given back with [`Store::release`].)
     pub fn close_abandoned(&mut self, id: i64, now: Timestamp) -> Result<bool> {
         let path = self.path.clone();
         let wrap = |source| StoreError::Sqlite {
@@ -855,13 +873,10 @@ impl Store {
         let tx = self.conn.transaction().map_err(&wrap)?;
         let n = tx
             .execute(
-                "UPDATE airings SET
-                   outcome = CASE outcome WHEN 'airing' THEN 'interrupted' ELSE 'failed' END,
-                   reason = CASE outcome
-                     WHEN 'airing' THEN 'the process airing it stopped mid-program (killed, crashed or power lost)'
-                     ELSE 'the process preparing it stopped before air (killed, crashed or power lost)' END,
+                "UPDATE airings SET outcome = 'interrupted',
+                   reason = 'the process airing it stopped mid-program (killed, crashed or power lost)',
                    ended_ms = ?2
-                 WHERE id = ?1 AND outcome IN ('claimed', 'airing')",
+                 WHERE id = ?1 AND outcome = 'airing'",
                 params![id, ms(now)],
             )
             .map_err(&wrap)?;

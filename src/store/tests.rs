@@ -145,8 +145,125 @@ fn abandoned_airings_close_once() {
     let at: Timestamp = "2026-12-01T07:00:00+08:00".parse().unwrap();
     let id = s.claim("morning", at, now(), "me").unwrap().unwrap();
     assert_eq!(s.unfinished().unwrap().len(), 1);
+    assert!(!s.close_abandoned(id, at).unwrap(), "not on air");
+    assert!(s.release(id).unwrap());
+    assert!(
+        s.airings(None, None).unwrap().is_empty(),
+        "open to claim again"
+    );
+    let id = s.claim("morning", at, now(), "me").unwrap().unwrap();
+    s.begin_airing(id, &OnAir::default(), at).unwrap().unwrap();
     assert!(s.close_abandoned(id, at).unwrap());
     assert!(!s.close_abandoned(id, at).unwrap());
     assert!(!s.finish(id, Outcome::Aired, None, at).unwrap());
-    assert_eq!(s.airings(None, None).unwrap()[0].outcome, Outcome::Failed);
+    assert_eq!(
+        s.airings(None, None).unwrap()[0].outcome,
+        Outcome::Interrupted
+    );
+}
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Add,
+        Approve(usize),
+        ApproveStale(usize),
+        Update(usize),
+        Withdraw(usize),
+        Reject(usize),
+        Air(usize),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            Just(Op::Add),
+            (0..4usize).prop_map(Op::Approve),
+            (0..4usize).prop_map(Op::ApproveStale),
+            (0..4usize).prop_map(Op::Update),
+            (0..4usize).prop_map(Op::Withdraw),
+            (0..4usize).prop_map(Op::Reject),
+            (0..4usize).prop_map(Op::Air),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever the order of adds, approvals (fresh or stale), updates, rejections and
+        /// withdrawals, an airing begins exactly when the article's current script is the
+        /// one approved, and the log records that script.
+        #[test]
+        fn airing_begins_only_for_the_approved_script(ops in proptest::collection::vec(op(), 1..40)) {
+            let (_d, mut s) = store();
+            // (id, current text, previous hash, approved, withdrawn)
+            let mut model: Vec<(i64, String, String, bool, bool)> = Vec::new();
+            let mut n = 0;
+            for (step, op) in ops.into_iter().enumerate() {
+                let at = now().checked_add(jiff::SignedDuration::from_secs(step as i64)).unwrap();
+                match op {
+                    Op::Add => {
+                        n += 1;
+                        let text = format!("通知{n}第1版");
+                        let id = s.add_article(&article(&text), at).unwrap();
+                        model.push((id, text, String::new(), false, false));
+                    }
+                    Op::Approve(i) | Op::ApproveStale(i) if i < model.len() => {
+                        let stale = matches!(op, Op::ApproveStale(_));
+                        let m = &mut model[i];
+                        let hash = if stale && !m.2.is_empty() { m.2.clone() } else { article(&m.1).hash };
+                        let ok = s.approve(m.0, "王书记", &hash, at).is_ok();
+                        let expect = !m.4 && hash == article(&m.1).hash;
+                        prop_assert_eq!(ok, expect);
+                        m.3 |= ok;
+                    }
+                    Op::Update(i) if i < model.len() => {
+                        let m = &mut model[i];
+                        m.2 = article(&m.1).hash;
+                        let text = format!("{}改", m.1);
+                        let ok = s.update_article(m.0, &article(&text), at).is_ok();
+                        prop_assert_eq!(ok, !m.4);
+                        if ok {
+                            m.1 = text;
+                            m.3 = false;
+                        }
+                    }
+                    Op::Withdraw(i) if i < model.len() => {
+                        s.withdraw(model[i].0, at).unwrap();
+                        model[i].3 = false;
+                        model[i].4 = true;
+                    }
+                    Op::Reject(i) if i < model.len() => {
+                        let m = &mut model[i];
+                        let ok = s.reject(m.0, "王书记", "不行", &article(&m.1).hash, at).is_ok();
+                        prop_assert_eq!(ok, !m.4);
+                        if ok {
+                            m.3 = false;
+                        }
+                    }
+                    Op::Air(i) if i < model.len() => {
+                        let m = &model[i];
+                        // The script before the last update, then the current one, each
+                        // on its own claim.
+                        for (hash, current) in [(m.2.clone(), false), (article(&m.1).hash, true)] {
+                            let slot = format!("s{step}-{current}");
+                            let id = s.claim(&slot, at, at, "t").unwrap().unwrap();
+                            let on_air = OnAir { articles: vec![(m.0, hash.clone())], ..OnAir::default() };
+                            let began = s.begin_airing(id, &on_air, at).unwrap().is_ok();
+                            prop_assert_eq!(began, current && m.3, "{:?}", m);
+                            if began {
+                                let row = s.airings(Some(at), Some(at)).unwrap()
+                                    .into_iter().find(|a| a.slot == slot).unwrap();
+                                prop_assert_eq!(&row.articles[0].hash, &hash);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
 }
