@@ -1,7 +1,7 @@
 //! A look-ahead peak limiter that holds the true peak (between samples too) under a ceiling
 //! without hard clipping. It sees every peak a few milliseconds before it plays it and lowers
 //! the gain smoothly in time, then lets it recover slowly. Streaming: state carries across
-//! blocks, memory is a few hundred samples. Pure. [core]
+//! blocks, memory is a few hundred samples. Pure. \[core\]
 
 use std::collections::VecDeque;
 

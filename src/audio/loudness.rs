@@ -1,5 +1,5 @@
 //! Loudness as a listener hears it: ITU-R BS.1770 / EBU R128 integrated loudness (LUFS) and
-//! true peak (dBTP), measured with the `ebur128` crate. Pure. [core]
+//! true peak (dBTP), measured with the `ebur128` crate. Pure. \[core\]
 
 use ebur128::{EbuR128, Mode};
 
