@@ -43,4 +43,4 @@ fmt:
 ci: deps lint test
 
 bench: deps
-	$(CARGO) bench --bench render --bench program --bench text
+	$(CARGO) bench
