@@ -33,6 +33,7 @@ test: deps
 lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --quiet
 	./.ci/forbid
 
 fmt:
@@ -42,4 +43,4 @@ fmt:
 ci: deps lint test
 
 bench: deps
-	$(CARGO) bench --bench render --bench program --bench text
+	$(CARGO) bench

@@ -2,7 +2,7 @@
 //! rate) keyed by everything that changes the sound. Entries are written to a temp file and
 //! renamed, so a killed process never leaves a half entry; an entry that does not read back
 //! as a complete WAV of the right format is removed and synthesized again. An entry's
-//! modification time is its last use, which `dalaba cache prune --older-than` goes by. [edge]
+//! modification time is its last use, which `dalaba cache prune --older-than` goes by. \[edge\]
 
 use std::fs;
 use std::path::{Path, PathBuf};

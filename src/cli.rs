@@ -1,4 +1,4 @@
-//! Command-line arguments (clap). Types only: no logic, no I/O. [edge]
+//! Command-line arguments (clap). Types only: no logic, no I/O. \[edge\]
 
 use std::path::PathBuf;
 

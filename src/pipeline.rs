@@ -1,5 +1,5 @@
 //! Articles → program WAV: script, segments, render through the voice, lay out, assemble.
-//! The one path shared by `render`, `preview`, `tick` and `run`. [glue]
+//! The one path shared by `render`, `preview`, `tick` and `run`. \[glue\]
 
 use std::path::Path;
 
@@ -82,6 +82,9 @@ pub async fn build(
     options: &ProgramOptions,
     out: &Path,
 ) -> anyhow::Result<ProgramSummary> {
+    if articles.is_empty() {
+        anyhow::bail!("there is nothing to broadcast: the program has no articles");
+    }
     let rate = station.settings.sample_rate;
     let settings = &station.settings.program;
     settings.check(rate).map_err(|e| {

@@ -1,5 +1,5 @@
 //! Script segments → conditioned PCM (mono, program rate) through one voice, kept in the
-//! segment cache. [glue]
+//! segment cache. \[glue\]
 //!
 //! - Cached segments make no request; identical texts are synthesized once.
 //! - Requests run concurrently, at most the voice's `concurrency` at once (a semaphore), in

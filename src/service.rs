@@ -1,4 +1,4 @@
-//! The broadcast loop shared by `tick` and `run`. [glue]
+//! The broadcast loop shared by `tick` and `run`. \[glue\]
 //!
 //! One engine decides and airs: it closes airings whose process died, logs what was missed
 //! or skipped, airs what is due and renders what is coming. `tick` runs it once; [`run`]

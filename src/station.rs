@@ -1,5 +1,5 @@
 //! The station directory: `dalaba.toml` settings, `voices/*.toml`, `schedules/*.toml` and
-//! `state/`. The repository itself is a working station. [glue]
+//! `state/`. The repository itself is a working station. \[glue\]
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,5 @@
 //! One function per subcommand. This is the only place concrete edges (backends, devices,
-//! files) are built and handed to the core. [glue]
+//! files) are built and handed to the core. \[glue\]
 
 mod cache;
 mod check;

@@ -1,5 +1,5 @@
 //! The built-in chime: a four-tone bell that dalaba synthesizes itself, rising before the
-//! program and falling after it. No recordings. Pure. [core]
+//! program and falling after it. No recordings. Pure. \[core\]
 
 use std::f64::consts::TAU;
 

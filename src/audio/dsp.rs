@@ -1,5 +1,5 @@
 //! Sample-level DSP on `&mut [f32]`: gain, fades, peaks, and finding where a clip's own
-//! silence ends. Pure. [core]
+//! silence ends. Pure. \[core\]
 
 use std::ops::Range;
 

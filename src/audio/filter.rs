@@ -1,6 +1,6 @@
 //! High-pass filtering for horn loudspeakers that cannot reproduce bass: a second-order
 //! Butterworth section (12 dB per octave) that keeps its state across blocks, so a stream
-//! can be filtered piece by piece. Pure. [core]
+//! can be filtered piece by piece. Pure. \[core\]
 
 /// A streaming second-order Butterworth high-pass filter.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,7 +1,7 @@
 //! Program layout as a pure function: which sound plays when, and how long each silence is.
 //! Intro chime → preamble → each article (title, pause, body) with longer pauses between
 //! articles → the whole sequence again after a spoken bridge, N times → closing → outro
-//! chime. Sounds are referred to by index; the caller owns the audio. Pure. [core]
+//! chime. Sounds are referred to by index; the caller owns the audio. Pure. \[core\]
 
 use serde::{Deserialize, Serialize};
 

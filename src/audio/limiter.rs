@@ -1,14 +1,14 @@
 //! A look-ahead peak limiter that holds the true peak (between samples too) under a ceiling
 //! without hard clipping. It sees every peak a few milliseconds before it plays it and lowers
 //! the gain smoothly in time, then lets it recover slowly. Streaming: state carries across
-//! blocks, memory is a few hundred samples. Pure. [core]
+//! blocks, memory is a few hundred samples. Pure. \[core\]
 
 use std::collections::VecDeque;
 
 /// Half-length, in samples, of the 4× interpolator that finds peaks between samples.
-const HALF_TAPS: usize = 8;
+pub const HALF_TAPS: usize = 8;
 /// Inter-sample points checked between two samples (¼, ½, ¾).
-const PHASES: usize = 3;
+pub const PHASES: usize = 3;
 
 /// Limiter settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,6 +69,26 @@ pub fn interpolation_taps(phase: f64) -> [f32; 2 * HALF_TAPS] {
     taps
 }
 
+/// Largest magnitude of the three interpolated points (¼, ½, ¾) between the middle two
+/// samples of `window`. Sums run in eight independent lanes so the compiler can vectorize
+/// them (a single running sum would be a chain of dependent additions).
+pub fn interpolated_peak(
+    taps: &[[f32; 2 * HALF_TAPS]; PHASES],
+    window: &[f32; 2 * HALF_TAPS],
+) -> f32 {
+    let mut best = 0.0f32;
+    for phase in taps {
+        let mut lanes = [0.0f32; 8];
+        for (l, lane) in lanes.iter_mut().enumerate() {
+            *lane = phase[l] * window[l] + phase[l + 8] * window[l + 8];
+        }
+        let v = ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5]))
+            + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
+        best = best.max(v.abs());
+    }
+    best
+}
+
 /// The streaming limiter. Feed blocks with [`Limiter::process`], then [`Limiter::flush`];
 /// the output has exactly as many samples as the input.
 #[derive(Debug, Clone)]
@@ -77,7 +97,8 @@ pub struct Limiter {
     taps: [[f32; 2 * HALF_TAPS]; PHASES],
     lookahead: usize,
     release: f32,
-    /// Input history, long enough for the interpolator and the look-ahead delay.
+    /// Input history, long enough for the interpolator and the look-ahead delay, written
+    /// twice (at `i` and `i + size`) so any window of it is contiguous.
     history: Vec<f32>,
     mask: usize,
     /// Samples taken in so far.
@@ -87,9 +108,12 @@ pub struct Limiter {
     /// Monotonic queue of (index, required gain) for the sliding minimum.
     minimum: VecDeque<(usize, f32)>,
     /// Released gain values of the last `lookahead` samples, and their sum.
-    smooth: VecDeque<f32>,
+    smooth: Vec<f32>,
+    smooth_at: usize,
     smooth_sum: f64,
     released: f32,
+    /// How many released gains in a row were exactly 1.
+    unity_run: usize,
     /// Lowest gain applied so far.
     lowest: f32,
 }
@@ -109,14 +133,16 @@ impl Limiter {
             taps,
             lookahead,
             release: settings.release_coeff(),
-            history: vec![0.0; size],
+            history: vec![0.0; 2 * size],
             mask: size - 1,
             n: 0,
             last_between: 0.0,
             minimum: VecDeque::new(),
-            smooth: VecDeque::from(vec![1.0; lookahead]),
+            smooth: vec![1.0; lookahead],
+            smooth_at: 0,
             smooth_sum: lookahead as f64,
             released: 1.0,
+            unity_run: lookahead,
             lowest: 1.0,
         }
     }
@@ -131,6 +157,13 @@ impl Limiter {
         self.lowest
     }
 
+    /// True when the gain is at unity and every queue holds only ones.
+    fn is_idle(&self) -> bool {
+        self.unity_run >= self.lookahead
+            && self.minimum.len() == 1
+            && self.minimum.front().is_some_and(|&(_, g)| g == 1.0)
+    }
+
     fn at(&self, i: usize) -> f32 {
         self.history[i & self.mask]
     }
@@ -143,23 +176,20 @@ impl Limiter {
         if a.max(b) < self.settings.ceiling * 0.5 || m + 1 < HALF_TAPS {
             return a.max(b);
         }
-        let first = m + 1 - HALF_TAPS;
-        let mut best = a.max(b);
-        for taps in &self.taps {
-            let v: f32 = taps
-                .iter()
-                .enumerate()
-                .map(|(j, t)| t * self.at(first + j))
-                .sum();
-            best = best.max(v.abs());
-        }
-        best
+        // The history is mirrored, so the window is one contiguous slice.
+        let first = (m + 1 - HALF_TAPS) & self.mask;
+        let window: &[f32; 2 * HALF_TAPS] = self.history[first..first + 2 * HALF_TAPS]
+            .try_into()
+            .unwrap_or(&[0.0; 2 * HALF_TAPS]);
+        a.max(b).max(interpolated_peak(&self.taps, window))
     }
 
     /// One input sample in; one output sample out once the delay has filled.
     fn push(&mut self, x: f32) -> Option<f32> {
         let n = self.n;
+        let size = self.mask + 1;
         self.history[n & self.mask] = x;
+        self.history[(n & self.mask) + size] = x;
         self.n += 1;
         // Detection runs HALF_TAPS behind the input so the interpolator has its future taps.
         let m = n.checked_sub(HALF_TAPS)?;
@@ -171,6 +201,15 @@ impl Limiter {
         } else {
             1.0
         };
+        if need == 1.0 && self.is_idle() {
+            // Fast path: nothing to limit within reach and the gain is back at unity, so the
+            // queues hold only ones; moving the single entry is all the bookkeeping needed.
+            if let Some(back) = self.minimum.back_mut() {
+                *back = (m, 1.0);
+            }
+            let out_index = (m + 1).checked_sub(self.lookahead)?;
+            return Some(self.at(out_index));
+        }
         while self.minimum.back().is_some_and(|&(_, g)| g >= need) {
             self.minimum.pop_back();
         }
@@ -184,8 +223,16 @@ impl Limiter {
         }
         let hold = self.minimum.front().map_or(1.0, |&(_, g)| g);
         self.released = hold.min(1.0 - (1.0 - self.released) * self.release);
-        let old = self.smooth.pop_front().unwrap_or(1.0);
-        self.smooth.push_back(self.released);
+        self.unity_run = if self.released == 1.0 {
+            self.unity_run + 1
+        } else {
+            0
+        };
+        let old = std::mem::replace(&mut self.smooth[self.smooth_at], self.released);
+        self.smooth_at += 1;
+        if self.smooth_at == self.lookahead {
+            self.smooth_at = 0;
+        }
         self.smooth_sum += f64::from(self.released) - f64::from(old);
         if m % 4096 == 0 {
             // Re-sum now and then so rounding never drifts.

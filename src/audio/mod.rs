@@ -1,5 +1,5 @@
 //! Audio as plain data: mono clips of `f32` samples at a known rate, and the pure DSP that
-//! works on them. No codec crates, no files, no devices. [core]
+//! works on them. No codec crates, no files, no devices. \[core\]
 
 pub mod chime;
 pub mod dsp;

@@ -1,4 +1,4 @@
-//! Band-limited sample-rate conversion of whole clips (rubato's FFT resampler). [core]
+//! Band-limited sample-rate conversion of whole clips (rubato's FFT resampler). \[core\]
 
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Resampler};

@@ -1,4 +1,4 @@
-//! Codecs at the edge: symphonia decodes whatever a backend sent, hound writes WAV. [edge]
+//! Codecs at the edge: symphonia decodes whatever a backend sent, hound writes WAV. \[edge\]
 
 pub mod decode;
 pub mod wav;

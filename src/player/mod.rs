@@ -1,5 +1,5 @@
 //! The audio device behind a small trait, so the broadcast loop can be driven by rodio on a
-//! real device, or by anything else in tests. [edge]
+//! real device, or by anything else in tests. \[edge\]
 
 pub mod device;
 

@@ -7,9 +7,9 @@
 //!
 //! Pass one measures each distinct sound once and levels it to the target, so a quiet voice
 //! and a loud one come out alike. Pass two writes the program while measuring it; should the
-//! whole miss the target (joins and the limiter shift it a little), the pass runs again with
-//! the difference as a global correction. The file is then checked ([`super::preflight`]) and
-//! only a program that passes is renamed into place. [glue]
+//! whole miss the target (joins and the limiter shift it a little), a cheap third pass scales
+//! the written samples by the difference. The file is then checked ([`super::preflight`]) and
+//! only a program that passes is renamed into place. \[glue\]
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -21,7 +21,7 @@ use crate::audio::dsp::{self, Trim};
 use crate::audio::filter::HighPass;
 use crate::audio::layout::{Part, Sound};
 use crate::audio::limiter::{Limiter, LimiterSettings};
-use crate::audio::loudness::{self, Meter, MeterError};
+use crate::audio::loudness::{self, Meter, MeterError, TruePeak};
 use crate::audio::{Clip, frames_in, resample};
 use crate::media::wav::{self, WavError};
 
@@ -38,14 +38,20 @@ const TRIM_FLOOR: f32 = 1e-4;
 const SPEECH_PAD: f64 = 0.015;
 /// Fade at each end of every sound, seconds.
 const FADE: f64 = 0.005;
+/// Sounds are leveled this far above the target, LU: in the program, the 400 ms gating
+/// blocks that straddle a pause pull the whole about this much under the level of its parts.
+/// Landing a little loud lets pass three correct downwards, which never costs headroom.
+const JOIN_ALLOWANCE: f64 = 0.3;
 /// Chimes sit this far below the speech, LU.
 const CHIME_BELOW_SPEECH: f64 = 2.0;
 /// No sound is raised or lowered by more than this, dB.
 const MAX_LEVELING: f64 = 30.0;
 /// The limiter aims this far under the ceiling, dB, to leave room for meter differences.
 const LIMITER_MARGIN: f64 = 0.3;
-/// A pass whose loudness misses the target by more than this is run again, LU.
-const RETRY_ABOVE: f64 = 0.15;
+/// A peaky sound is raised by at most this much to make up for what the limiter takes, dB.
+const MAX_MAKE_UP: f64 = 6.0;
+/// A program whose loudness misses the target by more than this is scaled once more, LU.
+const CORRECT_ABOVE: f64 = 0.05;
 /// Samples of at most this magnitude (16-bit) count as silence (about −66 dBFS).
 const SILENCE_I16: i16 = 16;
 /// Samples streamed per block.
@@ -82,6 +88,9 @@ pub enum AssembleError {
     /// The layout has nothing to play.
     #[error("the program has nothing to play")]
     Empty,
+    /// A worker thread panicked.
+    #[error("a worker of the assembler stopped unexpectedly")]
+    Worker,
     /// A sound the layout names is missing.
     #[error("the layout names {0:?}, which was not provided")]
     MissingSound(Sound),
@@ -145,73 +154,140 @@ struct PassResult {
 }
 
 impl Assembly {
-    /// Reads and conditions `sound`: at the program rate, high-passed when asked.
-    fn load(&self, sound: Sound) -> Result<Clip, AssembleError> {
+    /// Reads `sound` at its own rate, high-passed when asked.
+    fn native(&self, sound: Sound) -> Result<Clip, AssembleError> {
         let mut clip = match sound {
             Sound::Intro => self.intro.clone(),
             Sound::Outro => self.outro.clone(),
             Sound::Speech(i) => match self.speech.get(i) {
-                Some(path) => Some(self.read_speech(path)?),
+                Some(path) => Some(wav::read_clip(path)?),
                 None => None,
             },
         }
         .ok_or(AssembleError::MissingSound(sound))?;
-        if let Some(hz) = self.highpass_hz {
-            HighPass::new(self.rate, hz).process(&mut clip.samples);
+        if let Some(hz) = self.highpass_hz
+            && hz < f64::from(clip.rate) / 2.0
+        {
+            HighPass::new(clip.rate, hz).process(&mut clip.samples);
         }
         Ok(clip)
     }
 
-    fn read_speech(&self, path: &Path) -> Result<Clip, AssembleError> {
-        let clip = wav::read_clip(path)?;
-        if clip.rate == self.rate {
-            return Ok(clip);
-        }
-        resample::to_rate(&clip, self.rate).map_err(|e| AssembleError::Resample {
-            path: path.to_owned(),
-            reason: e.to_string(),
-        })
+    /// The kept part of `sound` at the program rate, exactly `p.keep.len()` frames long.
+    fn kept(&self, sound: Sound, p: &Prepared) -> Result<Vec<f32>, AssembleError> {
+        let clip = self.native(sound)?;
+        let clip = if clip.rate == self.rate {
+            clip
+        } else {
+            resample::to_rate(&clip, self.rate).map_err(|e| AssembleError::Resample {
+                path: match sound {
+                    Sound::Speech(i) => self.speech[i].clone(),
+                    _ => PathBuf::from("chime"),
+                },
+                reason: e.to_string(),
+            })?
+        };
+        let end = p.keep.end.min(clip.samples.len());
+        let mut samples = clip.samples[p.keep.start.min(end)..end].to_vec();
+        samples.resize(p.keep.len(), 0.0);
+        Ok(samples)
     }
 
     /// Pass one: trims and levels one sound.
     fn prepare(&self, sound: Sound) -> Result<Prepared, AssembleError> {
-        let clip = self.load(sound)?;
+        let clip = self.native(sound)?;
+        let speech_level = self.target_lufs + JOIN_ALLOWANCE;
         let (trim_db, pad, level) = match sound {
             Sound::Speech(_) => (
                 SPEECH_TRIM_DB,
-                frames_in(self.rate, SPEECH_PAD),
-                self.target_lufs,
+                frames_in(clip.rate, SPEECH_PAD),
+                speech_level,
             ),
-            Sound::Intro | Sound::Outro => {
-                (CHIME_TRIM_DB, 0, self.target_lufs - CHIME_BELOW_SPEECH)
-            }
+            Sound::Intro | Sound::Outro => (CHIME_TRIM_DB, 0, speech_level - CHIME_BELOW_SPEECH),
         };
         let Trim {
             keep,
             head_pad,
             tail_pad,
         } = dsp::trim_bounds(&clip.samples, trim_db, TRIM_FLOOR, pad);
-        let gain_db = loudness::clip_loudness(&clip.samples[keep.clone()], self.rate)
+        let kept = &clip.samples[keep.clone()];
+        let gain_db = loudness::clip_loudness(kept, clip.rate)
             .map_or(0.0, |l| (level - l).clamp(-MAX_LEVELING, MAX_LEVELING));
+        let gain_db = self.make_up(kept, clip.rate, level, gain_db);
+        // Measured at the sound's own rate; the frames are counted at the program rate.
+        let ratio = f64::from(self.rate) / f64::from(clip.rate);
+        let at = |frames: usize| (frames as f64 * ratio).round() as usize;
         Ok(Prepared {
-            keep,
-            head_pad,
-            tail_pad,
+            keep: at(keep.start)..at(keep.end),
+            head_pad: at(head_pad),
+            tail_pad: at(tail_pad),
             gain_db,
         })
     }
 
-    /// Pass one over every distinct sound in the layout.
-    fn prepare_all(&self) -> Result<HashMap<Sound, Prepared>, AssembleError> {
-        let mut prepared = HashMap::new();
-        for part in &self.parts {
-            if let Part::Sound(sound) = *part
-                && !prepared.contains_key(&sound)
-            {
-                prepared.insert(sound, self.prepare(sound)?);
+    /// The limiter takes loudness off a peaky sound. When `samples` at `gain_db` would reach
+    /// the limiter, limit them here and raise the gain by what went missing (twice at most,
+    /// and by no more than [`MAX_MAKE_UP`]), so the sound still lands on `level`.
+    fn make_up(&self, samples: &[f32], rate: u32, level: f64, gain_db: f64) -> f64 {
+        let ceiling = limiter_ceiling(self.ceiling_dbtp);
+        let peak = dsp::peak(samples);
+        let mut gain = gain_db;
+        for _ in 0..2 {
+            let linear = dsp::db_to_gain(gain) as f32;
+            // Inter-sample peaks stay within 3 dB of the samples around them.
+            if peak * linear * std::f32::consts::SQRT_2 <= ceiling {
+                break;
             }
+            let scaled: Vec<f32> = samples.iter().map(|s| s * linear).collect();
+            let mut limited = Vec::with_capacity(scaled.len() + 512);
+            let mut limiter = Limiter::new(LimiterSettings::new(rate, ceiling));
+            limiter.process(&scaled, &mut limited);
+            limiter.flush(&mut limited);
+            let Some(after) = loudness::clip_loudness(&limited, rate) else {
+                break;
+            };
+            if (level - after).abs() < 0.05 {
+                break;
+            }
+            gain = (gain + level - after).min(gain_db + MAX_MAKE_UP);
         }
-        Ok(prepared)
+        gain
+    }
+
+    /// Pass one over every distinct sound in the layout, on a few threads (each holds one
+    /// sound at a time).
+    fn prepare_all(&self) -> Result<HashMap<Sound, Prepared>, AssembleError> {
+        let mut seen = std::collections::HashSet::new();
+        let sounds: Vec<Sound> = self
+            .parts
+            .iter()
+            .filter_map(|part| match *part {
+                Part::Sound(sound) if seen.insert(sound) => Some(sound),
+                _ => None,
+            })
+            .collect();
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let share = sounds.len().div_ceil(workers).max(1);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = sounds
+                .chunks(share)
+                .map(|mine| {
+                    scope.spawn(move || {
+                        mine.iter()
+                            .map(|&sound| self.prepare(sound).map(|p| (sound, p)))
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                })
+                .collect();
+            let mut prepared = HashMap::new();
+            for handle in handles {
+                let done = handle.join().map_err(|_| AssembleError::Worker)??;
+                prepared.extend(done);
+            }
+            Ok(prepared)
+        })
     }
 
     /// Frames of each part once trimmed: a pause loses the pads of the sounds around it, so
@@ -245,16 +321,16 @@ impl Assembly {
         writer: W,
         prepared: &HashMap<Sound, Prepared>,
         frames: &[usize],
-        offset_db: f64,
     ) -> Result<PassResult, AssembleError> {
         let hound_err = |e: hound::Error| std::io::Error::other(e.to_string());
-        let ceiling = dsp::db_to_gain(self.ceiling_dbtp - LIMITER_MARGIN) as f32;
+        let ceiling = limiter_ceiling(self.ceiling_dbtp);
         let mut sink = Sink {
             writer: hound::WavWriter::new(writer, wav::spec_i16(self.rate))
                 .map_err(hound_err)
                 .map_err(|source| self.io_err(source))?,
             limiter: Limiter::new(LimiterSettings::new(self.rate, ceiling)),
-            meter: Meter::new(self.rate, true)?,
+            meter: MeterThread::start(Meter::for_program(self.rate)?),
+            true_peak: TruePeak::new(),
             out: Vec::with_capacity(BLOCK * 2),
             frames: 0,
             silence: 0,
@@ -263,30 +339,56 @@ impl Assembly {
         };
         let fade = frames_in(self.rate, FADE);
         let zeros = vec![0.0f32; BLOCK];
-        for (part, &count) in self.parts.iter().zip(frames) {
-            match part {
-                Part::Sound(sound) => {
-                    let p = &prepared[sound];
-                    let clip = self.load(*sound)?;
-                    let mut samples = clip.samples[p.keep.clone()].to_vec();
-                    dsp::apply_gain(&mut samples, dsp::db_to_gain(p.gain_db + offset_db) as f32);
-                    dsp::fade_in(&mut samples, fade);
-                    dsp::fade_out(&mut samples, fade);
-                    for block in samples.chunks(BLOCK) {
-                        sink.push(block).map_err(|e| self.io_err(e))?;
+        // Reading and conditioning run on their own thread, a few sounds ahead of the
+        // limiter and writer; the queue is short, so memory stays flat.
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Chunk, AssembleError>>(4);
+            scope.spawn(move || {
+                for (part, &count) in self.parts.iter().zip(frames) {
+                    let chunk = match part {
+                        Part::Sound(sound) => self
+                            .conditioned(*sound, &prepared[sound], fade)
+                            .map(Chunk::Samples),
+                        Part::Pause(_) => Ok(Chunk::Silence(count)),
+                    };
+                    let failed = chunk.is_err();
+                    if tx.send(chunk).is_err() || failed {
+                        return;
                     }
                 }
-                Part::Pause(_) => {
-                    let mut left = count;
-                    while left > 0 {
-                        let n = left.min(BLOCK);
-                        sink.push(&zeros[..n]).map_err(|e| self.io_err(e))?;
-                        left -= n;
+            });
+            for chunk in rx {
+                match chunk? {
+                    Chunk::Samples(samples) => {
+                        for block in samples.chunks(BLOCK) {
+                            sink.push(block).map_err(|e| self.io_err(e))?;
+                        }
+                    }
+                    Chunk::Silence(mut left) => {
+                        while left > 0 {
+                            let n = left.min(BLOCK);
+                            sink.push(&zeros[..n]).map_err(|e| self.io_err(e))?;
+                            left -= n;
+                        }
                     }
                 }
             }
-        }
-        sink.finish().map_err(|e| self.io_err(e))
+            sink.finish().map_err(|e| self.io_err(e))
+        })
+    }
+
+    /// One sound ready to play: kept part at the program rate, leveled, faded at both ends.
+    fn conditioned(
+        &self,
+        sound: Sound,
+        p: &Prepared,
+        fade: usize,
+    ) -> Result<Vec<f32>, AssembleError> {
+        let mut samples = self.kept(sound, p)?;
+        dsp::apply_gain(&mut samples, dsp::db_to_gain(p.gain_db) as f32);
+        dsp::fade_in(&mut samples, fade);
+        dsp::fade_out(&mut samples, fade);
+        Ok(samples)
     }
 
     fn io_err(&self, source: std::io::Error) -> AssembleError {
@@ -297,11 +399,56 @@ impl Assembly {
     }
 }
 
+/// A piece of the program on its way from the reader thread to the writer.
+enum Chunk {
+    /// Conditioned samples of one sound.
+    Samples(Vec<f32>),
+    /// This many frames of silence.
+    Silence(usize),
+}
+
+/// The loudness meter on its own thread (it is the costliest stage), fed copies of the
+/// output.
+struct MeterThread {
+    tx: Option<std::sync::mpsc::SyncSender<Vec<f32>>>,
+    handle: std::thread::JoinHandle<Option<f64>>,
+}
+
+impl MeterThread {
+    fn start(mut meter: Meter) -> Self {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<f32>>(8);
+        let handle = std::thread::spawn(move || {
+            for block in rx {
+                meter.add(&block);
+            }
+            meter.integrated()
+        });
+        Self {
+            tx: Some(tx),
+            handle,
+        }
+    }
+
+    fn add(&mut self, block: &[f32]) {
+        if let Some(tx) = &self.tx {
+            // A send fails only if the meter thread died; `finish` then reports no figures.
+            let _ = tx.send(block.to_vec());
+        }
+    }
+
+    /// Integrated loudness of everything added.
+    fn finish(mut self) -> Option<f64> {
+        self.tx = None;
+        self.handle.join().unwrap_or(None)
+    }
+}
+
 /// The end of the chain: limiter → meter, silence and clip counters → 16-bit writer.
 struct Sink<W: Write + Seek> {
     writer: hound::WavWriter<W>,
     limiter: Limiter,
-    meter: Meter,
+    meter: MeterThread,
+    true_peak: TruePeak,
     out: Vec<f32>,
     frames: u64,
     silence: u64,
@@ -318,6 +465,7 @@ impl<W: Write + Seek> Sink<W> {
 
     fn emit(&mut self) -> std::io::Result<()> {
         self.meter.add(&self.out);
+        self.true_peak.add(&self.out);
         let mut writer = self.writer.get_i16_writer(self.out.len() as u32);
         for &s in &self.out {
             let q = wav::to_i16(s);
@@ -344,8 +492,8 @@ impl<W: Write + Seek> Sink<W> {
         self.writer.finalize().map_err(std::io::Error::other)?;
         Ok(PassResult {
             frames: self.frames,
-            lufs: self.meter.integrated(),
-            true_peak_dbtp: self.meter.true_peak_dbtp(),
+            lufs: self.meter.finish(),
+            true_peak_dbtp: self.true_peak.dbtp(),
             longest_silence: self.longest_silence.max(self.silence),
             clipped: self.clipped,
             lowest_gain: self.limiter.lowest_gain(),
@@ -370,27 +518,19 @@ pub fn assemble(out: &Path, assembly: &Assembly) -> Result<ProgramSummary, Assem
     let expected_frames: usize = frames.iter().sum();
     let tmp = wav::temp_path(out);
     let result: Result<PassResult, AssembleError> = (|| {
-        let mut offset = 0.0;
-        let mut attempt = 0;
-        loop {
-            let file = File::create(&tmp).map_err(io(&tmp))?;
-            let mut buffered = BufWriter::with_capacity(1 << 16, file);
-            let pass = assembly
-                .write_pass(&mut buffered, &prepared, &frames, offset)
-                .map_err(|e| with_path(e, &tmp))?;
-            let file = buffered
-                .into_inner()
-                .map_err(|e| io(&tmp)(e.into_error()))?;
-            file.sync_all().map_err(io(&tmp))?;
-            attempt += 1;
-            match pass.lufs {
-                Some(l) if (l - assembly.target_lufs).abs() > RETRY_ABOVE && attempt < 3 => {
-                    tracing::debug!(lufs = l, offset, "loudness off target, correcting");
-                    offset += assembly.target_lufs - l;
-                }
-                _ => return Ok(pass),
-            }
-        }
+        let file = File::create(&tmp).map_err(io(&tmp))?;
+        let mut buffered = BufWriter::with_capacity(1 << 16, file);
+        let pass = assembly
+            .write_pass(&mut buffered, &prepared, &frames)
+            .map_err(|e| with_path(e, &tmp))?;
+        buffered.flush().map_err(io(&tmp))?;
+        drop(buffered);
+        let pass = correct_level(&tmp, pass, assembly)?;
+        // One sync, after the last write, before the file can be renamed into place.
+        File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(io(&tmp))?;
+        Ok(pass)
     })();
     let pass = result.inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
@@ -451,6 +591,35 @@ pub fn assemble(out: &Path, assembly: &Assembly) -> Result<ProgramSummary, Assem
         problems,
         summary: Box::new(summary),
     })
+}
+
+/// The limiter's ceiling (linear) for a true-peak ceiling in dBTP.
+fn limiter_ceiling(ceiling_dbtp: f64) -> f32 {
+    dsp::db_to_gain(ceiling_dbtp - LIMITER_MARGIN) as f32
+}
+
+/// Pass three, when needed: the joins and the limiter leave the whole a little off the
+/// target its parts were leveled to, so scale the written file by the difference. Integrated
+/// loudness and true peak both move by exactly the gain, so they need no second measurement.
+/// Raising is capped so the true peak stays under the ceiling.
+fn correct_level(
+    path: &Path,
+    mut pass: PassResult,
+    assembly: &Assembly,
+) -> Result<PassResult, AssembleError> {
+    let (Some(lufs), Some(peak)) = (pass.lufs, pass.true_peak_dbtp) else {
+        return Ok(pass);
+    };
+    let headroom = assembly.ceiling_dbtp - LIMITER_MARGIN / 3.0 - peak;
+    let change = (assembly.target_lufs - lufs).min(headroom);
+    if change.abs() <= CORRECT_ABOVE {
+        return Ok(pass);
+    }
+    tracing::debug!(lufs, peak, change, "correcting the program level");
+    wav::scale_i16_in_place(path, dsp::db_to_gain(change) as f32)?;
+    pass.lufs = Some(lufs + change);
+    pass.true_peak_dbtp = Some(peak + change);
+    Ok(pass)
 }
 
 /// Names the real file in an I/O error raised deep in the writing pass.

@@ -1,11 +1,11 @@
 //! Rendered segments → the program WAV a loudspeaker plays: chimes, the spoken frame lines,
 //! the articles read N times, joined by the pause grammar, leveled and normalized to the
-//! station's loudness target, checked before it counts as ready. [glue]
+//! station's loudness target, checked before it counts as ready. \[glue\]
 //!
 //! | file | role |
 //! | --- | --- |
 //! | [`settings`] | the `[program]` settings and chime loading |
-//! | [`assemble`] | the streaming two-pass assembler |
+//! | [`assemble`](mod@assemble) | the streaming two-pass assembler |
 //! | [`preflight`] | the checks a program must pass |
 //! | [`summary`] | the JSON kept beside each program |
 

@@ -1,6 +1,6 @@
 //! The pre-flight check a program must pass before it counts as ready: the file is as long as
 //! its layout, it has no dead air, it is as loud as the target, and nothing clips. Pure: it
-//! judges measurements. [glue]
+//! judges measurements. \[glue\]
 
 /// How far a program may stray and still air.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,6 +1,6 @@
 //! Program settings: the `[program]` section of `dalaba.toml` (loudness target, true-peak
 //! ceiling, high-pass, pause grammar, chimes and the spoken frame lines), and the chimes they
-//! name, loaded at the program rate. [glue]
+//! name, loaded at the program rate. \[glue\]
 
 use std::path::{Path, PathBuf};
 
@@ -94,7 +94,28 @@ impl ChimeSource {
     }
 }
 
-/// The `[program]` section of `dalaba.toml`; every field has a default.
+/// The `[program]` section of `dalaba.toml`; every field has a default:
+///
+/// ```toml
+/// [program]
+/// loudness_lufs = -16.0      # EBU R128 integrated target
+/// true_peak_dbtp = -1.0      # ceiling, held by a look-ahead limiter
+/// highpass_hz = 150.0        # for horns without bass; off when left out
+/// intro = "builtin"          # or "none", or a WAV/MP3/FLAC/Ogg file (station-relative)
+/// outro = "chimes/end.ogg"
+/// preamble = "各位村民请注意，各位村民请注意。"
+/// bridge = "下面再播送一遍。"
+/// closing = "本次广播到此结束，谢谢大家。"
+///
+/// [program.pauses]           # seconds
+/// title = 1.2
+/// paragraph = 0.8
+/// sentence = 0.45
+/// clause = 0.2
+/// article = 2.0              # between articles
+/// section = 1.2              # around preamble, bridge and closing
+/// chime = 0.8                # after the intro chime, before the outro chime
+/// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ProgramSettings {

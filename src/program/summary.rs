@@ -1,5 +1,5 @@
 //! What a program is and how it measured: kept as JSON next to the program WAV for the
-//! as-run log. [glue]
+//! as-run log. \[glue\]
 
 use std::path::{Path, PathBuf};
 

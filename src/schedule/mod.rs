@@ -1,5 +1,5 @@
 //! Broadcast slots and schedule arithmetic. Pure: `now` is always a parameter and the time
-//! zone is handed in, already resolved. [core]
+//! zone is handed in, already resolved. \[core\]
 //!
 //! A slot file (`schedules/*.toml`) holds `[[slot]]` tables. Times are local wall-clock
 //! times in the station's zone: a slot at `07:00` airs at 07:00 on both sides of a DST

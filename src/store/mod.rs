@@ -1,4 +1,4 @@
-//! SQLite state: articles, approvals, as-run log. [edge]
+//! SQLite state: articles, approvals, as-run log. \[edge\]
 //!
 //! One database file in `state/`, shared by the CLI, `tick` and `run`, in WAL mode so readers
 //! never wait for a writer. Every write is one transaction. The schema is versioned with

@@ -1,7 +1,7 @@
 //! Voices and the TTS backends behind them. Every backend turns text into encoded audio
 //! bytes and says what went wrong in a [`SynthError`] that knows whether a retry can help;
 //! [`answer::check`] decides whether the bytes are audio worth keeping; pacing, retries and
-//! caching are the render engine's job. [edge]
+//! caching are the render engine's job. \[edge\]
 //!
 //! One small module per protocol; the exact request shapes and quirks they follow are in
 //! `../shared/TTS_APIS.md`.

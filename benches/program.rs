@@ -1,0 +1,313 @@
+//! Program assembly benchmark (prints figures; not a timed test). Run with `make bench` or
+//! `cargo bench --bench program`.
+//!
+//! Builds a cache of synthesized speech-like segments (no TTS needed), then:
+//! 1. assembles a 1-hour program from them and prints wall time and real-time factor, next to
+//!    the equivalent sox chain (concatenate the same segment WAVs, resample, apply gain) and
+//!    the ratio dalaba/sox, once from segments at the program rate and once from segments at
+//!    an engine's 22 050 Hz;
+//! 2. assembles 10-minute, 1-hour and 3-hour programs, each in a child process, and prints
+//!    each one's peak resident memory (VmHWM), which should stay flat.
+//!
+//! `DALABA_BENCH_QUICK=1` shortens everything tenfold, for a smoke run. Without `--bench`
+//! (as under `cargo test --all-targets`) it only says how to run it.
+
+use std::f64::consts::TAU;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use dalaba::audio::chime::{self, Direction};
+use dalaba::audio::layout::{self, Chimes, Cue, PauseGrammar, Sections};
+use dalaba::program::{self, Assembly};
+use dalaba::text::Pause;
+
+const PROGRAM_RATE: u32 = 24_000;
+const ENGINE_RATE: u32 = 22_050;
+/// Distinct sentences: about a third of an hour-long program, the rest repeats (readings
+/// twice or three times are the norm).
+const DISTINCT: usize = 300;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--child") {
+        return child(&args[at + 1..]);
+    }
+    if let Some(at) = args.iter().position(|a| a == "--segments") {
+        // For profiling: just write the segment cache into DIR/RATE/.
+        let dir = Path::new(args.get(at + 1).ok_or("usage: --segments DIR")?);
+        for rate in [PROGRAM_RATE, ENGINE_RATE] {
+            synthesize_segments(&dir.join(rate.to_string()), rate)?;
+        }
+        return Ok(());
+    }
+    if !args.iter().any(|a| a == "--bench") {
+        // `cargo test --all-targets` runs bench binaries without `--bench`: only check that
+        // it builds, the figures come from `cargo bench`.
+        println!("program bench: run with `cargo bench --bench program`");
+        return Ok(());
+    }
+    let quick = std::env::var_os("DALABA_BENCH_QUICK").is_some();
+    let scale = if quick { 0.1 } else { 1.0 };
+    let work = tempfile::tempdir()?;
+    println!(
+        "program assembly benchmark (segments synthesized in {})",
+        work.path().display()
+    );
+    for rate in [PROGRAM_RATE, ENGINE_RATE] {
+        synthesize_segments(&work.path().join(rate.to_string()), rate)?;
+    }
+
+    println!(
+        "\n1-hour program vs the sox chain (concatenate, resample to {PROGRAM_RATE} Hz, gain)"
+    );
+    println!("(wall = elapsed time; cpu = user + system time of all threads)");
+    println!(
+        "{:<22} {:>9} {:>8} {:>8} {:>8} {:>8} {:>10} {:>10} {:>8}",
+        "segments",
+        "program s",
+        "wall s",
+        "cpu s",
+        "RTF",
+        "sox wall",
+        "wall ratio",
+        "cpu ratio",
+        "LUFS"
+    );
+    for rate in [PROGRAM_RATE, ENGINE_RATE] {
+        let dir = work.path().join(rate.to_string());
+        let seconds = 3600.0 * scale;
+        let run = run_child(&dir, seconds, &work.path().join("hour.wav"))?;
+        let files = segment_sequence(&dir, seconds);
+        let (sox_wall, sox_cpu) = sox_chain(&files, &work.path().join("sox.wav"))?;
+        println!(
+            "{:<22} {:>9.0} {:>8.2} {:>8.2} {:>8.4} {:>8.2} {:>10.2} {:>10.2} {:>8.2}",
+            format!("{} at {rate} Hz", files.len()),
+            run.program,
+            run.wall,
+            run.cpu,
+            run.wall / run.program,
+            sox_wall,
+            run.wall / sox_wall,
+            run.cpu / sox_cpu,
+            run.lufs
+        );
+        println!("{:<22} sox cpu s: {sox_cpu:.2}", "");
+    }
+
+    println!("\npeak resident memory by program length (child process, VmHWM)");
+    println!(
+        "{:<10} {:>10} {:>10} {:>10}",
+        "program", "seconds", "wall s", "peak MB"
+    );
+    for (label, minutes) in [("10 min", 10.0), ("1 h", 60.0), ("3 h", 180.0)] {
+        let dir = work.path().join(PROGRAM_RATE.to_string());
+        let run = run_child(&dir, minutes * 60.0 * scale, &work.path().join("rss.wav"))?;
+        println!(
+            "{label:<10} {:>10.0} {:>10.2} {:>10.1}",
+            run.program,
+            run.wall,
+            run.peak_kb as f64 / 1024.0
+        );
+    }
+    Ok(())
+}
+
+/// What one child assembly reported.
+struct Run {
+    wall: f64,
+    cpu: f64,
+    program: f64,
+    lufs: f64,
+    peak_kb: u64,
+}
+
+fn run_child(dir: &Path, seconds: f64, out: &Path) -> Result<Run, Box<dyn std::error::Error>> {
+    let output = Command::new(std::env::current_exe()?)
+        .arg("--child")
+        .arg(dir)
+        .arg(seconds.to_string())
+        .arg(out)
+        .output()?;
+    if !output.status.success() {
+        return Err(format!(
+            "the assembly child failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    let text = String::from_utf8(output.stdout)?;
+    let fields: Vec<f64> = text
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()?;
+    let _ = std::fs::remove_file(out);
+    Ok(Run {
+        wall: fields[0],
+        program: fields[1],
+        lufs: fields[2],
+        peak_kb: fields[3] as u64,
+        cpu: fields[4],
+    })
+}
+
+/// In the child: assemble `seconds` of program from the segments in `dir` into `out`, print
+/// wall time, program length, loudness and peak RSS.
+fn child(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
+    let [dir, seconds, out] = args else {
+        return Err("usage: --child DIR SECONDS OUT".into());
+    };
+    let files = segment_sequence(Path::new(dir), seconds.parse()?);
+    let pauses = PauseGrammar::default();
+    let cues: Vec<Cue> = (0..files.len())
+        .map(|id| Cue {
+            id,
+            pause: if id % 4 == 3 {
+                Pause::Paragraph
+            } else {
+                Pause::Sentence
+            },
+        })
+        .collect();
+    let sections = Sections {
+        articles: vec![cues],
+        ..Default::default()
+    };
+    let assembly = Assembly {
+        rate: PROGRAM_RATE,
+        parts: layout::layout(
+            &sections,
+            1,
+            Chimes {
+                intro: true,
+                outro: true,
+            },
+            &pauses,
+        ),
+        speech: files,
+        intro: Some(chime::chime(PROGRAM_RATE, Direction::Rising)),
+        outro: Some(chime::chime(PROGRAM_RATE, Direction::Falling)),
+        target_lufs: -16.0,
+        ceiling_dbtp: -1.0,
+        highpass_hz: None,
+        longest_pause: pauses.longest(),
+        articles: Vec::new(),
+    };
+    let start = Instant::now();
+    let summary = program::assemble(Path::new(out), &assembly)?;
+    let wall = start.elapsed().as_secs_f64();
+    let cpu = cpu_seconds("/proc/self/stat", 11);
+    println!(
+        "{wall} {} {} {} {cpu}",
+        summary.duration,
+        summary.lufs.unwrap_or(f64::NAN),
+        peak_rss_kb()
+    );
+    Ok(())
+}
+
+/// User + system seconds from a `/proc/PID/stat` text, taking the two fields at `first`
+/// counted after the command name (11: this process, 13: its waited-for children).
+fn cpu_seconds(stat: &str, first: usize) -> f64 {
+    let text = std::fs::read_to_string(stat).unwrap_or_default();
+    cpu_from_stat(&text, first)
+}
+
+fn cpu_from_stat(text: &str, first: usize) -> f64 {
+    let after = text.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<f64> = after
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0.0))
+        .collect();
+    // Linux reports clock ticks of 1/100 s.
+    (fields.get(first).unwrap_or(&0.0) + fields.get(first + 1).unwrap_or(&0.0)) / 100.0
+}
+
+/// VmHWM of this process, kB.
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Segment files in program order, cycling through the distinct ones, for about `seconds`
+/// of speech plus pauses.
+fn segment_sequence(dir: &Path, seconds: f64) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut total = 0.0;
+    let mut k = 0;
+    while total < seconds {
+        files.push(dir.join(format!("seg-{:03}.wav", k % DISTINCT)));
+        total += segment_seconds(k % DISTINCT) + 0.55;
+        k += 1;
+    }
+    files
+}
+
+fn segment_seconds(k: usize) -> f64 {
+    2.0 + (k % 7) as f64 * 0.6
+}
+
+/// Writes DISTINCT speech-like segments (32-bit float mono, like the cache) at `rate`, each
+/// at its own level between about −35 and −10 LUFS, with engine silence at both ends.
+fn synthesize_segments(dir: &Path, rate: u32) -> Result<(), Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(dir)?;
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: rate,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    for k in 0..DISTINCT {
+        let mut writer = hound::WavWriter::create(dir.join(format!("seg-{k:03}.wav")), spec)?;
+        let level = 10f64.powf(-(((k * 7) % 26) as f64) / 20.0) * 0.5;
+        let f0 = 110.0 + (k % 11) as f64 * 12.0;
+        let speech = (segment_seconds(k) * f64::from(rate)) as usize;
+        let lead = (0.25 * f64::from(rate)) as usize;
+        for i in 0..lead + speech + lead {
+            let v = if (lead..lead + speech).contains(&i) {
+                let t = (i - lead) as f64 / f64::from(rate);
+                let syllable = (TAU * 2.7 * t).sin().abs().powf(0.7);
+                let voiced: f64 = (1..9)
+                    .map(|h| (TAU * f0 * h as f64 * t + h as f64).sin() / h as f64)
+                    .sum();
+                level * syllable * voiced * 0.4
+            } else {
+                0.0
+            };
+            writer.write_sample(v as f32)?;
+        }
+        writer.finalize()?;
+    }
+    Ok(())
+}
+
+/// Runs `sox FILES… out.wav rate 24000 gain -3` and returns its wall and CPU time (read
+/// from the shell that waited for it).
+fn sox_chain(files: &[PathBuf], out: &Path) -> Result<(f64, f64), Box<dyn std::error::Error>> {
+    let start = Instant::now();
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg("sox -V1 \"$@\" && cat /proc/$$/stat")
+        .arg("sh")
+        .args(files)
+        .args(["-b", "16"])
+        .arg(out)
+        .args(["rate", &PROGRAM_RATE.to_string(), "gain", "-3"])
+        .output()?;
+    let wall = start.elapsed().as_secs_f64();
+    if !output.status.success() {
+        return Err(format!("sox failed: {}", String::from_utf8_lossy(&output.stderr)).into());
+    }
+    let _ = std::fs::remove_file(out);
+    Ok((
+        wall,
+        cpu_from_stat(&String::from_utf8_lossy(&output.stdout), 13),
+    ))
+}
