@@ -3,6 +3,7 @@
 use clap::Parser;
 
 fn main() {
+    dalaba::app::quiet_broken_pipe();
     let args = dalaba::cli::Args::parse();
     dalaba::app::init_tracing(args.verbose);
     if let Err(code) = dalaba::app::run(args) {

@@ -166,3 +166,22 @@ fn voice_file_with_a_typo_names_file_line_and_key() {
     let run = station.run(&["render", "a.txt", "--out", "out.wav"]);
     assert!(stderr(&run).contains("sped"));
 }
+
+#[test]
+fn a_reader_that_leaves_early_is_not_a_crash() {
+    // `dalaba add FILE | head -1` reads the id and closes the pipe.
+    let station = TestStation::new();
+    station.write("a.txt", "通知\n\n今天开会。\n");
+    let mut child = station
+        .cmd()
+        .args(["add", "a.txt", "--queue", "news"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}

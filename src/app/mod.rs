@@ -43,6 +43,25 @@ pub fn init_tracing(verbose: u8) {
         .try_init();
 }
 
+/// Stops quietly when stdout's reader has gone (`dalaba add FILE | head -1`), as Unix
+/// tools do. Rust ignores SIGPIPE, so `println!` panics instead; resetting SIGPIPE would
+/// also make a TTS server that drops a connection kill the daemon, so the panic is caught
+/// here. Every other panic is reported as usual.
+pub fn quiet_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .unwrap_or_default();
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 /// Runs one command; on failure prints one plain line to stderr and returns the exit code.
 pub fn run(args: Args) -> Result<(), i32> {
     dispatch(args).map_err(|err| {
