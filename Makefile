@@ -28,7 +28,7 @@ demo: build
 	./target/release/dalaba preview $(DEMO_ARTICLE) --out $(DEMO_OUT) || [ $$? = 3 ]
 
 test: deps
-	$(CARGO) test
+	$(CARGO) test --lib --bins --tests
 
 lint:
 	$(CARGO) fmt --check
