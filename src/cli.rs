@@ -125,6 +125,9 @@ pub enum Command {
         /// Only this queue.
         #[arg(long)]
         queue: Option<String>,
+        /// Print JSON (an array of articles) for scripts.
+        #[arg(long)]
+        json: bool,
     },
     /// Show an article: its script, approvals and airings.
     #[command(after_help = "Example:\n  dalaba show 3")]
@@ -178,6 +181,9 @@ pub enum Command {
         /// Pretend it is this time (RFC 3339).
         #[arg(long)]
         now: Option<String>,
+        /// Print JSON (an array of upcoming airings) for scripts.
+        #[arg(long)]
+        json: bool,
     },
     /// Cron entry point: render what is coming, air what is due, log what was missed.
     #[command(after_help = "Example (crontab):\n  * * * * * cd /srv/station && dalaba tick")]

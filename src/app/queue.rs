@@ -115,6 +115,7 @@ pub(super) fn list(
     station: &Station,
     status: Option<String>,
     queue: Option<String>,
+    json: bool,
 ) -> anyhow::Result<()> {
     let status = status
         .map(|s| {
@@ -126,19 +127,48 @@ pub(super) fn list(
     let store = open(station)?;
     let tz = service::time_zone(station)?;
     let now = Timestamp::now();
+    let rows: Vec<_> = store
+        .articles()?
+        .into_iter()
+        .filter(|a| status.is_none_or(|s| s == a.status))
+        .filter(|a| queue.as_ref().is_none_or(|q| *q == a.data.queue))
+        .map(|a| {
+            let expired =
+                Validity::parse(a.data.valid_from.as_deref(), a.data.valid_until.as_deref())
+                    .ok()
+                    .and_then(|v| v.check(now, &tz).err())
+                    .map(|e| e.to_string());
+            (a, expired)
+        })
+        .collect();
+    if json {
+        let list: Vec<_> = rows
+            .iter()
+            .map(|(a, expired)| {
+                serde_json::json!({
+                    "id": a.id,
+                    "status": a.status.as_str(),
+                    "queue": a.data.queue,
+                    "priority": a.data.priority.to_string(),
+                    "script_hash": a.data.hash,
+                    "title": a.data.title,
+                    "from": a.data.valid_from,
+                    "until": a.data.valid_until,
+                    "approved_by": a.approval.as_ref().map(|v| v.by.clone()),
+                    "not_airable": expired,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&list)?);
+        return Ok(());
+    }
     println!(
         "{:>4}  {:<9}  {:<10}  {:<9}  {:<12}  title",
         "id", "status", "queue", "priority", "script"
     );
-    for a in store.articles()? {
-        if status.is_some_and(|s| s != a.status)
-            || queue.as_ref().is_some_and(|q| *q != a.data.queue)
-        {
-            continue;
-        }
-        let expired = Validity::parse(a.data.valid_from.as_deref(), a.data.valid_until.as_deref())
-            .ok()
-            .and_then(|v| v.check(now, &tz).err())
+    for (a, expired) in &rows {
+        let expired = expired
+            .as_deref()
             .map(|e| format!(" ({e})"))
             .unwrap_or_default();
         println!(

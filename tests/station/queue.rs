@@ -152,3 +152,38 @@ fn plan_says_what_airs_and_why_others_do_not() {
         "one morning in 24 hours: {plan}"
     );
 }
+
+#[test]
+fn list_and_plan_speak_json_for_scripts() {
+    let b = BoxUnderTest::new(MORNING);
+    let (a, hash) = b.add("a.txt", &notice(1, 1), &[]);
+    b.add("b.txt", &notice(2, 1), &[]);
+    b.ok(&["approve", &a.to_string(), "--by", "王书记"]);
+
+    let list: serde_json::Value = serde_json::from_str(&b.ok(&["list", "--json"])).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2, "{list:?}");
+    assert_eq!(list[0]["id"], 1);
+    assert_eq!(list[0]["status"], "approved");
+    assert_eq!(list[0]["approved_by"], "王书记");
+    assert!(hash.starts_with(list[0]["script_hash"].as_str().unwrap().get(..12).unwrap()));
+    assert_eq!(list[1]["status"], "draft");
+    assert!(list[1]["approved_by"].is_null());
+
+    let plan = b.ok(&[
+        "plan",
+        "--hours",
+        "24",
+        "--now",
+        "2026-12-01T06:00:00+08:00",
+        "--json",
+    ]);
+    let plan: serde_json::Value = serde_json::from_str(&plan).unwrap();
+    let plan = plan.as_array().unwrap();
+    assert_eq!(plan.len(), 1, "{plan:?}");
+    assert_eq!(plan[0]["at"], "2026-12-01T07:00:00+08:00");
+    assert_eq!(plan[0]["slot"], "morning");
+    assert_eq!(plan[0]["articles"][0]["id"], 1);
+    assert_eq!(plan[0]["excluded"][0]["id"], 2);
+    assert_eq!(plan[0]["excluded"][0]["reason"], "not approved");
+}
