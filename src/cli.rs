@@ -27,7 +27,8 @@ pub enum Command {
         after_help = "Example:\n  dalaba render notice.txt --out notice.wav --voice default\n  dalaba render water.txt meeting.txt --repeat 2 --out evening.wav"
     )]
     Render {
-        /// The articles (UTF-8 or GBK text), read in this order.
+        /// The articles, read in this order: files (UTF-8 or GBK text) or ids of queued
+        /// articles.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Where to write the WAV.
@@ -45,7 +46,8 @@ pub enum Command {
         after_help = "Example:\n  dalaba preview notice.txt\n  dalaba preview notice.txt --out keep.wav --device default\n  dalaba preview water.txt meeting.txt --repeat 2"
     )]
     Preview {
-        /// The articles (UTF-8 or GBK text), read in this order.
+        /// The articles, read in this order: files (UTF-8 or GBK text) or ids of queued
+        /// articles.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Voice profile from voices/.
@@ -66,7 +68,7 @@ pub enum Command {
         after_help = "Example:\n  dalaba script notice.txt\n  dalaba script notice.txt --json"
     )]
     Script {
-        /// The article.
+        /// The article: a file, or the id of a queued article.
         file: PathBuf,
         /// Print JSON for tools: title, segments with pauses, removed lines, lexicon hits.
         #[arg(long)]

@@ -151,6 +151,18 @@ pub fn load_article(path: &Path) -> anyhow::Result<Article> {
     Ok(article::parse(path, &text)?)
 }
 
+/// An article from a file, or from the queue when `arg` is the id of a stored article and
+/// no file of that name exists (`dalaba preview 3`).
+pub fn load_article_or_id(station: &Station, arg: &Path) -> anyhow::Result<Article> {
+    if !arg.exists()
+        && let Some(id) = arg.to_str().and_then(|s| s.parse::<i64>().ok())
+    {
+        let row = queue::open(station)?.article(id)?;
+        return crate::service::parse_source(&row.data.source_name, &row.data.source);
+    }
+    load_article(arg)
+}
+
 /// A tokio runtime for the commands that talk to servers.
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()

@@ -44,7 +44,7 @@ pub(super) fn render_files(
 ) -> anyhow::Result<ProgramSummary> {
     let articles = files
         .iter()
-        .map(|f| super::load_article(f))
+        .map(|f| super::load_article_or_id(station, f))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let repeat = repeat
         .or_else(|| articles.iter().filter_map(|a| a.front.repeat).max())

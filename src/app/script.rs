@@ -11,7 +11,7 @@ use crate::station::Station;
 use crate::text::{self, Pause, ScriptHit, Segment};
 
 pub(super) fn run(station: &Station, file: &Path, json: bool) -> anyhow::Result<()> {
-    let article = super::load_article(file)?;
+    let article = super::load_article_or_id(station, file)?;
     let lexicon = station.lexicon()?;
     let (script, hits) = text::script_with_hits(&article, &lexicon);
     // The segment size of the voice the article would be read with.

@@ -187,3 +187,23 @@ fn list_and_plan_speak_json_for_scripts() {
     assert_eq!(plan[0]["excluded"][0]["id"], 2);
     assert_eq!(plan[0]["excluded"][0]["reason"], "not approved");
 }
+
+#[test]
+fn script_and_render_take_the_id_of_a_queued_article() {
+    let b = BoxUnderTest::new(MORNING);
+    let (id, _) = b.add("a.txt", &notice(1, 1), &[]);
+    let id = id.to_string();
+    let script = b.ok(&["script", &id]);
+    assert!(script.contains("第一号通知"), "{script}");
+    let out = b.station.join("one.wav");
+    let rendered = b.ok(&["render", &id, "--out", out.to_str().unwrap()]);
+    assert!(rendered.contains("wrote"), "{rendered}");
+    assert!(hound::WavReader::open(&out).unwrap().duration() > 24_000);
+    let missing = b.station.run(&["script", "99"]);
+    assert!(!missing.status.success());
+    assert!(
+        stderr(&missing).contains("no article 99"),
+        "{}",
+        stderr(&missing)
+    );
+}
