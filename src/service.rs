@@ -805,12 +805,14 @@ impl Engine {
     }
 
     /// Airs article `id` at once (`play-now`), approved — or, with `emergency_by`, unsigned.
-    pub async fn play_now(
+    /// Whether article `article_id` may air at once, and why not: it must be approved
+    /// (or aired unsigned on an explicit emergency order), not rejected or withdrawn, outside
+    /// quiet hours unless urgent, and its script still the stored one. Returns the article.
+    pub fn check_play_now(
         &self,
         article_id: i64,
         emergency_by: Option<&str>,
-        interrupt: &Interrupt,
-    ) -> anyhow::Result<Event> {
+    ) -> anyhow::Result<(Prepared, Article)> {
         let store = self.store()?;
         let row = store.article(article_id)?;
         let prepared = prepare_one(row, &self.lexicon()?);
@@ -845,6 +847,17 @@ impl Engine {
                 "article {article_id}'s script is no longer what was stored; run `dalaba update {article_id} FILE` and approve it again"
             );
         }
+        Ok((prepared, article))
+    }
+
+    /// Airs article `article_id` at once (see [`Engine::check_play_now`]).
+    pub async fn play_now(
+        &self,
+        article_id: i64,
+        emergency_by: Option<&str>,
+        interrupt: &Interrupt,
+    ) -> anyhow::Result<Event> {
+        let (prepared, article) = self.check_play_now(article_id, emergency_by)?;
         let now = self.clock.now();
         let mut at = now;
         // Two play-now calls in the same millisecond get distinct keys.

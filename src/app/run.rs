@@ -63,13 +63,7 @@ pub(super) fn play_now(
     let emergency_by = if emergency { by } else { None };
     if DaemonLock::held(station) {
         // Check here so the person at the keyboard hears about a refusal at once.
-        let store = super::queue::open(station)?;
-        let row = store.article(id)?;
-        anyhow::ensure!(
-            row.approval.is_some() || emergency_by.is_some(),
-            "article {id} is not approved; approve it with `dalaba approve {id} --by NAME`, or in an emergency air it unsigned with `--emergency --by NAME`"
-        );
-        drop(store);
+        Engine::new(station.clone(), Clock::system())?.check_play_now(id, emergency_by)?;
         super::queue::open(station)?.request(id, emergency_by, Timestamp::now())?;
         println!("handed article {id} to the running `dalaba run`; it breaks in at once");
         return Ok(());

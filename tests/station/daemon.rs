@@ -170,3 +170,34 @@ fn the_daemon_picks_up_an_edited_schedule() {
     stop(daemon);
     assert_eq!(row["outcome"], "aired", "{row:#}");
 }
+
+#[test]
+fn play_now_handed_to_the_daemon_is_judged_at_the_keyboard() {
+    // Quiet all day: a normal article must be refused to the person who typed the command,
+    // not only in the daemon's own output.
+    let (b, _) = slot_soon(3_600);
+    b.station.write(
+        "dalaba.toml",
+        "quiet_hours = { from = \"00:00\", until = \"23:59:59\" }\n",
+    );
+    let child = start(&b);
+    let station = dalaba::station::Station::open(b.station.path()).unwrap();
+    let up = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        dalaba::service::DaemonLock::held(&station)
+    });
+    assert!(up, "the daemon never took its lock");
+    let out = b.run(&["play-now", "1"]);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    stop(child);
+    assert!(
+        !out.status.success(),
+        "a quiet-hours play-now was handed over"
+    );
+    assert!(err.contains("quiet hours"), "{err}");
+    assert!(
+        b.log().iter().all(|r| r["slot"] != "play-now"),
+        "{:#?}",
+        b.log()
+    );
+}
