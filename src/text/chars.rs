@@ -42,6 +42,8 @@ fn fold(c: char, digit_before: bool, digit_after: bool) -> char {
     if !(0xFF01..=0xFF5E).contains(&code) {
         return match c {
             '−' | '﹣' => '-',
+            // The ratio sign of `1∶1000` between digits reads like an ASCII colon.
+            '∶' if digit_before && digit_after => ':',
             _ => c,
         };
     }

@@ -128,6 +128,10 @@ pub fn dotted_month_day(c: &[char], i: usize) -> Option<(usize, String)> {
         return Some((end, festival(c, i, end)));
     }
     let (end, reading) = month_dot_day(c, i)?;
+    // `11.30日`: the day word itself says it is a date.
+    if c.get(end) == Some(&'日') {
+        return Some((end + 1, reading));
+    }
     let before: String = c[i.saturating_sub(4)..i]
         .iter()
         .filter(|ch| !matches!(ch, '：' | ':' | ' '))
