@@ -1052,23 +1052,33 @@ impl AiringLock {
         slot: &str,
         at: Timestamp,
     ) -> anyhow::Result<Option<AiringLock>> {
-        let dir = station.state_dir().join("locks");
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create `{}`", dir.display()))?;
         let key = blake3::hash(format!("{slot}\0{}", at.as_millisecond()).as_bytes()).to_hex();
-        let path = dir.join(format!("{}.lock", &key[..20]));
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .with_context(|| format!("cannot open the lock `{}`", path.display()))?;
-        match file.try_lock() {
-            Ok(()) => Ok(Some(AiringLock { _file: file })),
-            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => {
-                Err(e).with_context(|| format!("cannot lock `{}`", path.display()))
-            }
+        let path = station
+            .state_dir()
+            .join("locks")
+            .join(format!("{}.lock", &key[..20]));
+        Ok(try_lock_file(&path)?.map(|file| AiringLock { _file: file }))
+    }
+}
+
+/// Opens `path` (creating it and its folder) and takes an exclusive lock on it without
+/// waiting; `None` when another process holds it. The OS drops the lock with the process.
+fn try_lock_file(path: &Path) -> anyhow::Result<Option<File>> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create `{}`", dir.display()))?;
+    }
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .with_context(|| format!("cannot open the lock `{}`", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("cannot lock `{}`", path.display()))
         }
     }
 }
@@ -1108,23 +1118,8 @@ pub struct DaemonLock {
 impl DaemonLock {
     /// Takes the daemon lock; `None` when another daemon runs.
     pub fn try_take(station: &Station) -> anyhow::Result<Option<DaemonLock>> {
-        let dir = station.state_dir();
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create `{}`", dir.display()))?;
-        let path = dir.join("daemon.lock");
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .with_context(|| format!("cannot open the lock `{}`", path.display()))?;
-        match file.try_lock() {
-            Ok(()) => Ok(Some(DaemonLock { _file: file })),
-            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => {
-                Err(e).with_context(|| format!("cannot lock `{}`", path.display()))
-            }
-        }
+        let path = station.state_dir().join("daemon.lock");
+        Ok(try_lock_file(&path)?.map(|file| DaemonLock { _file: file }))
     }
 
     /// Whether a daemon is running on `station`.
