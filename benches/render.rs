@@ -79,26 +79,14 @@ async fn bench(full: bool) {
         let wall = start.elapsed();
         let n = server.count() - before;
         assert_eq!(n, rendered.report.synthesized);
-        let ideal = LATENCY * n.div_ceil(concurrency) as u32;
-        println!(
-            "{concurrency:>3} {n:>5} {:>8.2}s {:>8.2}s {:>6.3}",
-            wall.as_secs_f64(),
-            ideal.as_secs_f64(),
-            wall.as_secs_f64() / ideal.as_secs_f64()
-        );
+        print_row(concurrency, n, wall, "");
         if concurrency == 8 {
             warm_dir = Some((dir, profile, options));
         }
     }
     let n = segments.len();
     let floor = plain_requests(&server.url, &segments, 8).await;
-    let ideal = LATENCY * n.div_ceil(8) as u32;
-    println!(
-        "  8 {n:>5} {:>8.2}s {:>8.2}s {:>6.3}  (floor: bare reqwest, no checks, no cache)",
-        floor.as_secs_f64(),
-        ideal.as_secs_f64(),
-        floor.as_secs_f64() / ideal.as_secs_f64()
-    );
+    print_row(8, n, floor, "  (floor: bare reqwest, no checks, no cache)");
     let (_dir, profile, options) = warm_dir.unwrap();
     let before = server.count();
     let start = Instant::now();
@@ -234,4 +222,15 @@ fn answers(segments: &[Segment]) -> HashMap<String, Vec<u8>> {
             (s.text.clone(), cursor.into_inner())
         })
         .collect()
+}
+
+/// One table row: concurrency, requests, wall time, the ideal ⌈N/C⌉ × latency, their ratio.
+fn print_row(concurrency: usize, n: usize, wall: Duration, note: &str) {
+    let ideal = LATENCY * n.div_ceil(concurrency) as u32;
+    println!(
+        "{concurrency:>3} {n:>5} {:>8.2}s {:>8.2}s {:>6.3}{note}",
+        wall.as_secs_f64(),
+        ideal.as_secs_f64(),
+        wall.as_secs_f64() / ideal.as_secs_f64()
+    );
 }

@@ -643,22 +643,7 @@ impl Engine {
             finish(Outcome::Failed, Some(&reason))?;
             return Ok(Some(event("failed", reason, true)));
         }
-        let on_air = OnAir {
-            articles: plan
-                .articles
-                .iter()
-                .map(|p| (p.row.id, p.hash.clone()))
-                .collect(),
-            emergency_by: None,
-            voice: Some(
-                plan.voice
-                    .clone()
-                    .unwrap_or_else(|| self.station.settings.default_voice.clone()),
-            ),
-            device: Some(self.device.clone().unwrap_or_else(|| "default".into())),
-            duration: None,
-            lufs: None,
-        };
+        let on_air = self.on_air(&plan, plan_articles(&plan), None);
         let result = self
             .play(id, &plan.program, on_air, Some(at), 0.0, interrupt)
             .await;
@@ -805,6 +790,28 @@ impl Engine {
     }
 
     /// Airs article `id` at once (`play-now`), approved — or, with `emergency_by`, unsigned.
+    /// What goes on air for `plan`: the articles as rendered, the voice (the station's
+    /// default when the slot names none) and the device, for the as-run log.
+    fn on_air(
+        &self,
+        plan: &PlannedProgram,
+        articles: Vec<(i64, String)>,
+        emergency_by: Option<&str>,
+    ) -> OnAir {
+        OnAir {
+            articles,
+            emergency_by: emergency_by.map(str::to_owned),
+            voice: Some(
+                plan.voice
+                    .clone()
+                    .unwrap_or_else(|| self.station.settings.default_voice.clone()),
+            ),
+            device: Some(self.device.clone().unwrap_or_else(|| "default".into())),
+            duration: None,
+            lufs: None,
+        }
+    }
+
     /// Whether article `article_id` may air at once, and why not: it must be approved
     /// (or aired unsigned on an explicit emergency order), not rejected or withdrawn, outside
     /// quiet hours unless urgent, and its script still the stored one. Returns the article.
@@ -914,18 +921,11 @@ impl Engine {
                 .finish(id, Outcome::Failed, Some(&reason), self.clock.now())?;
             anyhow::bail!(reason);
         }
-        let on_air = OnAir {
-            articles: vec![(article_id, prepared.hash.clone())],
-            emergency_by: emergency_by.map(str::to_owned),
-            voice: Some(
-                plan.voice
-                    .clone()
-                    .unwrap_or_else(|| self.station.settings.default_voice.clone()),
-            ),
-            device: Some(self.device.clone().unwrap_or_else(|| "default".into())),
-            duration: None,
-            lufs: None,
-        };
+        let on_air = self.on_air(
+            &plan,
+            vec![(article_id, prepared.hash.clone())],
+            emergency_by,
+        );
         let Playback {
             outcome, detail, ..
         } = self
@@ -1300,18 +1300,7 @@ impl Engine {
             .ok()?
             .claim(&again.name, at, self.clock.now(), &self.owner)
             .ok()??;
-        let on_air = OnAir {
-            articles: plan
-                .articles
-                .iter()
-                .map(|p| (p.row.id, p.hash.clone()))
-                .collect(),
-            emergency_by: None,
-            voice: plan.voice.clone(),
-            device: Some(self.device.clone().unwrap_or_else(|| "default".into())),
-            duration: None,
-            lufs: None,
-        };
+        let on_air = self.on_air(&plan, plan_articles(&plan), None);
         let min_gap = self.station.settings.program.pauses.paragraph * 0.95;
         let from = wav::read_clip(&plan.program)
             .map(|c| paragraph_start(&c.samples, c.rate, cut, min_gap))
@@ -1351,6 +1340,14 @@ fn program_options(slot: &Slot) -> ProgramOptions {
         closing: slot.closing.clone(),
         ..Default::default()
     }
+}
+
+/// `(article id, script hash)` of a plan's articles, in program order.
+fn plan_articles(plan: &PlannedProgram) -> Vec<(i64, String)> {
+    plan.articles
+        .iter()
+        .map(|p| (p.row.id, p.hash.clone()))
+        .collect()
 }
 
 #[cfg(test)]
