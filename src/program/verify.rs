@@ -156,3 +156,74 @@ pub fn discard(path: &Path, why: &str) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::program::SpokenBy;
+
+    #[test]
+    fn only_a_fallback_program_whose_main_voice_answers_is_rendered_again() {
+        let spoken = |fallback_for: Option<&str>| ProgramSummary {
+            spoken_by: Some(SpokenBy {
+                voice: "v".into(),
+                fallback_for: fallback_for.map(str::to_owned),
+            }),
+            ..Default::default()
+        };
+        let cases = [
+            (spoken(Some("main")), true, true),
+            (spoken(Some("main")), false, false),
+            (spoken(None), true, false),
+            (spoken(None), false, false),
+            (ProgramSummary::default(), true, false),
+        ];
+        for (summary, main_answers, again) in cases {
+            assert_eq!(
+                in_main_voice_again(&summary, main_answers),
+                again,
+                "{:?} {main_answers}",
+                summary.spoken_by
+            );
+        }
+    }
+
+    #[test]
+    fn a_summary_of_other_bytes_or_without_checksum_is_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.wav");
+        wav::write_clip(&path, &Clip::new(8_000, vec![0.25; 800])).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let mut summary = ProgramSummary {
+            duration: 0.1,
+            sample_rate: 8_000,
+            ready: true,
+            checksum: Some(checksum(&bytes)),
+            ..Default::default()
+        };
+        summary.store(&path).unwrap();
+        assert!(load_verified(&path).is_ok());
+        summary.ready = false;
+        summary.store(&path).unwrap();
+        assert_eq!(
+            load_verified(&path).unwrap_err(),
+            ProgramDamage::NotReady(path.clone())
+        );
+        summary.ready = true;
+        summary.checksum = None;
+        summary.store(&path).unwrap();
+        assert!(matches!(
+            load_verified(&path),
+            Err(ProgramDamage::NoSummary { .. })
+        ));
+        summary.checksum = Some(checksum(&bytes));
+        summary.duration = 5.0;
+        summary.store(&path).unwrap();
+        assert!(matches!(
+            load_verified(&path),
+            Err(ProgramDamage::Unreadable { .. })
+        ));
+        assert!(!keep_if_verified(&path));
+        assert!(!path.exists() && !summary_path(&path).exists());
+    }
+}

@@ -321,3 +321,38 @@ fn a_full_disk_while_writing_never_leaves_a_program_that_cannot_air() {
     assert_eq!(seen.last(), Some(&"built"), "{seen:?}");
     assert!(seen.contains(&"refused"), "the disk never filled: {seen:?}");
 }
+
+/// A program read by the fallback voice stays while the main voice is down, and is discarded
+/// (so it is rendered again in the main voice) as soon as the main voice answers.
+#[test]
+fn a_fallback_program_is_rendered_again_once_the_main_voice_answers() {
+    let server = tone_voice();
+    let (dir, station) = support::station(&server.url, "");
+    let out = dir.path().join("p.wav");
+    support::build(&station, &[article(dir.path())], 1, &out).unwrap();
+    let mut summary = ProgramSummary::load(&out).unwrap();
+    summary.spoken_by = Some(program::SpokenBy {
+        voice: "backup".into(),
+        fallback_for: Some("tts".into()),
+    });
+    summary.store(&out).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // The main voice `tts` is down: the fallback program is what can air.
+    let down = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let refused = format!("http://{}", down.local_addr().unwrap());
+    drop(down);
+    let voice = dir.path().join("voices/tts.toml");
+    let healthy = std::fs::read_to_string(&voice).unwrap();
+    std::fs::write(&voice, healthy.replace(&server.url, &refused)).unwrap();
+    assert!(rt.block_on(dalaba::pipeline::reusable(&station, &out)));
+    // It answers again: the program goes, to be rendered in the main voice before air.
+    std::fs::write(&voice, &healthy).unwrap();
+    assert!(!rt.block_on(dalaba::pipeline::reusable(&station, &out)));
+    assert!(!out.exists());
+    let rebuilt = support::build(&station, &[article(dir.path())], 1, &out).unwrap();
+    let spoken_by = rebuilt.spoken_by.unwrap();
+    assert_eq!(
+        (spoken_by.voice.as_str(), spoken_by.fallback_for),
+        ("tts", None)
+    );
+}
