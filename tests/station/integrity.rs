@@ -20,8 +20,11 @@ fn program(root: &Path) -> PathBuf {
     wavs.remove(0)
 }
 
-/// Ways a program on disk goes bad between its render and its slot.
-const DAMAGES: [(&str, fn(&Path)); 4] = [
+/// A way a program on disk goes bad between its render and its slot.
+type Damage = (&'static str, fn(&Path));
+
+/// Every such way.
+const DAMAGES: [Damage; 4] = [
     ("noise spliced in", |p| {
         let mut bytes = std::fs::read(p).unwrap();
         let mid = bytes.len() / 2;
