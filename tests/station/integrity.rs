@@ -91,3 +91,43 @@ fn a_program_damaged_before_its_slot_is_rendered_again_and_the_good_one_airs() {
         "damaged programs aired, permanent failures"
     );
 }
+
+/// `plan` says why a `workdays` slot is silent on a holiday and why it airs on a Sunday, and
+/// warns about a year the calendar lacks.
+#[test]
+fn plan_explains_holidays_and_missing_calendar_years() {
+    let b = BoxUnderTest::new(
+        "[[slot]]\nname = \"morning\"\nat = [\"07:00\"]\ndays = \"workdays\"\nqueue = \"news\"\n",
+    );
+    let out = b.ok(&[
+        "plan",
+        "--hours",
+        "96",
+        "--now",
+        "2025-09-27T12:00:00+08:00",
+    ]);
+    assert!(
+        out.contains("2025-09-28  morning  播出：国庆节调休上班"),
+        "{out}"
+    );
+    assert!(
+        out.contains("2025-10-01  morning  不播：国庆节（法定节假日）"),
+        "{out}"
+    );
+    // Sunday 28 September airs (a make-up working day); 1 October does not.
+    assert!(out.contains("2025-09-28 07:00:00"), "{out}");
+    assert!(!out.contains("2025-10-01 07:00:00"), "{out}");
+    let later = b.run(&[
+        "plan",
+        "--hours",
+        "24",
+        "--now",
+        "2031-03-02T12:00:00+08:00",
+    ]);
+    let err = String::from_utf8_lossy(&later.stderr);
+    assert!(later.status.success(), "{err}");
+    assert!(
+        err.contains("no year 2031") && err.contains("[years.2031]"),
+        "{err}"
+    );
+}
