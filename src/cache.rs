@@ -108,7 +108,7 @@ impl SegmentCache {
                 if let Ok(file) = fs::File::options().append(true).open(&path) {
                     let _ = file.set_modified(SystemTime::now());
                 }
-                Some((path, samples.len() as f64 / f64::from(rate)))
+                Some((path, samples as f64 / f64::from(rate)))
             }
             Err(fault) => {
                 tracing::warn!(
@@ -261,8 +261,8 @@ fn encode(clip: &Clip) -> Result<Vec<u8>, hound::Error> {
     Ok(bytes)
 }
 
-/// The samples of an intact entry at `rate`, or why it cannot be used.
-fn decode(bytes: &[u8], rate: u32) -> Result<Vec<f32>, EntryFault> {
+/// The number of samples in an intact entry at `rate`, or why it cannot be used.
+fn decode(bytes: &[u8], rate: u32) -> Result<usize, EntryFault> {
     let reader = hound::WavReader::new(bytes).map_err(|e| EntryFault::Unreadable(e.to_string()))?;
     if reader.spec() != entry_spec(rate) || reader.len() == 0 {
         return Err(EntryFault::Format(rate));
@@ -274,18 +274,17 @@ fn decode(bytes: &[u8], rate: u32) -> Result<Vec<f32>, EntryFault> {
         Some(sum) if sum == blake3::hash(data).as_bytes() => {}
         _ => return Err(EntryFault::Checksum),
     }
-    let samples: Vec<f32> = data
+    let not_finite = data
         .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect();
-    match samples.iter().position(|s| !s.is_finite()) {
+        .position(|b| !f32::from_le_bytes([b[0], b[1], b[2], b[3]]).is_finite());
+    match not_finite {
         Some(i) => Err(EntryFault::NotFinite(i)),
-        None => Ok(samples),
+        None => Ok(data.len() / 4),
     }
 }
 
 /// [`decode`] at the rate the entry says it has (for pruning, which knows no rate).
-fn decode_any_rate(bytes: &[u8]) -> Result<Vec<f32>, EntryFault> {
+fn decode_any_rate(bytes: &[u8]) -> Result<usize, EntryFault> {
     let rate = hound::WavReader::new(bytes)
         .map_err(|e| EntryFault::Unreadable(e.to_string()))?
         .spec()
