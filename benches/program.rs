@@ -192,6 +192,7 @@ fn child(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         highpass_hz: None,
         longest_pause: pauses.longest(),
         articles: Vec::new(),
+        spoken_by: None,
     };
     let start = Instant::now();
     let summary = program::assemble(Path::new(out), &assembly)?;

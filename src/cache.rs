@@ -1,19 +1,25 @@
 //! Content-addressed segment cache: conditioned PCM (mono 32-bit float WAV at the program
-//! rate) keyed by everything that changes the sound. Entries are written to a temp file and
-//! renamed, so a killed process never leaves a half entry; an entry that does not read back
-//! as a complete WAV of the right format is removed and synthesized again. An entry's
-//! modification time is its last use, which `dalaba cache prune --older-than` goes by. \[edge\]
+//! rate) keyed by everything that changes the sound. Entries are written atomically
+//! ([`crate::atomic`]), so a killed process never leaves a half entry. Each entry carries the
+//! blake3 of its audio in a chunk of its own after the audio (WAV readers skip it); an entry
+//! whose audio does not hash to it, that is not a complete WAV of the right format, or that
+//! holds a sample that is not a finite number is removed, logged and synthesized again. An
+//! entry's modification time is its last use, which `dalaba cache prune --older-than` goes
+//! by. \[edge\]
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use crate::audio::Clip;
-use crate::media::wav::{self, WavError};
+use crate::media::wav::WavError;
 use crate::tts::VoiceProfile;
 
 /// Bumped when the entry format or the conditioning changes, so old entries stop matching.
-const FORMAT_VERSION: &str = "dalaba-segment-v2";
+const FORMAT_VERSION: &str = "dalaba-segment-v3";
+
+/// The RIFF chunk after the audio that holds the blake3 of the `data` chunk's bytes.
+const SUM_CHUNK: &[u8; 4] = b"dlbs";
 
 /// The cache directory.
 #[derive(Debug, Clone)]
@@ -84,29 +90,38 @@ impl SegmentCache {
         self.dir.join(&key[..2]).join(format!("{key}.wav"))
     }
 
-    /// The entry for `key` and its duration, if present and complete at `rate`. A broken
-    /// entry is removed so it is synthesized again; a good one is marked as used now.
+    /// The entry for `key` and its duration, if present, complete at `rate` and intact. A
+    /// damaged entry is removed and logged, so it is synthesized again; a good one is marked
+    /// as used now.
     pub fn get(&self, key: &str, rate: u32) -> Option<(PathBuf, f64)> {
         let path = self.path(key);
-        if !path.exists() {
-            return None;
-        }
-        match entry_seconds(&path, rate) {
-            Some(seconds) => {
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => {
+                tracing::warn!("cannot read the cache entry `{}`: {e}", path.display());
+                return None;
+            }
+        };
+        match decode(&bytes, rate) {
+            Ok(samples) => {
                 if let Ok(file) = fs::File::options().append(true).open(&path) {
                     let _ = file.set_modified(SystemTime::now());
                 }
-                Some((path, seconds))
+                Some((path, samples as f64 / f64::from(rate)))
             }
-            None => {
-                tracing::warn!("discarding the broken cache entry `{}`", path.display());
-                let _ = fs::remove_file(&path);
+            Err(fault) => {
+                tracing::warn!(
+                    "discarding the cache entry `{}`: {fault}; it will be synthesized again",
+                    path.display()
+                );
+                let _ = crate::atomic::remove(&path);
                 None
             }
         }
     }
 
-    /// Stores `clip` under `key` atomically and returns its path.
+    /// Stores `clip` under `key` atomically, with its checksum, and returns its path.
     pub fn put(&self, key: &str, clip: &Clip) -> Result<PathBuf, WavError> {
         let path = self.path(key);
         if let Some(dir) = path.parent() {
@@ -115,17 +130,13 @@ impl SegmentCache {
                 source,
             })?;
         }
-        wav::write_atomic(&path, |file| {
-            let hound_err = |source| WavError::Wav {
-                path: path.clone(),
-                source,
-            };
-            let mut writer =
-                hound::WavWriter::new(file, entry_spec(clip.rate)).map_err(hound_err)?;
-            for &s in &clip.samples {
-                writer.write_sample(s).map_err(hound_err)?;
-            }
-            writer.finalize().map_err(hound_err)
+        let bytes = encode(clip).map_err(|source| WavError::Wav {
+            path: path.clone(),
+            source,
+        })?;
+        crate::atomic::write(&path, &bytes).map_err(|source| WavError::Io {
+            path: path.clone(),
+            source,
         })?;
         Ok(path)
     }
@@ -164,7 +175,7 @@ impl SegmentCache {
             let age = now.duration_since(meta.modified()?).unwrap_or_default();
             let counter = if is_temp(&file) {
                 (age > Duration::from_secs(60)).then_some(&mut report.temp_files)
-            } else if hound::WavReader::open(&file).is_err() {
+            } else if fs::read(&file).map_or(true, |b| decode_any_rate(&b).is_err()) {
                 Some(&mut report.broken)
             } else {
                 older_than
@@ -214,19 +225,85 @@ fn entry_spec(rate: u32) -> hound::WavSpec {
     }
 }
 
-/// Seconds in a complete entry of the expected format, or `None`: wrong format, no audio,
-/// or a file shorter than its header promises.
-fn entry_seconds(path: &Path, rate: u32) -> Option<f64> {
-    let reader = hound::WavReader::open(path).ok()?;
+/// Why a stored entry cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EntryFault {
+    /// Not a WAV, or cut short.
+    #[error("it is not a complete WAV file ({0})")]
+    Unreadable(String),
+    /// A WAV of another format or rate, or with no audio.
+    #[error("it is not mono 32-bit float audio at {0} Hz")]
+    Format(u32),
+    /// It carries no checksum, or its audio does not hash to it.
+    #[error("its audio does not match its checksum")]
+    Checksum,
+    /// A sample is NaN or infinite.
+    #[error("sample {0} is not a finite number")]
+    NotFinite(usize),
+}
+
+/// An entry's bytes: the WAV hound writes, then [`SUM_CHUNK`] with the blake3 of the audio.
+fn encode(clip: &Clip) -> Result<Vec<u8>, hound::Error> {
+    let mut cursor = std::io::Cursor::new(Vec::new());
+    let mut writer = hound::WavWriter::new(&mut cursor, entry_spec(clip.rate))?;
+    for &s in &clip.samples {
+        writer.write_sample(s)?;
+    }
+    writer.finalize()?;
+    let mut bytes = cursor.into_inner();
+    let data = chunk(&bytes, b"data").unwrap_or_default();
+    let sum = *blake3::hash(data).as_bytes();
+    bytes.extend_from_slice(SUM_CHUNK);
+    bytes.extend_from_slice(&(sum.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&sum);
+    let riff = (bytes.len() - 8) as u32;
+    bytes[4..8].copy_from_slice(&riff.to_le_bytes());
+    Ok(bytes)
+}
+
+/// The number of samples in an intact entry at `rate`, or why it cannot be used.
+fn decode(bytes: &[u8], rate: u32) -> Result<usize, EntryFault> {
+    let reader = hound::WavReader::new(bytes).map_err(|e| EntryFault::Unreadable(e.to_string()))?;
     if reader.spec() != entry_spec(rate) || reader.len() == 0 {
-        return None;
+        return Err(EntryFault::Format(rate));
     }
-    let data_bytes = u64::from(reader.len()) * 4;
-    let file_len = fs::metadata(path).ok()?.len();
-    if file_len < data_bytes + 44 {
-        return None;
+    let data = chunk(bytes, b"data")
+        .filter(|d| d.len() == reader.len() as usize * 4)
+        .ok_or_else(|| EntryFault::Unreadable("the audio is cut short".into()))?;
+    match chunk(bytes, SUM_CHUNK) {
+        Some(sum) if sum == blake3::hash(data).as_bytes() => {}
+        _ => return Err(EntryFault::Checksum),
     }
-    Some(f64::from(reader.duration()) / f64::from(rate))
+    let not_finite = data
+        .chunks_exact(4)
+        .position(|b| !f32::from_le_bytes([b[0], b[1], b[2], b[3]]).is_finite());
+    match not_finite {
+        Some(i) => Err(EntryFault::NotFinite(i)),
+        None => Ok(data.len() / 4),
+    }
+}
+
+/// [`decode`] at the rate the entry says it has (for pruning, which knows no rate).
+fn decode_any_rate(bytes: &[u8]) -> Result<usize, EntryFault> {
+    let rate = hound::WavReader::new(bytes)
+        .map_err(|e| EntryFault::Unreadable(e.to_string()))?
+        .spec()
+        .sample_rate;
+    decode(bytes, rate)
+}
+
+/// The payload of the first RIFF chunk named `id`, if the file has a whole one.
+fn chunk<'a>(bytes: &'a [u8], id: &[u8; 4]) -> Option<&'a [u8]> {
+    let mut at = 12;
+    while at + 8 <= bytes.len() {
+        let size = u32::from_le_bytes(bytes[at + 4..at + 8].try_into().ok()?) as usize;
+        let body = bytes.get(at + 8..at + 8 + size)?;
+        if &bytes[at..at + 4] == id {
+            return Some(body);
+        }
+        at += 8 + size + size % 2;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -258,6 +335,78 @@ mod tests {
         fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
         assert!(cache.get(&key, 24_000).is_none());
         assert!(!path.exists());
+    }
+
+    /// One way to damage an entry.
+    type Damage<'a> = Box<dyn Fn(&Path) + 'a>;
+
+    /// Writes `samples` over `path` as a well-formed entry-format WAV without a checksum,
+    /// as noise or a stray tool would.
+    fn overwrite_plain(path: &Path, rate: u32, samples: &[f32]) {
+        let mut w = hound::WavWriter::create(path, entry_spec(rate)).unwrap();
+        for &s in samples {
+            w.write_sample(s).unwrap();
+        }
+        w.finalize().unwrap();
+    }
+
+    #[test]
+    fn noise_zeros_and_nan_in_an_entry_are_discarded() {
+        let (_dir, cache) = cache();
+        let profile = VoiceProfile::new("v", BackendKind::Espeak);
+        let key = cache.key(&profile, 8_000, "停水通知");
+        let clip = Clip::new(8_000, vec![0.25; 800]);
+        let noise: Vec<f32> = (0..800)
+            .map(|i| ((i * 7919 % 201) as f32 - 100.0) / 100.0)
+            .collect();
+        let mut nan = clip.samples.clone();
+        nan[400] = f32::NAN;
+        let damages: [(&str, Damage); 5] = [
+            ("noise", Box::new(|p| overwrite_plain(p, 8_000, &noise))),
+            ("nan", Box::new(|p| overwrite_plain(p, 8_000, &nan))),
+            (
+                "zeroed",
+                Box::new(|p| {
+                    let len = fs::metadata(p).unwrap().len() as usize;
+                    fs::write(p, vec![0u8; len]).unwrap();
+                }),
+            ),
+            (
+                "flipped",
+                Box::new(|p| {
+                    let mut b = fs::read(p).unwrap();
+                    b[200] ^= 0x40;
+                    fs::write(p, b).unwrap();
+                }),
+            ),
+            (
+                "nan with a matching checksum",
+                Box::new(|p| {
+                    fs::write(p, encode(&Clip::new(8_000, nan.clone())).unwrap()).unwrap();
+                }),
+            ),
+        ];
+        for (what, damage) in damages {
+            let path = cache.put(&key, &clip).unwrap();
+            assert!(cache.get(&key, 8_000).is_some(), "{what}");
+            damage(&path);
+            assert!(cache.get(&key, 8_000).is_none(), "{what} was used");
+            assert!(!path.exists(), "{what} was kept");
+        }
+        // Synthesized again, the entry is good.
+        cache.put(&key, &clip).unwrap();
+        assert!(cache.get(&key, 8_000).is_some());
+    }
+
+    #[test]
+    fn prune_counts_damaged_entries_as_broken() {
+        let (_dir, cache) = cache();
+        let profile = VoiceProfile::new("v", BackendKind::Espeak);
+        let key = cache.key(&profile, 8_000, "一");
+        let path = cache.put(&key, &Clip::new(8_000, vec![0.1; 80])).unwrap();
+        overwrite_plain(&path, 8_000, &[0.9; 80]);
+        let report = cache.prune(None, SystemTime::now()).unwrap();
+        assert_eq!(report.broken, 1);
     }
 
     #[test]

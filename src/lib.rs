@@ -14,7 +14,8 @@
 //! | [`schedule`] | core | slots, recurrence, next occurrences, quiet hours, catch-up |
 //! | [`media`] | edge | symphonia decoding and hound WAV writing |
 //! | [`tts`] | edge | voice profiles and TTS backends behind the `Synthesizer` trait |
-//! | [`cache`] | edge | content-addressed segment cache (atomic writes) |
+//! | [`cache`] | edge | content-addressed segment cache (checksummed entries) |
+//! | [`atomic`] | edge | files that appear whole or not at all (temp, fsync, rename, fsync dir) |
 //! | [`player`] | edge | the audio device behind the `AudioSink` trait (rodio) |
 //! | [`store`] | edge | SQLite state: articles, approvals, as-run log |
 //! | [`station`] | glue | the station directory: `dalaba.toml`, `voices/`, `schedules/` |
@@ -30,6 +31,7 @@
 
 pub mod app;
 pub mod article;
+pub mod atomic;
 pub mod audio;
 pub mod cache;
 pub mod cli;

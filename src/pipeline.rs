@@ -8,7 +8,7 @@ use anyhow::Context;
 use crate::article::Article;
 use crate::audio::chime::Direction;
 use crate::audio::layout::{self, Chimes, Cue, PauseGrammar, Sections};
-use crate::program::{self, ArticleVersion, Assembly, ChimeSource, ProgramSummary};
+use crate::program::{self, ArticleVersion, Assembly, ChimeSource, ProgramDamage, ProgramSummary};
 use crate::render::{self, RenderOptions};
 use crate::station::Station;
 use crate::text::{self, Lexicon, Segment};
@@ -59,6 +59,20 @@ impl Script {
         self.segments.extend(segs);
         cues
     }
+}
+
+/// blake3 (hex) of a script's text: what approval binds and what a program records for each
+/// article. The one place this hash is computed.
+pub fn script_hash(script: &str) -> String {
+    blake3::hash(script.as_bytes()).to_hex().to_string()
+}
+
+/// The script text of `article` under the station's `lexicon`, and its [`script_hash`]. A
+/// lexicon change that changes the script voids the approval.
+pub fn script_of(article: &Article, lexicon: &Lexicon) -> (String, String) {
+    let script = text::script(article, lexicon).to_text();
+    let hash = script_hash(&script);
+    (script, hash)
 }
 
 /// Segments of a frame line such as "各位村民请注意", through the same text front-end.
@@ -118,9 +132,7 @@ pub async fn build(
         let spoken = text::script(article, &lexicon);
         versions.push(ArticleVersion {
             title: article.title.clone(),
-            script_hash: blake3::hash(spoken.to_text().as_bytes())
-                .to_hex()
-                .to_string(),
+            script_hash: script_hash(&spoken.to_text()),
         });
         let cues = script.add(text::segment(&spoken, profile.max_chars));
         script.sections.articles.push(cues);
@@ -150,7 +162,8 @@ pub async fn build(
         },
         progress: true,
     };
-    let rendered = render::render(&profile, &script.segments, &render_options).await?;
+    let (rendered, spoken_by) =
+        render::render_in_one_voice(&profile, &script.segments, &render_options).await?;
 
     let intro = options.intro.as_ref().unwrap_or(&settings.intro);
     let outro = options.outro.as_ref().unwrap_or(&settings.outro);
@@ -169,10 +182,47 @@ pub async fn build(
         highpass_hz: settings.highpass_hz,
         longest_pause: pauses.longest(),
         articles: versions,
+        spoken_by: Some(spoken_by),
     };
     let target = out.to_owned();
     tokio::task::spawn_blocking(move || program::assemble(&target, &assembly))
         .await
         .context("the assembler stopped unexpectedly")?
         .with_context(|| format!("writing the program `{}`", out.display()))
+}
+
+/// Whether the program at `path` can air as it is. A damaged one is discarded
+/// ([`program::verify`]); so is one read by a fallback voice whose main voice answers again
+/// ([`program::verify::in_main_voice_again`]), so it is rendered again in the main voice.
+pub async fn reusable(station: &Station, path: &Path) -> bool {
+    let summary = match program::load_verified(path) {
+        Ok(verified) => verified.summary,
+        Err(ProgramDamage::Missing(_)) => return false,
+        Err(damage) => {
+            program::verify::discard(path, &damage.to_string());
+            return false;
+        }
+    };
+    let Some(main) = summary
+        .spoken_by
+        .as_ref()
+        .and_then(|s| s.fallback_for.clone())
+    else {
+        return true;
+    };
+    let answers = match station.voice(Some(&main)) {
+        Ok(profile) => render::probe(&profile).await,
+        Err(_) => false,
+    };
+    if program::verify::in_main_voice_again(&summary, answers) {
+        program::verify::discard(
+            path,
+            &format!(
+                "the program `{}` was read by a fallback voice and `{main}` answers again",
+                path.display()
+            ),
+        );
+        return false;
+    }
+    true
 }

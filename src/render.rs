@@ -7,6 +7,8 @@
 //! - Every answer is checked ([`tts::answer::check`]) before it is used or cached. A failed
 //!   check, a connection error, a timeout, 429 or 5xx is retried with exponential backoff
 //!   and jitter (honouring `Retry-After`); other errors fail at once.
+//! - One segment's tries together get at most the voice's segment budget
+//!   (`segment_budget_secs`), so a hung server cannot hold a render for retries × timeout.
 //! - When the server stays unreachable, segments go to the voice's fallback, and the report
 //!   says which.
 //! - On failure the error names the voice, the URL, the segment number and its first
@@ -24,6 +26,7 @@ use tokio::task::JoinSet;
 
 use crate::audio::{Clip, resample};
 use crate::cache::SegmentCache;
+use crate::program::SpokenBy;
 use crate::station::{Station, StationError};
 use crate::text::{Pause, Segment};
 use crate::tts::http::Backoff;
@@ -146,7 +149,51 @@ pub async fn render(
     options: &RenderOptions,
 ) -> Result<Vec<RenderedSegment>, RenderError> {
     let rendered = render_with_report(profile, segments, options).await?;
-    let report = &rendered.report;
+    log_report(profile, &rendered.report);
+    Ok(rendered.segments)
+}
+
+/// Renders every segment in one voice: `profile`'s, or, when any segment needed the fallback,
+/// the fallback's for all of them, so a program never mixes two voices. Says which voice
+/// spoke.
+pub async fn render_in_one_voice(
+    profile: &VoiceProfile,
+    segments: &[Segment],
+    options: &RenderOptions,
+) -> Result<(Vec<RenderedSegment>, SpokenBy), RenderError> {
+    let first = render_with_report(profile, segments, options).await?;
+    log_report(profile, &first.report);
+    let fallback = options
+        .fallback
+        .as_ref()
+        .filter(|_| first.report.fallback_voice.is_some());
+    let Some(fallback) = fallback else {
+        let spoken_by = SpokenBy {
+            voice: profile.name.clone(),
+            fallback_for: None,
+        };
+        return Ok((first.segments, spoken_by));
+    };
+    tracing::warn!(
+        "the whole program is read by the fallback voice `{}`, so it is in one voice; it is rendered again in `{}` before it airs once that voice answers",
+        fallback.name,
+        profile.name
+    );
+    let alone = RenderOptions {
+        fallback: None,
+        ..options.clone()
+    };
+    let again = render_with_report(fallback, segments, &alone).await?;
+    log_report(fallback, &again.report);
+    let spoken_by = SpokenBy {
+        voice: fallback.name.clone(),
+        fallback_for: Some(profile.name.clone()),
+    };
+    Ok((again.segments, spoken_by))
+}
+
+/// Logs how a render went and which segments the fallback voice spoke.
+fn log_report(profile: &VoiceProfile, report: &RenderReport) {
     if let Some(fallback) = &report.fallback_voice {
         tracing::warn!(
             "voice `{}` did not answer; segments {} were spoken by the fallback voice `{fallback}`",
@@ -155,14 +202,35 @@ pub async fn render(
         );
     }
     tracing::info!(
-        "rendered {} segments: {} cached, {} synthesized, {} requests ({} retries)",
+        "rendered {} segments through `{}`: {} cached, {} synthesized, {} requests ({} retries)",
         report.segments,
+        profile.name,
         report.cached,
         report.synthesized,
         report.requests,
         report.retries
     );
-    Ok(rendered.segments)
+}
+
+/// A short text a health probe asks a voice to say.
+const PROBE_TEXT: &str = "测试。";
+
+/// Whether `profile` answers now with usable audio: one short request, its own timeout, no
+/// retries. Tells the airing path when a program read by a fallback voice can be rendered
+/// again in its main voice.
+pub async fn probe(profile: &VoiceProfile) -> bool {
+    let Ok(synth) = tts::backend(profile) else {
+        return false;
+    };
+    let limit = Duration::from_secs(profile.timeout_secs.max(1));
+    match tokio::time::timeout(limit, synth.synthesize(PROBE_TEXT)).await {
+        Ok(Ok(audio)) => {
+            tokio::task::spawn_blocking(move || answer::check(&audio, PROBE_TEXT).is_ok())
+                .await
+                .unwrap_or(false)
+        }
+        _ => false,
+    }
 }
 
 /// [`render`], returning the report instead of logging it.
@@ -412,7 +480,7 @@ async fn produce(
         drop(permit);
         SynthError::Connect("the server was found down earlier in this render".into())
     } else {
-        match attempt(shared, primary, text, permit).await {
+        match within_budget(primary, attempt(shared, primary, text, permit)).await {
             Ok(clip) => return store(shared, primary, number, text, key, &clip, false).await,
             Err(e) => e,
         }
@@ -437,7 +505,7 @@ async fn produce(
             fallback: true,
         });
     }
-    match attempt(shared, fallback, text, None).await {
+    match within_budget(fallback, attempt(shared, fallback, text, None)).await {
         Ok(clip) => store(shared, fallback, number, text, &key, &clip, true).await,
         Err(e) => Err(fallback.error(
             number,
@@ -516,6 +584,23 @@ async fn attempt(
         tokio::time::sleep(wait).await;
         retry += 1;
     }
+}
+
+/// Runs `tries` (every try of one segment through `voice`) within the voice's segment budget,
+/// so a hung server holds a render for the budget, not for retries × timeout.
+async fn within_budget(
+    voice: &Voice,
+    tries: impl std::future::Future<Output = Result<Clip, SynthError>>,
+) -> Result<Clip, SynthError> {
+    let budget = voice.profile.segment_budget();
+    tokio::time::timeout(budget, tries)
+        .await
+        .unwrap_or_else(|_| {
+            Err(SynthError::Connect(format!(
+                "no usable answer within the segment budget of {} s (`segment_budget_secs`)",
+                budget.as_secs()
+            )))
+        })
 }
 
 /// Adds the number of tries to an error's message.

@@ -30,11 +30,11 @@ use crate::audio::Clip;
 use crate::media::wav;
 use crate::pipeline::{self, ProgramOptions};
 use crate::player::{AudioSink, PlayError, Played, RodioSink};
-use crate::program::{ChimeSource, ProgramSummary};
+use crate::program::ChimeSource;
 use crate::schedule::{self, Approval, Candidate, Due, Priority, Selection, Slot, Validity};
 use crate::station::Station;
 use crate::store::{ArticleRow, OnAir, Outcome, Status, Store};
-use crate::text::{self, Lexicon};
+use crate::text::Lexicon;
 
 /// The slot name used for `play-now` airings.
 pub const PLAY_NOW: &str = "play-now";
@@ -129,13 +129,7 @@ pub struct Prepared {
     pub candidate: Candidate,
 }
 
-/// The script text of `article` under the station's `lexicon`, and its blake3 hash (hex):
-/// what approval binds. A lexicon change that changes the script voids the approval.
-pub fn script_of(article: &Article, lexicon: &Lexicon) -> (String, String) {
-    let script = text::script(article, lexicon).to_text();
-    let hash = blake3::hash(script.as_bytes()).to_hex().to_string();
-    (script, hash)
-}
+pub use crate::pipeline::script_of;
 
 /// Parses a stored article source again.
 pub fn parse_source(source_name: &str, source: &str) -> anyhow::Result<Article> {
@@ -287,6 +281,10 @@ pub fn load_slots(station: &Station) -> Result<Vec<Slot>, Vec<anyhow::Error>> {
     {
         errors.push(e.into());
     }
+    match station.calendar() {
+        Ok(calendar) => schedule::use_calendar(&mut slots, &std::sync::Arc::new(calendar)),
+        Err(e) => errors.push(e.into()),
+    }
     if errors.is_empty() {
         Ok(slots)
     } else {
@@ -426,7 +424,7 @@ impl Engine {
 
     /// Renders `plan`'s program unless it is already there.
     pub async fn render(&self, plan: &PlannedProgram) -> anyhow::Result<Option<f64>> {
-        if plan.program.exists() {
+        if pipeline::reusable(&self.station, &plan.program).await {
             return Ok(None);
         }
         if let Some(dir) = plan.program.parent() {
@@ -683,8 +681,18 @@ impl Engine {
         from: f64,
         interrupt: &Interrupt,
     ) -> anyhow::Result<Playback> {
-        let mut clip = wav::read_clip(program)
-            .with_context(|| format!("reading the program `{}`", program.display()))?;
+        let verified = match crate::program::load_verified(program) {
+            Ok(verified) => verified,
+            Err(damage) => {
+                crate::program::verify::discard(program, &damage.to_string());
+                let reason =
+                    format!("not aired: {damage}; it was discarded and will be rendered again");
+                self.store()?
+                    .finish(id, Outcome::Failed, Some(&reason), self.clock.now())?;
+                return Ok(Playback::new(Outcome::Failed, reason));
+            }
+        };
+        let (mut clip, summary) = (verified.clip, verified.summary);
         let skip = ((from * f64::from(clip.rate)) as usize).min(clip.samples.len());
         if skip > 0 {
             clip = Clip::new(clip.rate, clip.samples[skip..].to_vec());
@@ -692,12 +700,6 @@ impl Engine {
         on_air.duration = Some(clip.duration());
         // The program's own record of the scripts it carries must be exactly the scripts
         // about to be approved on air.
-        let summary = ProgramSummary::load(program).with_context(|| {
-            format!(
-                "the program `{}` has no summary beside it",
-                program.display()
-            )
-        })?;
         let carried: Vec<&str> = summary
             .articles
             .iter()
@@ -714,6 +716,9 @@ impl Engine {
             return Ok(Playback::new(Outcome::Failed, reason));
         }
         on_air.lufs = summary.lufs;
+        if let Some(spoken_by) = &summary.spoken_by {
+            on_air.voice = Some(spoken_by.voice.clone());
+        }
         let player = PlayerLock::take(&self.station).await?;
         if let Some(start) = start {
             let until = self.clock.instant_at(start);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::program::ProgramSettings;
-use crate::schedule::QuietHours;
+use crate::schedule::{Calendar, QuietHours, ScheduleError};
 use crate::text::{Lexicon, LexiconError, lexicon};
 use crate::toml_file::{self, TomlError};
 use crate::tts::VoiceProfile;
@@ -131,6 +131,17 @@ impl Station {
             Ok(text) => lexicon::parse(&path, &text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lexicon::default()),
             Err(source) => Err(LexiconError::Read { path, source }),
+        }
+    }
+
+    /// The working calendar for `days = "workdays"` / `"holidays"`: the built-in one,
+    /// extended by the station's `calendar/cn.toml` when there is one.
+    pub fn calendar(&self) -> Result<Calendar, ScheduleError> {
+        let path = self.root.join("calendar").join("cn.toml");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Calendar::built_in().extended_by(Calendar::parse(&path, &text)?)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Calendar::built_in()),
+            Err(source) => Err(ScheduleError::Toml(TomlError::Read { path, source })),
         }
     }
 

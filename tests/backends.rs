@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod audio;
+mod budget;
 mod cli;
 mod engine;
 mod faults;

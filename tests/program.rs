@@ -8,6 +8,7 @@
 
 mod chimes;
 mod cli;
+mod integrity;
 mod layout;
 mod loudness;
 mod support;

@@ -4,6 +4,7 @@
 mod airing;
 mod approval;
 mod daemon;
+mod integrity;
 mod queue;
 
 use std::path::PathBuf;

@@ -61,6 +61,16 @@ pub(super) fn run(station: &Station) -> anyhow::Result<()> {
             problems.push(format!("{at}: never airs (check `days`, `from`, `until`)"));
         }
     }
+    if let Some(tz) = &tz {
+        // Warn a year ahead, while there is time to add the State Council's notice.
+        let today = jiff::Timestamp::now().to_zoned(tz.clone()).date();
+        let ahead = today
+            .checked_add(jiff::Span::new().days(365))
+            .unwrap_or(today);
+        for gap in crate::schedule::calendar_gaps(&slots, today, ahead) {
+            eprintln!("warning: {gap}");
+        }
+    }
     if !problems.is_empty() {
         for p in &problems {
             eprintln!("{p}");

@@ -56,10 +56,30 @@ pub(super) fn run(
     let upcoming = upcoming(station, hours, now)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&upcoming)?);
-    } else if upcoming.is_empty() {
+        return Ok(());
+    }
+    if upcoming.is_empty() {
         println!("nothing airs in the next {hours} hours");
     } else {
         upcoming.iter().for_each(print);
+    }
+    print_calendar(station, hours, now)
+}
+
+/// The days in the window on which a `workdays` / `holidays` slot follows the holiday
+/// calendar rather than the plain week, and why; and any year the calendar lacks.
+fn print_calendar(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<()> {
+    let engine = Engine::new(station.clone(), parse_now(now)?)?;
+    let now = engine.clock.now();
+    let until = now.checked_add(SignedDuration::from_hours(i64::from(hours)))?;
+    let first = engine.tz.to_datetime(now).date();
+    let last = engine.tz.to_datetime(until).date();
+    for off in schedule::days_off(&engine.slots, first, last) {
+        let what = if off.airs { "播出" } else { "不播" };
+        println!("{}  {}  {what}：{}", off.date, off.slot, off.reason);
+    }
+    for gap in schedule::calendar_gaps(&engine.slots, first, last) {
+        eprintln!("warning: {gap}");
     }
     Ok(())
 }

@@ -1,5 +1,5 @@
-//! WAV files written the safe way: to `NAME.tmp` beside the target, synced, then renamed, so a
-//! killed process never leaves a file that looks finished.
+//! WAV files written the safe way ([`crate::atomic`]), so a killed process never leaves a
+//! file that looks finished, and read back into clips.
 
 use std::fs::File;
 use std::io::{BufWriter, Seek, Write};
@@ -57,29 +57,16 @@ pub fn write_i16<W: Write + Seek>(writer: W, rate: u32, samples: &[f32]) -> houn
     wav.finalize()
 }
 
-/// Atomically writes a WAV file at `path`: `fill` writes into a temp file beside it, which is
-/// synced and renamed only when `fill` succeeded. On failure nothing is left behind.
+/// Atomically writes a WAV file at `path` ([`crate::atomic::write_with`]): `fill` writes into
+/// a temp file beside it, which becomes `path` only when `fill` succeeded.
 pub fn write_atomic<T>(
     path: &Path,
     fill: impl FnOnce(&mut BufWriter<File>) -> Result<T, WavError>,
 ) -> Result<T, WavError> {
-    let tmp = temp_path(path);
-    let io = |source| WavError::Io {
+    crate::atomic::write_with(path, fill, |source| WavError::Io {
         path: path.to_owned(),
         source,
-    };
-    let result = (|| {
-        let mut file = BufWriter::new(File::create(&tmp).map_err(io)?);
-        let value = fill(&mut file)?;
-        let file = file.into_inner().map_err(|e| io(e.into_error()))?;
-        file.sync_all().map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(io)?;
-        Ok(value)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    })
 }
 
 /// Atomically writes `clip` as 16-bit mono at `path`.
@@ -94,26 +81,31 @@ pub fn write_clip(path: &Path, clip: &Clip) -> Result<(), WavError> {
 
 /// Reads a mono or multi-channel WAV file of any integer or float depth into a mono clip.
 pub fn read_clip(path: &Path) -> Result<Clip, WavError> {
+    let file = File::open(path).map_err(|source| WavError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    read_clip_from(std::io::BufReader::new(file), path)
+}
+
+/// [`read_clip`] from any reader (e.g. bytes already in memory); `path` labels errors.
+pub fn read_clip_from<R: std::io::Read>(reader: R, path: &Path) -> Result<Clip, WavError> {
     let wav_err = |source| WavError::Wav {
         path: path.to_owned(),
         source,
     };
-    let reader = hound::WavReader::open(path).map_err(wav_err)?;
+    let reader = hound::WavReader::new(reader).map_err(wav_err)?;
     let spec = reader.spec();
-    if let Some(samples) = read_plain(reader, path)? {
-        return Ok(Clip::new(
-            spec.sample_rate,
-            crate::audio::mix_to_mono(&samples, spec.channels as usize),
-        ));
-    }
-    let reader = hound::WavReader::open(path).map_err(wav_err)?;
-    let samples: Vec<f32> = match spec.sample_format {
-        hound::SampleFormat::Float => reader
+    let samples: Vec<f32> = match (spec.sample_format, spec.bits_per_sample) {
+        (hound::SampleFormat::Float, 32) | (hound::SampleFormat::Int, 16) => {
+            read_plain(reader, path)?
+        }
+        (hound::SampleFormat::Float, _) => reader
             .into_samples::<f32>()
             .collect::<Result<_, _>>()
             .map_err(wav_err)?,
-        hound::SampleFormat::Int => {
-            let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
+        (hound::SampleFormat::Int, bits) => {
+            let scale = 1.0 / (1u64 << (bits - 1)) as f32;
             reader
                 .into_samples::<i32>()
                 .map(|s| s.map(|s| s as f32 * scale))
@@ -128,18 +120,13 @@ pub fn read_clip(path: &Path) -> Result<Clip, WavError> {
 }
 
 /// The common layouts (32-bit float as in the segment cache, 16-bit PCM) read in bulk,
-/// which is several times faster than sample by sample; `None` for anything else.
-fn read_plain(
-    reader: hound::WavReader<std::io::BufReader<File>>,
+/// which is several times faster than sample by sample.
+fn read_plain<R: std::io::Read>(
+    reader: hound::WavReader<R>,
     path: &Path,
-) -> Result<Option<Vec<f32>>, WavError> {
-    use std::io::Read;
+) -> Result<Vec<f32>, WavError> {
     let spec = reader.spec();
-    let width = match (spec.sample_format, spec.bits_per_sample) {
-        (hound::SampleFormat::Float, 32) => 4,
-        (hound::SampleFormat::Int, 16) => 2,
-        _ => return Ok(None),
-    };
+    let width = usize::from(spec.bits_per_sample / 8);
     let count = reader.len() as usize;
     // hound has read the header; the data chunk follows.
     let mut bytes = vec![0u8; count * width];
@@ -150,7 +137,7 @@ fn read_plain(
             path: path.to_owned(),
             source,
         })?;
-    Ok(Some(if width == 4 {
+    Ok(if width == 4 {
         bytes
             .chunks_exact(4)
             .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
@@ -160,7 +147,7 @@ fn read_plain(
             .chunks_exact(2)
             .map(|b| f32::from(i16::from_le_bytes([b[0], b[1]])) / 32768.0)
             .collect()
-    }))
+    })
 }
 
 /// Multiplies every sample of a 16-bit WAV file by `gain`, in place, with rounding and
@@ -204,15 +191,6 @@ pub fn scale_i16_in_place(path: &Path, gain: f32) -> Result<(), WavError> {
         left -= n;
     }
     Ok(())
-}
-
-/// `dir/name.wav` → `dir/.name.wav.tmp`: same directory, so the rename is atomic.
-pub fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
 #[cfg(test)]

@@ -8,11 +8,11 @@
 //! Pass one measures each distinct sound once and levels it to the target, so a quiet voice
 //! and a loud one come out alike. Pass two writes the program while measuring it; should the
 //! whole miss the target (joins and the limiter shift it a little), a cheap third pass scales
-//! the written samples by the difference. The file is then checked ([`super::preflight`]) and
-//! only a program that passes is renamed into place. \[glue\]
+//! the written samples by the difference. The file is then checked ([`super::preflight`]); for
+//! a program that passes, the summary with the file's checksum is stored, then the file is
+//! renamed into place ([`crate::atomic`]). \[glue\]
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{BufWriter, Seek, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -26,7 +26,9 @@ use crate::audio::{Clip, frames_in, resample};
 use crate::media::wav::{self, WavError};
 
 use super::preflight::{self, Expected, Measured, Tolerances};
-use super::summary::{ArticleVersion, ProgramSummary, failed_path};
+use super::summary::{ArticleVersion, ProgramSummary, SpokenBy, failed_path};
+use super::verify::checksum;
+use crate::atomic::TempFile;
 
 /// Speech is trimmed where it falls this far below its own peak, dB.
 const SPEECH_TRIM_DB: f64 = 45.0;
@@ -80,6 +82,8 @@ pub struct Assembly {
     pub longest_pause: f64,
     /// The articles, for the summary.
     pub articles: Vec<ArticleVersion>,
+    /// The voice that spoke every segment, for the summary.
+    pub spoken_by: Option<SpokenBy>,
 }
 
 /// Why a program could not be assembled, or is not ready.
@@ -516,25 +520,18 @@ pub fn assemble(out: &Path, assembly: &Assembly) -> Result<ProgramSummary, Assem
     let prepared = assembly.prepare_all()?;
     let frames = assembly.part_frames(&prepared);
     let expected_frames: usize = frames.iter().sum();
-    let tmp = wav::temp_path(out);
-    let result: Result<PassResult, AssembleError> = (|| {
-        let file = File::create(&tmp).map_err(io(&tmp))?;
+    let temp = TempFile::beside(out);
+    let tmp = temp.path().to_owned();
+    let pass = (|| {
+        let file = temp.create().map_err(io(&tmp))?;
         let mut buffered = BufWriter::with_capacity(1 << 16, file);
         let pass = assembly
             .write_pass(&mut buffered, &prepared, &frames)
             .map_err(|e| with_path(e, &tmp))?;
         buffered.flush().map_err(io(&tmp))?;
         drop(buffered);
-        let pass = correct_level(&tmp, pass, assembly)?;
-        // One sync, after the last write, before the file can be renamed into place.
-        File::open(&tmp)
-            .and_then(|f| f.sync_all())
-            .map_err(io(&tmp))?;
-        Ok(pass)
-    })();
-    let pass = result.inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })?;
+        correct_level(&tmp, pass, assembly)
+    })()?;
     let file_frames = hound::WavReader::open(&tmp)
         .map(|r| r.duration())
         .map_err(|e| io(&tmp)(std::io::Error::other(e.to_string())))?;
@@ -571,24 +568,45 @@ pub fn assemble(out: &Path, assembly: &Assembly) -> Result<ProgramSummary, Assem
         limiter_reduction_db: -dsp::gain_to_db(f64::from(pass.lowest_gain)),
         articles: assembly.articles.clone(),
         ready: problems.is_empty(),
-        problems: problems.clone(),
+        problems,
+        checksum: None,
+        spoken_by: assembly.spoken_by.clone(),
     };
     debug_assert_eq!(pass.frames, u64::from(file_frames));
-    if problems.is_empty() {
-        std::fs::rename(&tmp, out).map_err(io(out))?;
+    settle(temp, out, summary)
+}
+
+/// Puts a written program in its place. One that passed: its summary, with the checksum of
+/// these exact bytes, is synced to disk before the WAV takes its place, so a program WAV never
+/// stands without its summary. One that failed: kept as `NAME.failed.wav`, any older `out`
+/// removed, the summary stored, and the error says why.
+fn settle(
+    temp: TempFile,
+    out: &Path,
+    summary: ProgramSummary,
+) -> Result<ProgramSummary, AssembleError> {
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| AssembleError::Io { path, source }
+    };
+    if summary.ready {
+        let bytes = std::fs::read(temp.path()).map_err(io(temp.path()))?;
+        let summary = ProgramSummary {
+            checksum: Some(checksum(&bytes)),
+            ..summary
+        };
         summary.store(out).map_err(io(out))?;
+        temp.commit().map_err(io(out))?;
         return Ok(summary);
     }
     let kept = failed_path(out);
-    std::fs::rename(&tmp, &kept).map_err(io(&kept))?;
-    if out.exists() {
-        std::fs::remove_file(out).map_err(io(out))?;
-    }
+    temp.commit_as(&kept).map_err(io(&kept))?;
+    crate::atomic::remove(out).map_err(io(out))?;
     summary.store(out).map_err(io(out))?;
     Err(AssembleError::NotReady {
         program: out.to_owned(),
         kept,
-        problems,
+        problems: summary.problems.clone(),
         summary: Box::new(summary),
     })
 }

@@ -1,5 +1,7 @@
 //! What a program is and how it measured: kept as JSON next to the program WAV for the
-//! as-run log. \[glue\]
+//! as-run log, with the checksum of the WAV it describes. The summary is written and synced
+//! before the WAV is renamed into place, so a program WAV never stands without one.
+//! \[glue\]
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +14,16 @@ pub struct ArticleVersion {
     pub title: Option<String>,
     /// blake3 of the exact script that was spoken.
     pub script_hash: String,
+}
+
+/// Which voice spoke a program. A program is in one voice: when any segment needed the
+/// fallback, the whole program was rendered with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpokenBy {
+    /// The voice profile that spoke every segment.
+    pub voice: String,
+    /// The voice it stood in for, when it was the fallback.
+    pub fallback_for: Option<String>,
 }
 
 /// What was written and how it measured.
@@ -45,6 +57,12 @@ pub struct ProgramSummary {
     pub ready: bool,
     /// Why it did not, one line each.
     pub problems: Vec<String>,
+    /// `blake3:HEX` of the program WAV's bytes, checked before it airs.
+    #[serde(default)]
+    pub checksum: Option<String>,
+    /// The voice that spoke it.
+    #[serde(default)]
+    pub spoken_by: Option<SpokenBy>,
 }
 
 /// `dir/NAME.wav` → `dir/NAME.wav.json`: where a program's summary lives.
@@ -62,13 +80,11 @@ pub fn failed_path(program: &Path) -> PathBuf {
 }
 
 impl ProgramSummary {
-    /// Writes the summary as pretty JSON beside `program`, atomically.
+    /// Writes the summary as pretty JSON beside `program`, atomically and synced.
     pub fn store(&self, program: &Path) -> std::io::Result<PathBuf> {
         let path = summary_path(program);
-        let tmp = crate::media::wav::temp_path(&path);
         let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        std::fs::write(&tmp, json)?;
-        std::fs::rename(&tmp, &path)?;
+        crate::atomic::write(&path, &json)?;
         Ok(path)
     }
 

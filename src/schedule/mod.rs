@@ -6,10 +6,15 @@
 //! change. A wall time that does not exist (spring forward) airs at the first instant after
 //! the gap; one that happens twice (fall back) airs once, at the first.
 
+mod calendar;
 mod occur;
 mod select;
 mod spec;
 
+pub use calendar::{
+    BUILT_IN as BUILT_IN_CALENDAR, Calendar, DayKind, DayOff, MissingYear, calendar_gaps, days_off,
+    use_calendar,
+};
 pub use occur::{
     Due, ON_TIME, Occurrence, airs_on, classify, next_after, next_deadline, occurrences,
     slot_occurrences,
@@ -18,7 +23,7 @@ pub use select::{
     Approval, Bound, CHARS_PER_SECOND, Candidate, Exclusion, Selection, Validity, estimate_seconds,
     select,
 };
-pub use spec::{Days, Priority, QuietHours, TimeOfDay, Times};
+pub use spec::{DayRule, Days, Priority, QuietHours, TimeOfDay, Times};
 
 use std::path::{Path, PathBuf};
 

@@ -35,9 +35,9 @@ pub enum Due {
     Missed,
 }
 
-/// Whether `slot` airs on the local date `date` (days of the week and date range).
+/// Whether `slot` airs on the local date `date` (its days and date range).
 pub fn airs_on(slot: &Slot, date: Date) -> bool {
-    slot.days.contains(date.weekday())
+    slot.days.includes(date)
         && slot.from.is_none_or(|f| date >= f)
         && slot.until.is_none_or(|u| date <= u)
 }

@@ -2,8 +2,11 @@
 //! offending value.
 
 use std::fmt;
+use std::sync::Arc;
 
 use jiff::civil::{Date, Time, Weekday};
+
+use super::calendar::{Calendar, DayKind, MissingYear, plain_week};
 use serde::Deserialize;
 
 /// A wall-clock time of day, written `HH:MM` or `HH:MM:SS`.
@@ -102,12 +105,29 @@ impl TryFrom<String> for DateSpec {
     }
 }
 
-/// Days of the week a slot airs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// Which days a slot airs on: days of the week, or China's working days or rest days by the
+/// holiday calendar ([`Calendar`]).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(try_from = "DaysSpec")]
 pub struct Days {
-    /// Monday first.
+    /// Monday first (for [`DayRule::Week`]).
     on: [bool; 7],
+    rule: DayRule,
+    /// The calendar for the working-day rules; [`Calendar::built_in`] until the station's
+    /// is set ([`Days::set_calendar`]).
+    calendar: Option<Arc<Calendar>>,
+}
+
+/// How a slot's days are decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayRule {
+    /// By the day of the week.
+    Week,
+    /// Official working days: Monday to Friday without statutory holidays, plus the weekend
+    /// days worked to make up for them (调休).
+    Workdays,
+    /// Official rest days: the days that are not working days.
+    Holidays,
 }
 
 impl Default for Days {
@@ -118,15 +138,69 @@ impl Default for Days {
 
 impl Days {
     /// Every day.
-    pub const DAILY: Days = Days { on: [true; 7] };
+    pub const DAILY: Days = Days {
+        on: [true; 7],
+        rule: DayRule::Week,
+        calendar: None,
+    };
 
-    /// Whether `day` is one of them.
+    /// Whether `day` is one of the days of the week (the week rule only).
     pub fn contains(&self, day: Weekday) -> bool {
         self.on[day.to_monday_zero_offset() as usize]
     }
 
-    /// Parses `daily`, `weekdays`, `weekends`, `mon-fri`, `mon,wed,fri` and the like.
+    /// How the days are decided.
+    pub fn rule(&self) -> DayRule {
+        self.rule
+    }
+
+    /// Uses `calendar` for the working-day rules.
+    pub fn set_calendar(&mut self, calendar: &Arc<Calendar>) {
+        if self.rule != DayRule::Week {
+            self.calendar = Some(calendar.clone());
+        }
+    }
+
+    /// What kind of day `date` is by this slot's calendar; a year the calendar lacks goes
+    /// by the plain week ([`Days::calendar_gap`] reports it).
+    pub fn kind(&self, date: Date) -> DayKind {
+        let calendar = self.calendar.clone().unwrap_or_else(built_in);
+        calendar.day(date).unwrap_or_else(|_| plain_week(date))
+    }
+
+    /// The year of `date`, when a working-day rule needs it and the calendar lacks it.
+    pub fn calendar_gap(&self, date: Date) -> Option<MissingYear> {
+        if self.rule == DayRule::Week {
+            return None;
+        }
+        let calendar = self.calendar.clone().unwrap_or_else(built_in);
+        calendar.day(date).err()
+    }
+
+    /// Whether the slot airs on `date`.
+    pub fn includes(&self, date: Date) -> bool {
+        match self.rule {
+            DayRule::Week => self.contains(date.weekday()),
+            DayRule::Workdays => self.kind(date).is_working(),
+            DayRule::Holidays => !self.kind(date).is_working(),
+        }
+    }
+
+    /// Parses `daily`, `weekdays`, `weekends`, `mon-fri`, `mon,wed,fri` and the like, or
+    /// `workdays` / `holidays` alone.
     pub fn parse(s: &str) -> Result<Days, String> {
+        let rule = match s.trim().to_ascii_lowercase().as_str() {
+            "workdays" | "工作日" => Some(DayRule::Workdays),
+            "holidays" | "节假日" | "休息日" => Some(DayRule::Holidays),
+            _ => None,
+        };
+        if let Some(rule) = rule {
+            return Ok(Days {
+                on: [true; 7],
+                rule,
+                calendar: None,
+            });
+        }
         let mut on = [false; 7];
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             add_days(&mut on, part)?;
@@ -134,13 +208,29 @@ impl Days {
         if on.iter().all(|d| !d) {
             return Err(format!("`days` `{s}` names no day"));
         }
-        Ok(Days { on })
+        Ok(Days {
+            on,
+            rule: DayRule::Week,
+            calendar: None,
+        })
     }
+}
+
+/// The built-in calendar, parsed once.
+fn built_in() -> Arc<Calendar> {
+    static BUILT_IN: std::sync::LazyLock<Arc<Calendar>> =
+        std::sync::LazyLock::new(|| Arc::new(Calendar::built_in()));
+    BUILT_IN.clone()
 }
 
 impl fmt::Display for Days {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+        match self.rule {
+            DayRule::Workdays => return f.write_str("workdays"),
+            DayRule::Holidays => return f.write_str("holidays"),
+            DayRule::Week => {}
+        }
         if self.on == [true; 7] {
             return f.write_str("daily");
         }
@@ -185,7 +275,7 @@ fn day_index(name: &str, whole: &str) -> Result<usize, String> {
     ];
     DAYS.iter().position(|d| d.contains(&name)).ok_or_else(|| {
         format!(
-            "`days` `{whole}`: `{name}` is not a day; use `daily`, `mon-fri`, or names like `mon`, `sat`"
+            "`days` `{whole}`: `{name}` is not a day; use `daily`, `mon-fri`, names like `mon`, `sat`, or `workdays` / `holidays` alone (China's working calendar)"
         )
     })
 }

@@ -471,3 +471,80 @@ mod properties {
         }
     }
 }
+
+/// `days = "workdays"` and `"holidays"` around National Day 2025 (Oct 1–8 off; Sunday Sep 28
+/// and Saturday Oct 11 worked), as data: (date, airs on workdays, airs on holidays).
+#[test]
+fn workdays_and_holidays_follow_the_holiday_calendar() {
+    let slot = |days: &str| {
+        one(&format!(
+            "[[slot]]\nname = \"{days}\"\nat = [\"07:00\"]\ndays = \"{days}\"\nqueue = \"news\"\n"
+        ))
+    };
+    let (work, rest) = (slot("workdays"), slot("holidays"));
+    let cases = [
+        ("2025-09-26", true, false), // Friday
+        ("2025-09-27", false, true), // Saturday
+        ("2025-09-28", true, false), // Sunday, worked for National Day
+        ("2025-09-30", true, false), // Tuesday
+        ("2025-10-01", false, true), // 国庆节
+        ("2025-10-06", false, true), // 中秋, a Monday
+        ("2025-10-08", false, true), // Wednesday, still off
+        ("2025-10-09", true, false), // Thursday
+        ("2025-10-11", true, false), // Saturday, worked
+        ("2025-10-12", false, true), // Sunday
+    ];
+    for (date, on_work, on_rest) in cases {
+        let date: jiff::civil::Date = date.parse().unwrap();
+        assert_eq!(airs_on(&work, date), on_work, "workdays {date}");
+        assert_eq!(airs_on(&rest, date), on_rest, "holidays {date}");
+    }
+    // Instants too: the workdays slot skips the whole Golden Week.
+    let times = slot_occurrences(
+        &work,
+        &shanghai(),
+        ts("2025-09-30T12:00:00+08:00"),
+        ts("2025-10-11T12:00:00+08:00"),
+    );
+    let dates: Vec<String> = times
+        .iter()
+        .map(|t| shanghai().to_datetime(*t).date().to_string())
+        .collect();
+    assert_eq!(dates, ["2025-10-09", "2025-10-10", "2025-10-11"]);
+    assert_eq!(work.days.to_string(), "workdays");
+}
+
+#[test]
+fn plan_notes_say_why_a_day_is_off_and_which_year_is_missing() {
+    let work =
+        one("[[slot]]\nname = \"w\"\nat = [\"07:00\"]\ndays = \"workdays\"\nqueue = \"q\"\n");
+    let slots = vec![work, one(MORNING)];
+    let first: jiff::civil::Date = "2025-09-28".parse().unwrap();
+    let last: jiff::civil::Date = "2025-10-01".parse().unwrap();
+    let notes = days_off(&slots, first, last);
+    let shown: Vec<(String, bool, &str)> = notes
+        .iter()
+        .map(|n| (n.date.to_string(), n.airs, n.reason.as_str()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("2025-09-28".to_string(), true, "国庆节调休上班"),
+            ("2025-10-01".to_string(), false, "国庆节（法定节假日）"),
+        ]
+    );
+    let far: jiff::civil::Date = "2040-12-31".parse().unwrap();
+    let gaps = calendar_gaps(&slots, first, far);
+    assert_eq!(gaps.first(), Some(&MissingYear(2027)));
+    assert!(
+        calendar_gaps(&slots[1..], first, far).is_empty(),
+        "weekly slots need no calendar"
+    );
+}
+
+#[test]
+fn workdays_cannot_be_mixed_with_day_names() {
+    let e =
+        err("[[slot]]\nname = \"x\"\nqueue = \"q\"\nat = [\"07:00\"]\ndays = \"workdays, sat\"\n");
+    assert!(e.contains("workdays") && e.contains("alone"), "{e}");
+}

@@ -9,7 +9,7 @@ fn article(text: &str) -> NewArticle {
         source_name: "a.txt".into(),
         source: text.into(),
         script: text.into(),
-        hash: blake3::hash(text.as_bytes()).to_hex().to_string(),
+        hash: crate::pipeline::script_hash(text),
         queue: "news".into(),
         priority: "normal".into(),
         ..NewArticle::default()

@@ -163,6 +163,11 @@ pub struct VoiceProfile {
     /// First backoff delay in milliseconds; doubled on each retry, with jitter.
     #[serde(default = "default_retry_base_ms")]
     pub retry_base_ms: u64,
+    /// Seconds one segment may take through this voice, retries and backoff included, before
+    /// the voice is given up on (and the fallback, if any, takes over); defaults to twice
+    /// `timeout_secs` ([`VoiceProfile::segment_budget`]).
+    #[serde(default)]
+    pub segment_budget_secs: Option<u64>,
     /// Name of the environment variable that holds the API key (never the key itself):
     /// OpenAI bearer key, Azure subscription key.
     #[serde(default)]
@@ -215,6 +220,7 @@ const NOT_SOUND: &[&str] = &[
     "connect_timeout_secs",
     "retries",
     "retry_base_ms",
+    "segment_budget_secs",
     "api_key_env",
     "token_env",
     "appkey_env",
@@ -232,9 +238,48 @@ impl VoiceProfile {
         profile
     }
 
+    /// The most time one segment may take through this voice, all tries included.
+    pub fn segment_budget(&self) -> std::time::Duration {
+        let secs = self
+            .segment_budget_secs
+            .unwrap_or(2 * self.timeout_secs.max(1));
+        std::time::Duration::from_secs(secs)
+    }
+
+    /// Why the settings cannot work together, naming the key; `None` when they can.
+    fn problem(&self) -> Option<(&'static str, String)> {
+        let budget = self.segment_budget_secs?;
+        if budget < self.timeout_secs.max(1) {
+            return Some((
+                "segment_budget_secs",
+                format!(
+                    "`segment_budget_secs` ({budget}) is shorter than `timeout_secs` ({}): not even one request could finish; make it at least {}",
+                    self.timeout_secs,
+                    self.timeout_secs.max(1)
+                ),
+            ));
+        }
+        None
+    }
+
     /// Loads `path`; the profile is named after the file stem.
     pub fn load(path: &Path) -> Result<Self, TomlError> {
-        let mut profile: Self = toml_file::load(path)?;
+        let text = std::fs::read_to_string(path).map_err(|source| TomlError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut profile: Self = toml_file::parse(path, &text)?;
+        if let Some((key, message)) = profile.problem() {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with(key))
+                .map_or(1, |i| i + 1);
+            return Err(TomlError::Invalid {
+                path: path.to_owned(),
+                line,
+                message,
+            });
+        }
         profile.name = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -331,6 +376,25 @@ mod tests {
             4096
         );
         assert_eq!(parse("kind = \"aliyun\"\nmax_chars = 80").max_chars, 80);
+    }
+
+    #[test]
+    fn the_segment_budget_defaults_to_two_timeouts_and_must_fit_one() {
+        assert_eq!(parse("kind = \"piper\"").segment_budget().as_secs(), 60);
+        let p = parse("kind = \"piper\"\ntimeout_secs = 10\nsegment_budget_secs = 25");
+        assert_eq!(p.segment_budget().as_secs(), 25);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("slow.toml");
+        std::fs::write(
+            &path,
+            "kind = \"piper\"\ntimeout_secs = 30\nsegment_budget_secs = 5\n",
+        )
+        .unwrap();
+        let err = VoiceProfile::load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("line 3") && err.contains("`segment_budget_secs` (5)"),
+            "{err}"
+        );
     }
 
     #[test]
