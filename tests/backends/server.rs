@@ -230,9 +230,12 @@ async fn serve(
         g.0 += 1;
         g.1 = g.1.max(g.0);
     }
-    let result = answer(&mut stream, request, log, handler).await;
-    gauge.lock().unwrap().0 -= 1;
-    result
+    // A request stops counting as in flight before its answer is written: once the client has
+    // the answer it may send the next request, and that one must not meet this one's count.
+    answer(&mut stream, request, log, handler, || {
+        gauge.lock().unwrap().0 -= 1
+    })
+    .await
 }
 
 async fn answer(
@@ -240,6 +243,7 @@ async fn answer(
     request: Request,
     log: &Mutex<Vec<Request>>,
     handler: &Handler,
+    answered: impl FnOnce(),
 ) -> std::io::Result<()> {
     let number = {
         let mut log = log.lock().unwrap();
@@ -247,44 +251,38 @@ async fn answer(
         log.len() - 1
     };
     let mut reply = handler(&request, number);
-    loop {
-        match reply {
-            Reply::Delay(wait, next) => {
-                tokio::time::sleep(wait).await;
-                reply = *next;
-            }
-            Reply::Full {
-                status,
-                headers,
-                body,
-            } => {
-                stream
-                    .write_all(&head(status, &headers, body.len()))
-                    .await?;
-                stream.write_all(&body).await?;
-                break;
-            }
-            Reply::Drip { body, every } => {
-                let headers = [("Content-Type".to_string(), "audio/wav".to_string())];
-                stream.write_all(&head(200, &headers, body.len())).await?;
-                for chunk in body.chunks(64) {
-                    stream.write_all(chunk).await?;
-                    stream.flush().await?;
-                    tokio::time::sleep(every).await;
-                }
-                break;
-            }
-            Reply::CutShort { body, sent } => {
-                let headers = [("Content-Type".to_string(), "audio/wav".to_string())];
-                stream.write_all(&head(200, &headers, body.len())).await?;
-                stream.write_all(&body[..sent.min(body.len())]).await?;
-                break;
-            }
-            Reply::Hang => {
-                tokio::time::sleep(Duration::from_secs(3600)).await;
-                break;
+    while let Reply::Delay(wait, next) = reply {
+        tokio::time::sleep(wait).await;
+        reply = *next;
+    }
+    answered();
+    match reply {
+        Reply::Delay(..) => unreachable!("delays were waited out above"),
+        Reply::Full {
+            status,
+            headers,
+            body,
+        } => {
+            stream
+                .write_all(&head(status, &headers, body.len()))
+                .await?;
+            stream.write_all(&body).await?;
+        }
+        Reply::Drip { body, every } => {
+            let headers = [("Content-Type".to_string(), "audio/wav".to_string())];
+            stream.write_all(&head(200, &headers, body.len())).await?;
+            for chunk in body.chunks(64) {
+                stream.write_all(chunk).await?;
+                stream.flush().await?;
+                tokio::time::sleep(every).await;
             }
         }
+        Reply::CutShort { body, sent } => {
+            let headers = [("Content-Type".to_string(), "audio/wav".to_string())];
+            stream.write_all(&head(200, &headers, body.len())).await?;
+            stream.write_all(&body[..sent.min(body.len())]).await?;
+        }
+        Reply::Hang => tokio::time::sleep(Duration::from_secs(3600)).await,
     }
     stream.flush().await?;
     stream.shutdown().await
