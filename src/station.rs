@@ -51,6 +51,16 @@ pub enum StationError {
     /// A TOML file is malformed.
     #[error(transparent)]
     Toml(#[from] TomlError),
+    /// A voice name that is not a plain name: it could reach outside `voices/`.
+    #[error(
+        "`{name}` is not a voice name: a voice is named by a file `voices/NAME.toml`, and NAME is letters, digits, `-` and `_`{hint}"
+    )]
+    BadVoiceName {
+        /// The name as given.
+        name: String,
+        /// A suggestion, when one is obvious (`default.toml` → `default`).
+        hint: String,
+    },
     /// No such voice profile.
     #[error("no voice `{name}`: there is no `{}` (voices here: {known})", path.display())]
     UnknownVoice {
@@ -110,11 +120,13 @@ impl Station {
         self.root.join("schedules")
     }
 
-    /// Loads the voice called `name` (or the default voice).
+    /// Loads the voice called `name` (or the default voice). Only plain names
+    /// ([`check_voice_name`]) are looked up, and only inside `voices/`.
     pub fn voice(&self, name: Option<&str>) -> Result<VoiceProfile, StationError> {
         let name = name.unwrap_or(&self.settings.default_voice);
+        check_voice_name(name)?;
         let path = self.voices_dir().join(format!("{name}.toml"));
-        if !path.exists() {
+        if !path.is_file() {
             return Err(StationError::UnknownVoice {
                 name: name.to_owned(),
                 path,
@@ -144,8 +156,38 @@ impl Station {
 
     /// Names of the voice profiles in `voices/` (lexicon files excluded).
     pub fn voice_names(&self) -> Result<Vec<String>, StationError> {
-        toml_stems(&self.voices_dir(), &["lexicon"])
+        Ok(toml_stems(&self.voices_dir(), NOT_VOICES)?
+            .into_iter()
+            .filter(|n| check_voice_name(n).is_ok())
+            .collect())
     }
+}
+
+/// Files in `voices/` that are not voices.
+const NOT_VOICES: &[&str] = &["lexicon"];
+
+/// Refuses any voice name but a plain one: letters, digits, `-` and `_`, not a file that is
+/// not a voice (`lexicon`). A name is joined onto `voices/`, so a `/`, `..` or absolute
+/// path would load a profile, and run its program, from anywhere.
+pub fn check_voice_name(name: &str) -> Result<(), StationError> {
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    if plain && !NOT_VOICES.contains(&name) {
+        return Ok(());
+    }
+    let hint = match name.strip_suffix(".toml") {
+        Some(stem) if check_voice_name(stem).is_ok() => format!("; write `{stem}`"),
+        _ if NOT_VOICES.contains(&name) => {
+            "; `voices/lexicon.toml` is the pronunciation lexicon, not a voice".into()
+        }
+        _ => String::new(),
+    };
+    Err(StationError::BadVoiceName {
+        name: name.to_owned(),
+        hint,
+    })
 }
 
 /// Stems of `dir/*.toml`, sorted, except those in `skip`.
@@ -157,7 +199,7 @@ fn toml_stems(dir: &Path, skip: &[&str]) -> Result<Vec<String>, StationError> {
     let mut names: Vec<String> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
         .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .filter(|n| !skip.contains(&n.as_str()))
         .collect();

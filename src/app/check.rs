@@ -2,6 +2,7 @@
 
 use crate::service;
 use crate::station::Station;
+use crate::store::{Status, Store};
 
 pub(super) fn run(station: &Station) -> anyhow::Result<()> {
     let mut problems: Vec<String> = Vec::new();
@@ -19,6 +20,14 @@ pub(super) fn run(station: &Station) -> anyhow::Result<()> {
             Vec::new()
         }
     };
+    for voice in &voices {
+        if let Some(fallback) = &voice.fallback
+            && let Err(e) = station.voice(Some(fallback))
+        {
+            problems.push(format!("`voices/{}.toml` `fallback`: {e}", voice.name));
+        }
+    }
+    problems.extend(queued_voices(station));
     if let Err(e) = station.voice(None) {
         problems.push(format!("`dalaba.toml` `default_voice`: {e}"));
     }
@@ -84,4 +93,29 @@ pub(super) fn run(station: &Station) -> anyhow::Result<()> {
             .unwrap_or_default()
     );
     Ok(())
+}
+
+/// Queued articles (not withdrawn or rejected) whose front matter names a voice that cannot
+/// be loaded. The database is only read when it exists: `check` creates nothing.
+fn queued_voices(station: &Station) -> Vec<String> {
+    let db = station.state_dir().join("dalaba.db");
+    if !db.exists() {
+        return Vec::new();
+    }
+    let rows = match Store::open(&db).and_then(|s| s.articles()) {
+        Ok(rows) => rows,
+        Err(e) => return vec![format!("{e}")],
+    };
+    rows.iter()
+        .filter(|a| !matches!(a.status, Status::Withdrawn | Status::Rejected))
+        .filter_map(|a| {
+            let article = service::parse_source(&a.data.source_name, &a.data.source).ok()?;
+            let voice = article.front.voice?;
+            let e = station.voice(Some(&voice)).err()?;
+            Some(format!(
+                "article {} (`{}`) front matter `voice`: {e}",
+                a.id, a.data.source_name
+            ))
+        })
+        .collect()
 }

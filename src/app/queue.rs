@@ -33,6 +33,11 @@ fn read(
     let parsed = article::parse(file, &source)?;
     let (script, hash) = script_of(&parsed, &station.lexicon()?);
     let front = &parsed.front;
+    if let Some(voice) = &front.voice {
+        station
+            .voice(Some(voice))
+            .with_context(|| format!("`{}` front matter `voice`", file.display()))?;
+    }
     let queue = queue
         .or_else(|| front.queue.clone())
         .or_else(|| fallback.map(|f| f.queue.clone()))
