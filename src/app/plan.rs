@@ -136,6 +136,7 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
 }
 
 fn print(u: &Upcoming) {
+    let e = super::escape::line;
     let already = u
         .already
         .as_deref()
@@ -143,7 +144,13 @@ fn print(u: &Upcoming) {
         .unwrap_or_default();
     println!(
         "{}  {}  {}  queue `{}`  voice {}  ×{}  ~{:.0} s{already}",
-        u.shown_at, u.slot, u.title, u.queue, u.voice, u.repeat, u.estimate_s
+        u.shown_at,
+        e(&u.slot),
+        e(&u.title),
+        e(&u.queue),
+        e(&u.voice),
+        u.repeat,
+        u.estimate_s
     );
     if u.quiet {
         println!("    quiet hours: only emergency articles air");
@@ -151,11 +158,14 @@ fn print(u: &Upcoming) {
     for a in &u.articles {
         println!(
             "    + {:>3} {} (script {}, approved by {})",
-            a.id, a.title, a.script, a.approved_by
+            a.id,
+            e(&a.title),
+            a.script,
+            e(&a.approved_by)
         );
     }
-    for e in &u.excluded {
-        println!("    - {:>3} {}: {}", e.id, e.title, e.reason);
+    for x in &u.excluded {
+        println!("    - {:>3} {}: {}", x.id, e(&x.title), e(&x.reason));
     }
     if u.articles.is_empty() {
         println!("    (nothing to air: the slot will be logged as skipped)");
