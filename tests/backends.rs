@@ -7,6 +7,7 @@
 mod audio;
 mod cli;
 mod engine;
+mod examples;
 mod faults;
 mod openai;
 mod protocols;
