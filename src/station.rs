@@ -29,6 +29,31 @@ pub struct Settings {
     pub quiet_hours: Option<QuietHours>,
     /// How many minutes before a slot its program is rendered.
     pub lead_minutes: u32,
+    /// Who may read what dalaba creates in `state/` (and the files it writes).
+    pub state_mode: StateMode,
+}
+
+/// Permissions of what dalaba creates: the database holds who approved what, the programs
+/// what will air, so nobody else on a shared box reads them unless the station says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StateMode {
+    /// Only the station's owner: folders 0700, files 0600.
+    #[default]
+    Private,
+    /// The owner, and the group read-only (a viewer who runs `list` and `log`): folders
+    /// 0750, files 0640.
+    Group,
+}
+
+impl StateMode {
+    /// The process umask that gives this mode.
+    pub fn umask(self) -> u32 {
+        match self {
+            Self::Private => 0o077,
+            Self::Group => 0o027,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -41,6 +66,7 @@ impl Default for Settings {
             timezone: "Asia/Shanghai".into(),
             quiet_hours: None,
             lead_minutes: 30,
+            state_mode: StateMode::Private,
         }
     }
 }
@@ -71,6 +97,16 @@ pub enum StationError {
         /// Voices that do exist.
         known: String,
     },
+    /// The directory has no `dalaba.toml`: it is not a station.
+    #[error(
+        "`{}` is not a station: it has no `dalaba.toml`; make one there with `dalaba init {}`, or pass `--station DIR` (or set `DALABA_STATION`) to use another",
+        path.display(),
+        path.display()
+    )]
+    NotAStation {
+        /// The directory.
+        path: PathBuf,
+    },
     /// A directory could not be listed.
     #[error("cannot read `{}`: {source}", path.display())]
     Io {
@@ -91,14 +127,17 @@ pub struct Station {
 }
 
 impl Station {
-    /// Opens the station at `root`, reading `dalaba.toml` when present.
+    /// Opens the station at `root`: a directory with a `dalaba.toml`. Anything else is
+    /// refused, so a cron line missing its `cd` fails loudly instead of making a database
+    /// wherever it runs.
     pub fn open(root: &Path) -> Result<Self, StationError> {
         let file = root.join("dalaba.toml");
-        let settings = if file.exists() {
-            toml_file::load(&file)?
-        } else {
-            Settings::default()
-        };
+        if !file.is_file() {
+            return Err(StationError::NotAStation {
+                path: root.to_owned(),
+            });
+        }
+        let settings = toml_file::load(&file)?;
         Ok(Self {
             root: root.to_owned(),
             settings,
