@@ -1,4 +1,13 @@
 //! Hostile input (issue 14): names, paths and text from users and files are confined,
 //! validated and escaped; every command says what is true.
 
+mod approval;
+mod escape;
+mod examples;
+mod honest;
+mod limits;
+mod out;
+mod permissions;
+mod secrets;
+mod station;
 mod voices;

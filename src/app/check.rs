@@ -72,7 +72,7 @@ pub(super) fn run(station: &Station) -> anyhow::Result<()> {
     }
     if !problems.is_empty() {
         for p in &problems {
-            eprintln!("{p}");
+            eprintln!("{}", super::escape::line(p));
         }
         anyhow::bail!(
             "{} problem(s) in the station `{}`",
@@ -82,8 +82,8 @@ pub(super) fn run(station: &Station) -> anyhow::Result<()> {
     }
     println!(
         "ok: station `{}`, time zone {}, {} voice(s), {} slot(s){}",
-        station.root.display(),
-        station.settings.timezone,
+        super::escape::line(&station.root.display().to_string()),
+        super::escape::line(&station.settings.timezone),
         voices.len(),
         slots.len(),
         station
