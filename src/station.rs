@@ -107,6 +107,16 @@ pub enum StationError {
         /// The directory.
         path: PathBuf,
     },
+    /// A setting is outside what dalaba can work with.
+    #[error("`{}` `{key}`: {message}", path.display())]
+    BadSetting {
+        /// `dalaba.toml`.
+        path: PathBuf,
+        /// The key.
+        key: &'static str,
+        /// What is wrong and what to write.
+        message: String,
+    },
     /// A directory could not be listed.
     #[error("cannot read `{}`: {source}", path.display())]
     Io {
@@ -137,7 +147,17 @@ impl Station {
                 path: root.to_owned(),
             });
         }
-        let settings = toml_file::load(&file)?;
+        let settings: Settings = toml_file::load(&file)?;
+        if !(8_000..=96_000).contains(&settings.sample_rate) {
+            return Err(StationError::BadSetting {
+                path: file,
+                key: "sample_rate",
+                message: format!(
+                    "{} Hz is not a program rate; use 8000 to 96000 (24000 suits speech)",
+                    settings.sample_rate
+                ),
+            });
+        }
         Ok(Self {
             root: root.to_owned(),
             settings,

@@ -2,6 +2,7 @@
 //! validated and escaped; every command says what is true.
 
 mod approval;
+mod check;
 mod escape;
 mod examples;
 mod honest;
