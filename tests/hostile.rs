@@ -9,6 +9,7 @@ mod honest;
 mod limits;
 mod out;
 mod permissions;
+mod readme;
 mod secrets;
 mod station;
 mod voices;
