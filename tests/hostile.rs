@@ -5,6 +5,7 @@ mod approval;
 mod check;
 mod escape;
 mod examples;
+mod fuzz;
 mod honest;
 mod limits;
 mod out;
