@@ -10,6 +10,7 @@ mod honest;
 mod limits;
 mod out;
 mod permissions;
+mod plan;
 mod readme;
 mod secrets;
 mod station;

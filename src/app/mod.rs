@@ -4,6 +4,7 @@
 mod cache;
 mod check;
 mod escape;
+mod estimate;
 mod init;
 mod limits;
 mod log;

@@ -23,7 +23,10 @@ struct Upcoming {
     queue: String,
     voice: String,
     repeat: u32,
+    /// The whole program: chimes, frame lines, repeats and pauses included.
     estimate_s: f64,
+    /// `estimate_s` is the rendered program's measured length.
+    measured: bool,
     quiet: bool,
     already: Option<String>,
     articles: Vec<Planned>,
@@ -85,6 +88,7 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
             continue;
         };
         let plan = engine.plan(slot, occ.at, &prepared);
+        let (seconds, measured) = super::estimate::program_seconds(station, &plan);
         let already = store
             .airings(Some(occ.at), Some(occ.at))?
             .into_iter()
@@ -102,7 +106,8 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
                 .clone()
                 .unwrap_or_else(|| station.settings.default_voice.clone()),
             repeat: slot.repeat,
-            estimate_s: plan.selection.estimate.round(),
+            estimate_s: (seconds * 10.0).round() / 10.0,
+            measured,
             quiet: plan.quiet,
             already,
             articles: plan
@@ -137,20 +142,24 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
 
 fn print(u: &Upcoming) {
     let e = super::escape::line;
+    let length = if u.measured {
+        format!("{:.1} s (rendered)", u.estimate_s)
+    } else {
+        format!("~{:.0} s", u.estimate_s)
+    };
     let already = u
         .already
         .as_deref()
         .map(|o| format!("  [already {o}]"))
         .unwrap_or_default();
     println!(
-        "{}  {}  {}  queue `{}`  voice {}  ×{}  ~{:.0} s{already}",
+        "{}  {}  {}  queue `{}`  voice {}  ×{}  {length}{already}",
         u.shown_at,
         e(&u.slot),
         e(&u.title),
         e(&u.queue),
         e(&u.voice),
         u.repeat,
-        u.estimate_s
     );
     if u.quiet {
         println!("    quiet hours: only emergency articles air");
