@@ -145,6 +145,22 @@ fn queued_problems(station: &Station) -> Vec<String> {
         .collect()
 }
 
+/// `state/` (made by an older dalaba, or by hand) readable by more people than `state_mode`
+/// allows.
+fn exposed_state(station: &Station) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = station.state_dir();
+    let mode = std::fs::metadata(&dir).ok()?.permissions().mode() & 0o777;
+    let allowed = 0o777 & !station.settings.state_mode.umask();
+    (mode & !allowed != 0).then(|| {
+        format!(
+            "`{}` is readable by others ({mode:o}); `chmod {allowed:o} {}` keeps the database and programs to the station (see `state_mode` in `dalaba.toml`)",
+            dir.display(),
+            dir.display()
+        )
+    })
+}
+
 /// Where a slot is written, for messages.
 fn place(slot: &Slot) -> String {
     format!(
@@ -235,6 +251,7 @@ fn warnings(station: &Station, slots: &[Slot], tz: &TimeZone) -> Vec<String> {
             });
         }
     }
+    out.extend(exposed_state(station));
     if let Some(quiet) = station.settings.quiet_hours {
         for s in slots.iter().filter(|s| s.priority != Priority::Emergency) {
             let mut times = occurrences.iter().filter(|o| o.slot == s.name).peekable();

@@ -42,7 +42,8 @@ pub(super) fn run(
         out_path::copy_to_stdout(&path)?;
         eprintln!("wrote standard output ({described})");
     } else {
-        println!("wrote {} ({described})", path.display());
+        let shown = super::escape::line(&path.display().to_string()).into_owned();
+        println!("wrote {shown} ({described})");
     }
     let clip = wav::read_clip(&path)?;
     let stop = Arc::new(AtomicBool::new(false));

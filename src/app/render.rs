@@ -19,7 +19,8 @@ pub(super) fn run(
     match out_path::check(out)? {
         OutPath::File(path) => {
             let summary = render_files(station, files, &path, voice, repeat)?;
-            println!("wrote {} ({})", out.display(), describe(&summary));
+            let shown = super::escape::line(&out.display().to_string()).into_owned();
+            println!("wrote {shown} ({})", describe(&summary));
         }
         OutPath::Stdout => {
             let dir = tempfile::tempdir().context("cannot make a temporary folder")?;

@@ -165,7 +165,7 @@ pub(super) fn test(
     println!(
         "voice `{name}` said “{TEST_SENTENCE}” in {:.1} s: {}",
         summary.duration,
-        path.display()
+        super::escape::line(&path.display().to_string())
     );
     if dest.is_some() {
         return Ok(());

@@ -110,3 +110,17 @@ fn a_viewer_in_the_group_can_list_and_log_without_write_access() {
         stderr(&approve)
     );
 }
+
+#[test]
+fn check_warns_about_a_state_folder_others_can_read() {
+    let s = TestStation::new();
+    std::fs::create_dir(s.join("state")).unwrap();
+    std::fs::set_permissions(s.join("state"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = s.run(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is readable by others (755); `chmod 700"),
+        "{}",
+        stderr(&out)
+    );
+}
