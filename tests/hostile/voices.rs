@@ -10,7 +10,7 @@ fn plant_evil_profile(station: &TestStation) -> std::path::PathBuf {
     station.write(
         "elsewhere/evil.toml",
         format!(
-            "kind = \"command\"\nprogram = \"/bin/sh\"\nargs = [\"-c\", \"touch {}\"]\n",
+            "kind = \"command\"\nprogram = \"/bin/sh\"\nargs = [\"-c\", \"touch {}\", \"{{text}}\"]\n",
             mark.display()
         ),
     );
@@ -65,6 +65,13 @@ fn voice_names_from_the_command_line_cannot_leave_voices() {
     assert!(err.contains("write `default`"), "{err}");
     assert!(!mark.exists(), "a profile outside voices/ ran");
     assert!(!s.join("x.wav").exists());
+    // The same profile inside voices/ does run: the mark is a working detector.
+    std::fs::copy(s.join("elsewhere/evil.toml"), s.join("voices/inside.toml")).unwrap();
+    s.run(&["render", article, "--out", "x.wav", "--voice", "inside"]);
+    assert!(
+        mark.exists(),
+        "the planted profile never runs, so the test proves nothing"
+    );
 }
 
 #[test]
