@@ -7,7 +7,9 @@ SYSTEM_PACKAGES := pkg-config libasound2-dev espeak-ng sox ffmpeg
 DEMO_ARTICLE := samples/notice-water.txt
 DEMO_OUT := demo-out/notice-water.wav
 
-.PHONY: demo test deps build ci lint bench fmt
+PREFIX ?= /usr/local
+
+.PHONY: demo test deps build ci lint bench fmt install
 
 ## Install the system packages dalaba and its tests need, when missing.
 deps:
@@ -26,6 +28,10 @@ build: deps
 demo: build
 	@mkdir -p demo-out
 	./target/release/dalaba preview $(DEMO_ARTICLE) --out $(DEMO_OUT) || [ $$? = 3 ]
+
+## Put `dalaba` on the PATH ($(PREFIX)/bin; cron lines and systemd units use /usr/local/bin).
+install: build
+	$(SUDO) install -D -m 755 target/release/dalaba $(DESTDIR)$(PREFIX)/bin/dalaba
 
 test: deps
 	$(CARGO) test --lib --bins --tests

@@ -138,13 +138,17 @@ pub enum Command {
         id: i64,
     },
     /// Approve the exact script of an article.
-    #[command(after_help = "Example:\n  dalaba approve 3 --by 王书记")]
+    #[command(after_help = "Example:\n  dalaba approve 3 --by 王书记 --script 1a2b3c4d5e6f")]
     Approve {
         /// Article id.
         id: i64,
         /// Who approves.
         #[arg(long)]
         by: String,
+        /// The script (hash, or its first characters as `show` prints them) the approver
+        /// read; refused when the article's script is no longer that one.
+        #[arg(long)]
+        script: Option<String>,
     },
     /// Reject an article.
     #[command(after_help = "Example:\n  dalaba reject 3 --by 王书记 --reason \"日期有误\"")]
@@ -231,6 +235,14 @@ pub enum Command {
     /// Validate the whole station: settings, voices, schedules.
     #[command(after_help = "Example:\n  dalaba check")]
     Check,
+    /// Make a new station: `dalaba.toml`, the offline voice, a lexicon, a commented schedule.
+    #[command(
+        after_help = "Example:\n  dalaba init /srv/station\n  cd /srv/station && dalaba check"
+    )]
+    Init {
+        /// Where (default: `--station`, else the current directory). Created if missing.
+        dir: Option<PathBuf>,
+    },
 }
 
 /// `dalaba voices …`.

@@ -411,7 +411,7 @@ impl Voice {
     fn error(&self, number: usize, text: &str, reason: String) -> RenderError {
         RenderError {
             voice: self.profile.name.clone(),
-            endpoint: self.profile.endpoint(),
+            endpoint: self.profile.shown_endpoint(),
             number,
             text: excerpt(text, 20),
             reason,
@@ -659,7 +659,7 @@ async fn store(
 fn setup_error(profile: &VoiceProfile, err: SynthError) -> RenderError {
     RenderError {
         voice: profile.name.clone(),
-        endpoint: profile.endpoint(),
+        endpoint: profile.shown_endpoint(),
         number: 0,
         text: String::new(),
         reason: err.to_string(),

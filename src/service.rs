@@ -29,7 +29,7 @@ use crate::article::{self, Article};
 use crate::audio::Clip;
 use crate::media::wav;
 use crate::pipeline::{self, ProgramOptions};
-use crate::player::{AudioSink, PlayError, Played, RodioSink};
+use crate::player::{AudioSink, Played, RodioSink};
 use crate::program::ChimeSource;
 use crate::schedule::{self, Approval, Candidate, Due, Priority, Selection, Slot, Validity};
 use crate::station::Station;
@@ -774,9 +774,7 @@ impl Engine {
         let (outcome, reason) = match played {
             Ok(Played::Finished) => (Outcome::Aired, resumed),
             Ok(Played::Stopped) => (Outcome::Interrupted, Some(interrupt.reason())),
-            Err(e @ PlayError::NoDevice(_)) | Err(e @ PlayError::Device(_)) => {
-                (Outcome::Failed, Some(e.to_string()))
-            }
+            Err(e) => (Outcome::Failed, Some(e.to_string())),
         };
         store.finish(id, outcome, reason.as_deref(), now)?;
         let count = on_air.articles.len();

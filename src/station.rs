@@ -29,6 +29,31 @@ pub struct Settings {
     pub quiet_hours: Option<QuietHours>,
     /// How many minutes before a slot its program is rendered.
     pub lead_minutes: u32,
+    /// Who may read what dalaba creates in `state/` (and the files it writes).
+    pub state_mode: StateMode,
+}
+
+/// Permissions of what dalaba creates: the database holds who approved what, the programs
+/// what will air, so nobody else on a shared box reads them unless the station says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StateMode {
+    /// Only the station's owner: folders 0700, files 0600.
+    #[default]
+    Private,
+    /// The owner, and the group read-only (a viewer who runs `list` and `log`): folders
+    /// 0750, files 0640.
+    Group,
+}
+
+impl StateMode {
+    /// The process umask that gives this mode.
+    pub fn umask(self) -> u32 {
+        match self {
+            Self::Private => 0o077,
+            Self::Group => 0o027,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -41,6 +66,7 @@ impl Default for Settings {
             timezone: "Asia/Shanghai".into(),
             quiet_hours: None,
             lead_minutes: 30,
+            state_mode: StateMode::Private,
         }
     }
 }
@@ -51,6 +77,16 @@ pub enum StationError {
     /// A TOML file is malformed.
     #[error(transparent)]
     Toml(#[from] TomlError),
+    /// A voice name that is not a plain name: it could reach outside `voices/`.
+    #[error(
+        "`{name}` is not a voice name: a voice is named by a file `voices/NAME.toml`, and NAME is letters, digits, `-` and `_`{hint}"
+    )]
+    BadVoiceName {
+        /// The name as given.
+        name: String,
+        /// A suggestion, when one is obvious (`default.toml` → `default`).
+        hint: String,
+    },
     /// No such voice profile.
     #[error("no voice `{name}`: there is no `{}` (voices here: {known})", path.display())]
     UnknownVoice {
@@ -60,6 +96,26 @@ pub enum StationError {
         path: PathBuf,
         /// Voices that do exist.
         known: String,
+    },
+    /// The directory has no `dalaba.toml`: it is not a station.
+    #[error(
+        "`{}` is not a station: it has no `dalaba.toml`; make one there with `dalaba init {}`, or pass `--station DIR` (or set `DALABA_STATION`) to use another",
+        path.display(),
+        path.display()
+    )]
+    NotAStation {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// A setting is outside what dalaba can work with.
+    #[error("`{}` `{key}`: {message}", path.display())]
+    BadSetting {
+        /// `dalaba.toml`.
+        path: PathBuf,
+        /// The key.
+        key: &'static str,
+        /// What is wrong and what to write.
+        message: String,
     },
     /// A directory could not be listed.
     #[error("cannot read `{}`: {source}", path.display())]
@@ -81,14 +137,27 @@ pub struct Station {
 }
 
 impl Station {
-    /// Opens the station at `root`, reading `dalaba.toml` when present.
+    /// Opens the station at `root`: a directory with a `dalaba.toml`. Anything else is
+    /// refused, so a cron line missing its `cd` fails loudly instead of making a database
+    /// wherever it runs.
     pub fn open(root: &Path) -> Result<Self, StationError> {
         let file = root.join("dalaba.toml");
-        let settings = if file.exists() {
-            toml_file::load(&file)?
-        } else {
-            Settings::default()
-        };
+        if !file.is_file() {
+            return Err(StationError::NotAStation {
+                path: root.to_owned(),
+            });
+        }
+        let settings: Settings = toml_file::load(&file)?;
+        if !(8_000..=96_000).contains(&settings.sample_rate) {
+            return Err(StationError::BadSetting {
+                path: file,
+                key: "sample_rate",
+                message: format!(
+                    "{} Hz is not a program rate; use 8000 to 96000 (24000 suits speech)",
+                    settings.sample_rate
+                ),
+            });
+        }
         Ok(Self {
             root: root.to_owned(),
             settings,
@@ -110,11 +179,13 @@ impl Station {
         self.root.join("schedules")
     }
 
-    /// Loads the voice called `name` (or the default voice).
+    /// Loads the voice called `name` (or the default voice). Only plain names
+    /// ([`check_voice_name`]) are looked up, and only inside `voices/`.
     pub fn voice(&self, name: Option<&str>) -> Result<VoiceProfile, StationError> {
         let name = name.unwrap_or(&self.settings.default_voice);
+        check_voice_name(name)?;
         let path = self.voices_dir().join(format!("{name}.toml"));
-        if !path.exists() {
+        if !path.is_file() {
             return Err(StationError::UnknownVoice {
                 name: name.to_owned(),
                 path,
@@ -155,8 +226,38 @@ impl Station {
 
     /// Names of the voice profiles in `voices/` (lexicon files excluded).
     pub fn voice_names(&self) -> Result<Vec<String>, StationError> {
-        toml_stems(&self.voices_dir(), &["lexicon"])
+        Ok(toml_stems(&self.voices_dir(), NOT_VOICES)?
+            .into_iter()
+            .filter(|n| check_voice_name(n).is_ok())
+            .collect())
     }
+}
+
+/// Files in `voices/` that are not voices.
+const NOT_VOICES: &[&str] = &["lexicon"];
+
+/// Refuses any voice name but a plain one: letters, digits, `-` and `_`, not a file that is
+/// not a voice (`lexicon`). A name is joined onto `voices/`, so a `/`, `..` or absolute
+/// path would load a profile, and run its program, from anywhere.
+pub fn check_voice_name(name: &str) -> Result<(), StationError> {
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    if plain && !NOT_VOICES.contains(&name) {
+        return Ok(());
+    }
+    let hint = match name.strip_suffix(".toml") {
+        Some(stem) if check_voice_name(stem).is_ok() => format!("; write `{stem}`"),
+        _ if NOT_VOICES.contains(&name) => {
+            "; `voices/lexicon.toml` is the pronunciation lexicon, not a voice".into()
+        }
+        _ => String::new(),
+    };
+    Err(StationError::BadVoiceName {
+        name: name.to_owned(),
+        hint,
+    })
 }
 
 /// Stems of `dir/*.toml`, sorted, except those in `skip`.
@@ -168,7 +269,7 @@ fn toml_stems(dir: &Path, skip: &[&str]) -> Result<Vec<String>, StationError> {
     let mut names: Vec<String> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
         .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .filter(|n| !skip.contains(&n.as_str()))
         .collect();

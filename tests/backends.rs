@@ -8,6 +8,7 @@ mod audio;
 mod budget;
 mod cli;
 mod engine;
+mod examples;
 mod faults;
 mod openai;
 mod protocols;

@@ -26,11 +26,14 @@ impl TestStation {
     /// A fresh station with `voices/` copied from the repository.
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("dalaba.toml"), "# a test station\n").unwrap();
         let voices = dir.path().join("voices");
         std::fs::create_dir_all(&voices).unwrap();
         for entry in std::fs::read_dir(repo().join("voices")).unwrap() {
             let path = entry.unwrap().path();
-            std::fs::copy(&path, voices.join(path.file_name().unwrap())).unwrap();
+            if path.is_file() {
+                std::fs::copy(&path, voices.join(path.file_name().unwrap())).unwrap();
+            }
         }
         Self { dir }
     }

@@ -33,20 +33,86 @@ pub(super) fn run(station: &Station, action: CacheAction) -> anyhow::Result<()> 
         }
         CacheAction::Prune { older_than } => {
             let limit = older_than.as_deref().map(parse_age).transpose()?;
-            let report = cache
-                .prune(limit, SystemTime::now())
-                .with_context(context)?;
+            let now = SystemTime::now();
+            let report = cache.prune(limit, now).with_context(context)?;
+            let mut outputs = Leftovers::default();
+            for dir in ["programs", "preview"] {
+                outputs.prune(&station.state_dir().join(dir), limit, now)?;
+            }
+            let (by_age, old_outputs) = match older_than.as_deref() {
+                Some(age) => (
+                    format!("{} entries unused for over {age}, ", report.stale),
+                    format!(", {} old programs and previews", outputs.old),
+                ),
+                None => (
+                    String::new(),
+                    "; nothing by age (add `--older-than 30d` for that)".into(),
+                ),
+            };
             println!(
-                "removed {} entries unused for over {}, {} broken entries, {} temp files; freed {}",
-                report.stale,
-                older_than.as_deref().unwrap_or("(no limit given)"),
+                "removed {by_age}{} broken entries, {} temp files{old_outputs}; freed {}",
                 report.broken,
-                report.temp_files,
-                megabytes(report.bytes)
+                report.temp_files + outputs.temp,
+                megabytes(report.bytes + outputs.bytes)
             );
         }
     }
     Ok(())
+}
+
+/// What `cache prune` removed from `state/programs` and `state/preview`.
+#[derive(Debug, Default)]
+struct Leftovers {
+    /// Programs and previews older than the limit.
+    old: usize,
+    /// Temp files an interrupted render left.
+    temp: usize,
+    /// Bytes freed.
+    bytes: u64,
+}
+
+impl Leftovers {
+    /// Removes from `dir` temp files older than a minute (a live writer's are younger) and,
+    /// with `older_than`, files not modified for that long.
+    fn prune(
+        &mut self,
+        dir: &std::path::Path,
+        older_than: Option<Duration>,
+        now: SystemTime,
+    ) -> anyhow::Result<()> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e).with_context(|| format!("reading `{}`", dir.display())),
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if !meta.is_file() {
+                continue;
+            }
+            let age = meta
+                .modified()
+                .ok()
+                .and_then(|m| now.duration_since(m).ok())
+                .unwrap_or_default();
+            let temp = path.extension().is_some_and(|e| e == "tmp");
+            let counter = if temp {
+                (age > Duration::from_secs(60)).then_some(&mut self.temp)
+            } else {
+                older_than.filter(|l| age > *l).map(|_| &mut self.old)
+            };
+            if let Some(counter) = counter {
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("removing `{}`", path.display()))?;
+                *counter += 1;
+                self.bytes += meta.len();
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `30d`, `12h`, `90m`, `45s`, `2w` → a duration.

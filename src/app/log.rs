@@ -4,6 +4,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
+use super::escape;
 use super::queue::short;
 use crate::schedule::Bound;
 use crate::service;
@@ -37,6 +38,10 @@ struct LogRow {
     device: Option<String>,
     emergency_by: Option<String>,
 }
+
+/// Columns of `log --csv` that hold text from users and files: slot, reason, articles,
+/// voice, device, emergency_by.
+const CSV_TEXT: [usize; 6] = [0, 5, 6, 7, 10, 11];
 
 fn bound(s: &str, end: bool, tz: &TimeZone) -> anyhow::Result<Timestamp> {
     match Bound::parse(s).map_err(|e| anyhow::anyhow!("{e}"))? {
@@ -94,11 +99,18 @@ fn row(a: Airing, tz: &TimeZone) -> LogRow {
     }
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+/// A CSV field: quoted when it holds a comma or quote; controls escaped and formulas
+/// defused in `text` fields (not in times and numbers, where `-16.0` is a value).
+fn csv_field(s: &str, text: bool) -> String {
+    let s = if text {
+        escape::csv_cell(s)
+    } else {
+        escape::line(s).into_owned()
+    };
+    if s.contains([',', '"']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_owned()
+        s
     }
 }
 
@@ -110,9 +122,18 @@ pub(super) fn run(
     json: bool,
 ) -> anyhow::Result<()> {
     let tz = service::time_zone(station)?;
-    let since = since.map(|s| bound(s, false, &tz)).transpose()?;
-    let until = until.map(|s| bound(s, true, &tz)).transpose()?;
-    let store = super::queue::open(station)?;
+    let from = since.map(|s| bound(s, false, &tz)).transpose()?;
+    let to = until.map(|s| bound(s, true, &tz)).transpose()?;
+    if let (Some(f), Some(t)) = (from, to) {
+        anyhow::ensure!(
+            f <= t,
+            "`--since {}` is after `--until {}`: no airing can be in between; swap them",
+            escape::line(since.unwrap_or_default()),
+            escape::line(until.unwrap_or_default())
+        );
+    }
+    let (since, until) = (from, to);
+    let store = super::queue::open_to_read(station)?;
     let rows: Vec<LogRow> = store
         .airings(since, until)?
         .into_iter()
@@ -143,8 +164,9 @@ pub(super) fn run(
             .join("; ")
     };
     if csv {
+        // A byte-order mark first: Excel (Chinese Windows included) then reads UTF-8.
         println!(
-            "slot,scheduled,started,ended,outcome,reason,articles,voice,duration_s,lufs,device,emergency_by"
+            "\u{feff}slot,scheduled,started,ended,outcome,reason,articles,voice,duration_s,lufs,device,emergency_by"
         );
         for r in &rows {
             let fields = [
@@ -161,7 +183,11 @@ pub(super) fn run(
                 r.device.clone().unwrap_or_default(),
                 r.emergency_by.clone().unwrap_or_default(),
             ];
-            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+            let line: Vec<String> = fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| csv_field(f, CSV_TEXT.contains(&i)))
+                .collect();
             println!("{}", line.join(","));
         }
         return Ok(());
@@ -173,7 +199,7 @@ pub(super) fn run(
         println!(
             "{}  {:<12} {:<11} started {}  ended {}{}",
             r.scheduled,
-            r.slot,
+            escape::line(&r.slot),
             r.outcome,
             r.started.as_deref().unwrap_or("-"),
             r.ended.as_deref().unwrap_or("-"),
@@ -182,10 +208,10 @@ pub(super) fn run(
                 .unwrap_or_default()
         );
         if let Some(reason) = &r.reason {
-            println!("    {reason}");
+            println!("    {}", escape::line(reason));
         }
         if !r.articles.is_empty() {
-            println!("    {}", articles(r));
+            println!("    {}", escape::line(&articles(r)));
         }
     }
     Ok(())

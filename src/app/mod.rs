@@ -3,8 +3,13 @@
 
 mod cache;
 mod check;
+mod escape;
+mod estimate;
+mod init;
+mod limits;
 mod log;
 mod normalize;
+mod out_path;
 mod plan;
 mod preview;
 mod queue;
@@ -65,7 +70,7 @@ pub fn quiet_broken_pipe() {
 /// Runs one command; on failure prints one plain line to stderr and returns the exit code.
 pub fn run(args: Args) -> Result<(), i32> {
     dispatch(args).map_err(|err| {
-        eprintln!("error: {}", one_line(&err));
+        eprintln!("error: {}", escape::line(&one_line(&err)));
         let no_device = err.chain().any(|c| {
             matches!(
                 c.downcast_ref(),
@@ -81,7 +86,7 @@ pub fn run(args: Args) -> Result<(), i32> {
 }
 
 fn dispatch(args: Args) -> anyhow::Result<()> {
-    let station = || Station::open(&args.station);
+    let station = || Station::open(&args.station).inspect(restrict_new_files);
     match args.command {
         Command::Render {
             files,
@@ -124,7 +129,9 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
             json,
         } => queue::list(&station()?, status, queue, json),
         Command::Show { id } => queue::show(&station()?, id),
-        Command::Approve { id, by } => queue::approve(&station()?, id, &by),
+        Command::Approve { id, by, script } => {
+            queue::approve(&station()?, id, &by, script.as_deref())
+        }
         Command::Reject { id, by, reason } => queue::reject(&station()?, id, &by, &reason),
         Command::Withdraw { id } => queue::withdraw(&station()?, id),
         Command::Update { id, file } => queue::update(&station()?, id, &file),
@@ -141,14 +148,26 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
             json,
         } => log::run(&station()?, since.as_deref(), until.as_deref(), csv, json),
         Command::Check => check::run(&station()?),
+        Command::Init { dir } => init::run(dir.as_deref().unwrap_or(&args.station)),
     }
+}
+
+/// Everything this process creates gets the station's `state_mode` permissions (0700/0600
+/// by default): the umask is the one setting that also covers SQLite's WAL files and the
+/// cache, whoever creates them.
+fn restrict_new_files(station: &Station) {
+    let mask = station.settings.state_mode.umask();
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(mask));
 }
 
 /// Reads and parses an article file.
 pub fn load_article(path: &Path) -> anyhow::Result<Article> {
+    limits::check_size(path)?;
     let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     let text = article::decode(path, &bytes)?;
-    Ok(article::parse(path, &text)?)
+    let parsed = article::parse(path, &text)?;
+    limits::check_article(path, &text, &parsed)?;
+    Ok(parsed)
 }
 
 /// An article from a file, or from the queue when `arg` is the id of a stored article and

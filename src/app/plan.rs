@@ -23,7 +23,10 @@ struct Upcoming {
     queue: String,
     voice: String,
     repeat: u32,
+    /// The whole program: chimes, frame lines, repeats and pauses included.
     estimate_s: f64,
+    /// `estimate_s` is the rendered program's measured length.
+    measured: bool,
     quiet: bool,
     already: Option<String>,
     articles: Vec<Planned>,
@@ -105,6 +108,7 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
             continue;
         };
         let plan = engine.plan(slot, occ.at, &prepared);
+        let (seconds, measured) = super::estimate::program_seconds(station, &plan);
         let already = store
             .airings(Some(occ.at), Some(occ.at))?
             .into_iter()
@@ -122,7 +126,8 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
                 .clone()
                 .unwrap_or_else(|| station.settings.default_voice.clone()),
             repeat: slot.repeat,
-            estimate_s: plan.selection.estimate.round(),
+            estimate_s: (seconds * 10.0).round() / 10.0,
+            measured,
             quiet: plan.quiet,
             already,
             articles: plan
@@ -156,14 +161,25 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
 }
 
 fn print(u: &Upcoming) {
+    let e = super::escape::line;
+    let length = if u.measured {
+        format!("{:.1} s (rendered)", u.estimate_s)
+    } else {
+        format!("~{:.0} s", u.estimate_s)
+    };
     let already = u
         .already
         .as_deref()
         .map(|o| format!("  [already {o}]"))
         .unwrap_or_default();
     println!(
-        "{}  {}  {}  queue `{}`  voice {}  ×{}  ~{:.0} s{already}",
-        u.shown_at, u.slot, u.title, u.queue, u.voice, u.repeat, u.estimate_s
+        "{}  {}  {}  queue `{}`  voice {}  ×{}  {length}{already}",
+        u.shown_at,
+        e(&u.slot),
+        e(&u.title),
+        e(&u.queue),
+        e(&u.voice),
+        u.repeat,
     );
     if u.quiet {
         println!("    quiet hours: only emergency articles air");
@@ -171,11 +187,14 @@ fn print(u: &Upcoming) {
     for a in &u.articles {
         println!(
             "    + {:>3} {} (script {}, approved by {})",
-            a.id, a.title, a.script, a.approved_by
+            a.id,
+            e(&a.title),
+            a.script,
+            e(&a.approved_by)
         );
     }
-    for e in &u.excluded {
-        println!("    - {:>3} {}: {}", e.id, e.title, e.reason);
+    for x in &u.excluded {
+        println!("    - {:>3} {}: {}", x.id, e(&x.title), e(&x.reason));
     }
     if u.articles.is_empty() {
         println!("    (nothing to air: the slot will be logged as skipped)");

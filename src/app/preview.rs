@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 
+use super::out_path::{self, OutPath};
 use crate::media::wav;
 use crate::player::{AudioSink, Played, RodioSink};
 use crate::station::Station;
@@ -18,25 +19,32 @@ pub(super) fn run(
     out: Option<&Path>,
     device: Option<String>,
 ) -> anyhow::Result<()> {
-    let (path, keep) = match out {
-        Some(out) => (out.to_owned(), true),
-        None => (
-            default_out(
+    let dest = out.map(out_path::check).transpose()?;
+    let scratch = tempfile::tempdir().context("cannot make a temporary folder")?;
+    let (path, keep) = match &dest {
+        Some(OutPath::File(path)) => (path.clone(), true),
+        Some(OutPath::Stdout) => (scratch.path().join("preview.wav"), false),
+        None => {
+            let path = default_out(
                 station,
                 files.first().map_or(Path::new("preview"), |f| f.as_path()),
-            ),
-            false,
-        ),
+            );
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create `{}`", dir.display()))?;
+            }
+            (path, false)
+        }
     };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
     let summary = super::render::render_files(station, files, &path, voice, repeat)?;
-    println!(
-        "wrote {} ({})",
-        path.display(),
-        super::render::describe(&summary)
-    );
+    let described = super::render::describe(&summary);
+    if dest == Some(OutPath::Stdout) {
+        out_path::copy_to_stdout(&path)?;
+        eprintln!("wrote standard output ({described})");
+    } else {
+        let shown = super::escape::line(&path.display().to_string()).into_owned();
+        println!("wrote {shown} ({described})");
+    }
     let clip = wav::read_clip(&path)?;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
@@ -56,9 +64,14 @@ pub(super) fn run(
             path.display()
         )
     })?;
-    match played {
-        Played::Finished => println!("played {:.1} s", clip.duration()),
-        Played::Stopped => println!("stopped"),
+    let said = match played {
+        Played::Finished => format!("played {:.1} s", clip.duration()),
+        Played::Stopped => "stopped".to_owned(),
+    };
+    if dest == Some(OutPath::Stdout) {
+        eprintln!("{said}");
+    } else {
+        println!("{said}");
     }
     if !keep {
         tracing::info!("preview kept at {}", path.display());

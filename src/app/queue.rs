@@ -6,15 +6,26 @@ use std::path::Path;
 use anyhow::Context;
 use jiff::Timestamp;
 
+use super::escape::{line as esc, text as esc_text};
 use crate::article;
 use crate::schedule::{Priority, Validity};
 use crate::service::{self, parse_source, script_of};
 use crate::station::Station;
-use crate::store::{NewArticle, Status, Store};
+use crate::store::{ArticleRow, NewArticle, Status, Store};
 
 /// Opens the station database.
 pub(super) fn open(station: &Station) -> anyhow::Result<Store> {
     Ok(Store::open(&station.state_dir().join("dalaba.db"))?)
+}
+
+/// Opens the station database for a command that only reads (`list`, `show`, `log`), so a
+/// viewer without write access can run it. A station with no database yet gets one made.
+pub(super) fn open_to_read(station: &Station) -> anyhow::Result<Store> {
+    let path = station.state_dir().join("dalaba.db");
+    if !path.exists() {
+        return open(station);
+    }
+    Ok(Store::open_read_only(&path)?)
 }
 
 /// Reads `file` and builds what the store keeps, with command-line values over front
@@ -28,11 +39,18 @@ fn read(
     priority: Option<String>,
     fallback: Option<&NewArticle>,
 ) -> anyhow::Result<NewArticle> {
+    super::limits::check_size(file)?;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read `{}`", file.display()))?;
     let source = article::decode(file, &bytes)?;
     let parsed = article::parse(file, &source)?;
+    super::limits::check_article(file, &source, &parsed)?;
     let (script, hash) = script_of(&parsed, &station.lexicon()?);
     let front = &parsed.front;
+    if let Some(voice) = &front.voice {
+        station
+            .voice(Some(voice))
+            .with_context(|| format!("`{}` front matter `voice`", file.display()))?;
+    }
     let queue = queue
         .or_else(|| front.queue.clone())
         .or_else(|| fallback.map(|f| f.queue.clone()))
@@ -48,8 +66,9 @@ fn read(
     let valid_until = until
         .or_else(|| front.until.clone())
         .or_else(|| fallback.and_then(|f| f.valid_until.clone()));
-    Validity::parse(valid_from.as_deref(), valid_until.as_deref())
+    let validity = Validity::parse(valid_from.as_deref(), valid_until.as_deref())
         .map_err(|e| anyhow::anyhow!("`{}`: {e}", file.display()))?;
+    check_airable(station, file, &queue, &validity)?;
     let priority = priority
         .or_else(|| front.priority.clone())
         .or_else(|| fallback.map(|f| f.priority.clone()))
@@ -73,6 +92,69 @@ fn read(
     })
 }
 
+/// Refuses what can never air: an empty queue name, a window that ends before it starts.
+fn check_airable(
+    station: &Station,
+    file: &Path,
+    queue: &str,
+    validity: &Validity,
+) -> anyhow::Result<()> {
+    let file = file.display();
+    anyhow::ensure!(
+        !queue.trim().is_empty(),
+        "`{file}`: the queue name is empty; name the queue a slot plays, e.g. `--queue news`"
+    );
+    let tz = service::time_zone(station)?;
+    let shown = |b: Option<crate::schedule::Bound>| b.map(|b| b.shown(&tz)).unwrap_or_default();
+    anyhow::ensure!(
+        !validity.is_empty(&tz),
+        "`{file}`: it may air from {} until {}, which ends before it starts; nothing would ever air. Check `--from` and `--until`",
+        shown(validity.from),
+        shown(validity.until)
+    );
+    Ok(())
+}
+
+/// Warnings about an article that was stored but may not air as meant: its window has
+/// ended, no slot plays its queue, or the same script is already queued.
+fn warnings(station: &Station, store: &Store, new: &NewArticle, id: i64) -> Vec<String> {
+    let mut out = Vec::new();
+    let validity = Validity::parse(new.valid_from.as_deref(), new.valid_until.as_deref());
+    if let (Ok(validity), Ok(tz)) = (validity, service::time_zone(station))
+        && let Err(crate::schedule::Exclusion::Expired(until)) =
+            validity.check(Timestamp::now(), &tz)
+    {
+        out.push(format!(
+            "it may air only until {until}, which is past: it will not air; give a later `--until` with `dalaba update {id} FILE`"
+        ));
+    }
+    if let Ok(slots) = service::load_slots(station)
+        && !slots.iter().any(|s| s.queue == new.queue)
+    {
+        let mut queues: Vec<_> = slots.iter().map(|s| s.queue.as_str()).collect();
+        queues.sort();
+        queues.dedup();
+        out.push(format!(
+            "no slot plays the queue `{}` (slots play: {}); it airs only with `dalaba play-now {id}`",
+            esc(&new.queue),
+            esc(&queues.join(", "))
+        ));
+    }
+    if let Ok(rows) = store.articles() {
+        for a in rows.iter().filter(|a| {
+            a.id != id
+                && a.data.hash == new.hash
+                && !matches!(a.status, Status::Withdrawn | Status::Rejected)
+        }) {
+            out.push(format!(
+                "article {} ({}) has the same script; withdraw one with `dalaba withdraw ID`",
+                a.id, a.status
+            ));
+        }
+    }
+    out
+}
+
 pub(super) fn add(
     station: &Station,
     file: &Path,
@@ -82,14 +164,18 @@ pub(super) fn add(
     priority: Option<String>,
 ) -> anyhow::Result<()> {
     let new = read(station, file, queue, from, until, priority, None)?;
-    let id = open(station)?.add_article(&new, Timestamp::now())?;
+    let mut store = open(station)?;
+    let id = store.add_article(&new, Timestamp::now())?;
+    for warning in warnings(station, &store, &new, id) {
+        eprintln!("warning: {warning}");
+    }
     println!("{id}");
     println!(
         "# draft in queue `{}`, script {}; approve with `dalaba approve {id} --by NAME`",
-        new.queue,
+        esc(&new.queue),
         short(&new.hash)
     );
-    print!("{}", new.script);
+    print!("{}", esc_text(&new.script));
     Ok(())
 }
 
@@ -107,7 +193,7 @@ pub(super) fn update(station: &Station, id: i64, file: &Path) -> anyhow::Result<
         "article {id} is now version {version}, a draft (script {}){void}",
         short(&new.hash)
     );
-    print!("{}", new.script);
+    print!("{}", esc_text(&new.script));
     Ok(())
 }
 
@@ -124,12 +210,14 @@ pub(super) fn list(
             })
         })
         .transpose()?;
-    let store = open(station)?;
+    let store = open_to_read(station)?;
     let tz = service::time_zone(station)?;
     let now = Timestamp::now();
+    let lexicon = station.lexicon()?;
     let rows: Vec<_> = store
         .articles()?
         .into_iter()
+        .map(|a| judge(a, &lexicon))
         .filter(|a| status.is_none_or(|s| s == a.status))
         .filter(|a| queue.as_ref().is_none_or(|q| *q == a.data.queue))
         .map(|a| {
@@ -155,6 +243,7 @@ pub(super) fn list(
                     "from": a.data.valid_from,
                     "until": a.data.valid_until,
                     "approved_by": a.approval.as_ref().map(|v| v.by.clone()),
+                    "approval_void": a.status == Status::Approved && a.approval.is_none(),
                     "not_airable": expired,
                 })
             })
@@ -169,23 +258,31 @@ pub(super) fn list(
     for (a, expired) in &rows {
         let expired = expired
             .as_deref()
-            .map(|e| format!(" ({e})"))
+            .map(|e| format!(" ({})", esc(e)))
             .unwrap_or_default();
+        let (status, void) = if a.status == Status::Approved && a.approval.is_none() {
+            (
+                "void",
+                " (approval void: the script changed; see `dalaba show`)",
+            )
+        } else {
+            (a.status.as_str(), "")
+        };
         println!(
-            "{:>4}  {:<9}  {:<10}  {:<9}  {:<12}  {}{expired}",
+            "{:>4}  {:<9}  {:<10}  {:<9}  {:<12}  {}{expired}{void}",
             a.id,
-            a.status.as_str(),
-            a.data.queue,
+            status,
+            esc(&a.data.queue),
             a.data.priority,
             short(&a.data.hash),
-            a.data.title.as_deref().unwrap_or("")
+            esc(a.data.title.as_deref().unwrap_or(""))
         );
     }
     Ok(())
 }
 
 pub(super) fn show(station: &Station, id: i64) -> anyhow::Result<()> {
-    let store = open(station)?;
+    let store = open_to_read(station)?;
     let tz = service::time_zone(station)?;
     let a = store.article(id)?;
     let local = |t: Timestamp| {
@@ -195,45 +292,59 @@ pub(super) fn show(station: &Station, id: i64) -> anyhow::Result<()> {
     };
     println!(
         "article {id}: {}",
-        a.data.title.as_deref().unwrap_or("(untitled)")
+        esc(a.data.title.as_deref().unwrap_or("(untitled)"))
     );
     println!("status:   {} (version {})", a.status, a.version);
-    println!("queue:    {}   priority: {}", a.data.queue, a.data.priority);
+    println!(
+        "queue:    {}   priority: {}",
+        esc(&a.data.queue),
+        a.data.priority
+    );
     println!(
         "valid:    {} … {}",
-        a.data.valid_from.as_deref().unwrap_or("any time"),
-        a.data.valid_until.as_deref().unwrap_or("no end")
+        esc(a.data.valid_from.as_deref().unwrap_or("any time")),
+        esc(a.data.valid_until.as_deref().unwrap_or("no end"))
     );
-    println!("source:   {}", a.data.source_name);
-    println!("script:   {}", a.data.hash);
+    println!("source:   {}", esc(&a.data.source_name));
+    let lexicon = station.lexicon()?;
+    let derived = parse_source(&a.data.source_name, &a.data.source)
+        .map(|p| script_of(&p, &lexicon))
+        .ok();
+    // The hash of the script printed below: what `approve --script` compares.
+    let (script, hash) = derived.unwrap_or((a.data.script.clone(), a.data.hash.clone()));
+    println!("script:   {hash}");
     match &a.approval {
-        Some(v) => println!("approved: by {} at {}", v.by, local(v.at)),
+        Some(v) if v.hash == hash => {
+            println!("approved: by {} at {}", esc(&v.by), local(v.at))
+        }
+        Some(v) => println!(
+            "approved: no — the approval by {} (script {}) is void: the text rules or the lexicon now give the script below; approve it again with `dalaba approve {id} --by NAME --script {}`",
+            esc(&v.by),
+            short(&v.hash),
+            short(&hash)
+        ),
         None => println!("approved: no"),
     }
     for v in store.verdicts(id)? {
         println!(
             "  {} by {} at {} (version {}, script {}){}",
             v.verdict,
-            v.by,
+            esc(&v.by),
             local(v.at),
             v.version,
             short(&v.hash),
-            v.reason.map(|r| format!(": {r}")).unwrap_or_default()
+            v.reason
+                .map(|r| format!(": {}", esc(&r)))
+                .unwrap_or_default()
         );
     }
-    let lexicon = station.lexicon()?;
-    let derived = parse_source(&a.data.source_name, &a.data.source)
-        .map(|p| script_of(&p, &lexicon))
-        .ok();
-    if derived.as_ref().is_some_and(|(_, h)| *h != a.data.hash) {
+    if hash != a.data.hash {
         println!(
-            "note:     the text rules now give a different script; `approve` will bind the new one"
+            "note:     the text rules now give a different script than was stored ({}); `approve` binds the one below",
+            short(&a.data.hash)
         );
     }
-    println!(
-        "\n{}",
-        derived.map(|(s, _)| s).unwrap_or(a.data.script.clone())
-    );
+    println!("\n{}", esc_text(&script));
     let airings = store.airings_of(id)?;
     if !airings.is_empty() {
         println!("airings:");
@@ -241,7 +352,7 @@ pub(super) fn show(station: &Station, id: i64) -> anyhow::Result<()> {
             println!(
                 "  {} {} {}",
                 local(r.started.unwrap_or(r.scheduled)),
-                r.slot,
+                esc(&r.slot),
                 r.outcome
             );
         }
@@ -249,9 +360,22 @@ pub(super) fn show(station: &Station, id: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub(super) fn approve(station: &Station, id: i64, by: &str) -> anyhow::Result<()> {
+pub(super) fn approve(
+    station: &Station,
+    id: i64,
+    by: &str,
+    read: Option<&str>,
+) -> anyhow::Result<()> {
     let by = by.trim();
     anyhow::ensure!(!by.is_empty(), "`--by` is empty; name who approves");
+    let read = read.map(str::trim);
+    if let Some(read) = read {
+        anyhow::ensure!(
+            read.len() >= MIN_PREFIX && read.chars().all(|c| c.is_ascii_hexdigit()),
+            "`--script {}` is not a script hash: give at least its first {MIN_PREFIX} characters as `dalaba show {id}` prints them",
+            esc(read)
+        );
+    }
     let mut store = open(station)?;
     let a = store.article(id)?;
     // Approval binds the script as it would be spoken today.
@@ -259,6 +383,27 @@ pub(super) fn approve(station: &Station, id: i64, by: &str) -> anyhow::Result<()
         format!("article {id} no longer parses; replace it with `dalaba update {id} FILE`")
     })?;
     let (script, hash) = script_of(&parsed, &station.lexicon()?);
+    if let Some(read) = read
+        && !hash.starts_with(&read.to_ascii_lowercase())
+    {
+        anyhow::bail!(
+            "article {id} is not the script you read: you read script {}, it is now {}; nothing was approved. Read it with `dalaba show {id}`, then approve what you read with `dalaba approve {id} --by NAME --script {}`",
+            esc(read),
+            short(&hash),
+            short(&hash)
+        );
+    }
+    if let Some(v) = &a.approval
+        && v.hash == hash
+    {
+        println!(
+            "article {id} is already approved (script {}) by {} at {}; nothing changed",
+            short(&hash),
+            esc(&v.by),
+            v.at
+        );
+        return Ok(());
+    }
     if hash != a.data.hash {
         let mut fresh = a.data.clone();
         fresh.script = script.clone();
@@ -267,9 +412,10 @@ pub(super) fn approve(station: &Station, id: i64, by: &str) -> anyhow::Result<()
     }
     store.approve(id, by, &hash, Timestamp::now())?;
     println!(
-        "approved article {id} “{}” (script {}) by {by}",
-        a.data.title.as_deref().unwrap_or(""),
-        short(&hash)
+        "approved article {id} “{}” (script {}) by {}",
+        esc(a.data.title.as_deref().unwrap_or("")),
+        short(&hash),
+        esc(by)
     );
     Ok(())
 }
@@ -278,15 +424,36 @@ pub(super) fn reject(station: &Station, id: i64, by: &str, reason: &str) -> anyh
     let mut store = open(station)?;
     let a = store.article(id)?;
     store.reject(id, by, reason, &a.data.hash, Timestamp::now())?;
-    println!("rejected article {id} by {by}: {reason}");
+    println!("rejected article {id} by {}: {}", esc(by), esc(reason));
     Ok(())
 }
 
 pub(super) fn withdraw(station: &Station, id: i64) -> anyhow::Result<()> {
-    open(station)?.withdraw(id, Timestamp::now())?;
+    let mut store = open(station)?;
+    if store.article(id)?.status == Status::Withdrawn {
+        println!("article {id} was already withdrawn; nothing changed");
+        return Ok(());
+    }
+    store.withdraw(id, Timestamp::now())?;
     println!("withdrew article {id}; it will not air again");
     Ok(())
 }
+
+/// `row` with its approval dropped when it no longer holds for the script the text rules
+/// and `lexicon` give today (as `plan` and `tick` judge it), and the current hash shown.
+fn judge(mut row: ArticleRow, lexicon: &crate::text::Lexicon) -> ArticleRow {
+    if let Ok(parsed) = parse_source(&row.data.source_name, &row.data.source) {
+        let (_, hash) = script_of(&parsed, lexicon);
+        if row.approval.as_ref().is_some_and(|v| v.hash != hash) {
+            row.approval = None;
+        }
+        row.data.hash = hash;
+    }
+    row
+}
+
+/// The fewest characters of a script hash `approve --script` accepts.
+const MIN_PREFIX: usize = 8;
 
 /// The first 12 hex digits of a hash.
 pub(super) fn short(hash: &str) -> &str {

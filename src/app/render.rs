@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use super::out_path::{self, OutPath};
 use crate::pipeline::{self, ProgramOptions};
 use crate::program::ProgramSummary;
 use crate::station::Station;
@@ -15,8 +16,20 @@ pub(super) fn run(
     voice: Option<&str>,
     repeat: Option<u32>,
 ) -> anyhow::Result<()> {
-    let summary = render_files(station, files, out, voice, repeat)?;
-    println!("wrote {} ({})", out.display(), describe(&summary));
+    match out_path::check(out)? {
+        OutPath::File(path) => {
+            let summary = render_files(station, files, &path, voice, repeat)?;
+            let shown = super::escape::line(&out.display().to_string()).into_owned();
+            println!("wrote {shown} ({})", describe(&summary));
+        }
+        OutPath::Stdout => {
+            let dir = tempfile::tempdir().context("cannot make a temporary folder")?;
+            let path = dir.path().join("program.wav");
+            let summary = render_files(station, files, &path, voice, repeat)?;
+            out_path::copy_to_stdout(&path)?;
+            eprintln!("wrote standard output ({})", describe(&summary));
+        }
+    }
     Ok(())
 }
 
@@ -54,9 +67,5 @@ pub(super) fn render_files(
         repeat,
         ..Default::default()
     };
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create the folder `{}`", dir.display()))?;
-    }
     super::runtime()?.block_on(pipeline::build(station, &articles, &options, out))
 }

@@ -24,7 +24,7 @@ pub(super) fn run(station: &Station, file: &Path, json: bool) -> anyhow::Result<
         serde_json::to_string_pretty(&report(&article, &script, &segments, &hits))
             .context("encoding the script as JSON")?
     } else {
-        human(&article, &segments, &hits)
+        super::escape::text(&human(&article, &segments, &hits)).into_owned()
     };
     print_all(&out)
 }

@@ -24,10 +24,15 @@ pub(super) fn parse_now(now: Option<&str>) -> anyhow::Result<Clock> {
 /// One event as a line: local scheduled time, slot, what happened, details.
 pub(super) fn line(e: &Event, tz: &TimeZone) -> String {
     let at = e.at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M:%S %:z");
+    let detail = super::escape::line(&e.detail);
     if e.slot.is_empty() {
-        format!("{at}  {}: {}", e.what, e.detail)
+        format!("{at}  {}: {detail}", e.what)
     } else {
-        format!("{at}  {}  {}: {}", e.slot, e.what, e.detail)
+        format!(
+            "{at}  {}  {}: {detail}",
+            super::escape::line(&e.slot),
+            e.what
+        )
     }
 }
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
+use super::out_path::{self, OutPath};
 use crate::article::Article;
 use crate::media::wav;
 use crate::pipeline::{self, ProgramOptions};
@@ -23,7 +24,13 @@ pub const TEST_SENTENCE: &str = "各位村民请注意，这是大喇叭的试�
 const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 
 pub(super) fn list(station: &Station) -> anyhow::Result<()> {
-    let voices = station.voices()?;
+    // One broken file is reported on its line; the other voices are still listed.
+    let (voices, broken): (Vec<_>, Vec<_>) = station
+        .voice_names()?
+        .into_iter()
+        .map(|name| station.voice(Some(&name)).map_err(|e| (name, e)))
+        .partition(Result::is_ok);
+    let voices: Vec<VoiceProfile> = voices.into_iter().filter_map(Result::ok).collect();
     let default = &station.settings.default_voice;
     let states = super::runtime()?.block_on(async {
         let probes = voices.iter().map(|v| tokio::spawn(probe(v.clone())));
@@ -39,7 +46,15 @@ pub(super) fn list(station: &Station) -> anyhow::Result<()> {
             "{mark} {:<18} {:<8} {:<48} {state}",
             voice.name,
             voice.kind.name(),
-            voice.endpoint()
+            super::escape::line(&voice.shown_endpoint()),
+            state = super::escape::line(&state),
+        );
+    }
+    for (name, err) in broken.into_iter().filter_map(Result::err) {
+        println!(
+            "! {:<18} {}",
+            name,
+            super::escape::line(&format!("cannot be used: {err}"))
         );
     }
     Ok(())
@@ -64,8 +79,22 @@ async fn probe(voice: VoiceProfile) -> String {
         Ok(client) => client,
         Err(e) => return e.to_string(),
     };
-    match client.get(&base).send().await {
-        Ok(response) => format!("answers (HTTP {})", response.status().as_u16()),
+    // An OpenAI-compatible server lists its models; the others have no documented probe,
+    // so any HTTP answer at the base URL shows a server is there.
+    let probe = match voice.kind {
+        crate::tts::BackendKind::Openai => format!("{}/v1/models", base.trim_end_matches('/')),
+        _ => base.clone(),
+    };
+    match client.get(&probe).send().await {
+        Ok(response) if response.status().is_success() => "answers".into(),
+        Ok(response) => format!(
+            "a server answers (HTTP {} to GET {}); try `dalaba voices test {}`",
+            response.status().as_u16(),
+            reqwest::Url::parse(&probe)
+                .map(|u| u.path().to_owned())
+                .unwrap_or(probe),
+            voice.name
+        ),
         Err(e) if e.is_timeout() => format!("no answer within {} s", PROBE_TIMEOUT.as_secs()),
         Err(e) => format!("no answer: {}", root_cause(&e)),
     }
@@ -97,17 +126,18 @@ pub(super) fn test(
     device: Option<String>,
 ) -> anyhow::Result<()> {
     station.voice(Some(name))?;
-    let path = match out {
-        Some(out) => out.to_owned(),
-        None => station
-            .state_dir()
-            .join("preview")
-            .join(format!("voice-test-{name}.wav")),
+    let dest = out.map(out_path::check).transpose()?;
+    let scratch = tempfile::tempdir().context("cannot make a temporary folder")?;
+    let path = match &dest {
+        Some(OutPath::File(path)) => path.clone(),
+        Some(OutPath::Stdout) => scratch.path().join("voice-test.wav"),
+        None => {
+            let dir = station.state_dir().join("preview");
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create `{}`", dir.display()))?;
+            dir.join(format!("voice-test-{name}.wav"))
+        }
     };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create `{}`", dir.display()))?;
-    }
     let article = Article {
         paragraphs: vec![TEST_SENTENCE.to_owned()],
         ..Article::default()
@@ -124,12 +154,20 @@ pub(super) fn test(
     };
     let summary =
         super::runtime()?.block_on(pipeline::build(station, &[article], &options, &path))?;
+    if dest == Some(OutPath::Stdout) {
+        out_path::copy_to_stdout(&path)?;
+        eprintln!(
+            "voice `{name}` said “{TEST_SENTENCE}” in {:.1} s: standard output",
+            summary.duration
+        );
+        return Ok(());
+    }
     println!(
         "voice `{name}` said “{TEST_SENTENCE}” in {:.1} s: {}",
         summary.duration,
-        path.display()
+        super::escape::line(&path.display().to_string())
     );
-    if out.is_some() {
+    if dest.is_some() {
         return Ok(());
     }
     let clip = wav::read_clip(&path)?;
@@ -144,11 +182,15 @@ pub(super) fn test(
 
 pub(super) fn devices() -> anyhow::Result<()> {
     let devices = player::output_devices();
-    if devices.is_empty() {
-        println!("no sound output devices found");
+    if devices.len() == 1 {
+        println!("(no sound card found; `default` may still play through a sound server)");
     }
-    for name in devices {
-        println!("{name}");
+    for device in devices {
+        println!(
+            "{:<32} {}",
+            super::escape::line(&device.name),
+            super::escape::line(&device.description)
+        );
     }
     Ok(())
 }

@@ -38,8 +38,8 @@ impl RodioSink {
     }
 
     fn open_noisy(&self, rate: u32) -> Result<MixerDeviceSink, PlayError> {
-        let builder = match &self.device {
-            None => DeviceSinkBuilder::from_default_device(),
+        let builder = match self.device.as_deref() {
+            None | Some(DEFAULT) => DeviceSinkBuilder::from_default_device(),
             Some(name) => DeviceSinkBuilder::from_device(find_device(name)?),
         }
         .map_err(|e| PlayError::NoDevice(e.to_string()))?;
@@ -78,32 +78,60 @@ impl AudioSink for RodioSink {
     }
 }
 
-/// Names of the output devices the system offers.
-pub fn output_devices() -> Vec<String> {
-    quiet_alsa(output_devices_noisy)
+/// The name that always means the system's default output.
+const DEFAULT: &str = "default";
+
+/// An output device: the name `--device` and `device =` take, and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputDevice {
+    /// What to pass as `--device` (the ALSA PCM name, e.g. `default`, `hw:CARD=PCH,DEV=0`).
+    pub name: String,
+    /// The system's description of it.
+    pub description: String,
 }
 
-fn output_devices_noisy() -> Vec<String> {
+/// The output devices the system offers, `default` first.
+pub fn output_devices() -> Vec<OutputDevice> {
+    let mut devices = vec![OutputDevice {
+        name: DEFAULT.into(),
+        description: "the system's default output".into(),
+    }];
+    for device in quiet_alsa(output_devices_noisy) {
+        if device.name != DEFAULT {
+            devices.push(device);
+        }
+    }
+    devices
+}
+
+fn output_devices_noisy() -> Vec<OutputDevice> {
     let host = rodio::cpal::default_host();
     host.output_devices()
-        .map(|devices| devices.filter_map(|d| device_name(&d)).collect())
+        .map(|devices| devices.filter_map(|d| describe(&d)).collect())
         .unwrap_or_default()
 }
 
-fn device_name(device: &rodio::Device) -> Option<String> {
-    device.description().ok().map(|d| d.name().to_owned())
+fn describe(device: &rodio::Device) -> Option<OutputDevice> {
+    let name = device.id().ok()?.id().to_owned();
+    let description = device
+        .description()
+        .map(|d| d.name().to_owned())
+        .unwrap_or_default();
+    Some(OutputDevice { name, description })
 }
 
 fn find_device(name: &str) -> Result<rodio::Device, PlayError> {
     let host = rodio::cpal::default_host();
-    host.output_devices()
+    quiet_alsa(|| host.output_devices())
         .map_err(|e| PlayError::NoDevice(e.to_string()))?
-        .find(|d| device_name(d).as_deref() == Some(name))
-        .ok_or_else(|| {
-            PlayError::NoDevice(format!(
-                "no output device named `{name}` (found: {})",
-                output_devices().join(", ")
-            ))
+        .find(|d| describe(d).is_some_and(|o| o.name == name || o.description == name))
+        .ok_or_else(|| PlayError::NoSuchDevice {
+            name: name.to_owned(),
+            known: output_devices()
+                .into_iter()
+                .map(|d| d.name)
+                .collect::<Vec<_>>()
+                .join(", "),
         })
 }
 

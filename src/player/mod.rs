@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 
 use crate::audio::Clip;
 
-pub use device::{RodioSink, output_devices};
+pub use device::{OutputDevice, RodioSink, output_devices};
 
 /// Why playback did not happen or did not finish.
 #[derive(Debug, thiserror::Error)]
@@ -15,6 +15,16 @@ pub enum PlayError {
     /// No output device could be opened.
     #[error("there is no sound device on this machine ({0})")]
     NoDevice(String),
+    /// The station or the command named a device this machine does not have.
+    #[error(
+        "there is no output device `{name}`; the devices here are: {known} (see `dalaba devices`)"
+    )]
+    NoSuchDevice {
+        /// The name asked for.
+        name: String,
+        /// The names that work.
+        known: String,
+    },
     /// The device opened but failed while playing.
     #[error("the sound device failed: {0}")]
     Device(String),

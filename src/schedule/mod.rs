@@ -32,6 +32,9 @@ use serde::Deserialize;
 
 use crate::toml_file::{self, TomlError};
 
+/// The most times a slot may read its program (`repeat`), as for `--repeat`.
+pub const MAX_REPEAT: u32 = 10;
+
 /// Why a schedule file cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ScheduleError {
@@ -198,6 +201,11 @@ fn validate(path: &Path, text: &str, spec: SlotSpec) -> Result<Slot, ScheduleErr
     }
     if spec.repeat == Some(0) {
         return Err(fail("`repeat` is 0; use 1 or more".into()));
+    }
+    if let Some(repeat) = spec.repeat.filter(|&r| r > MAX_REPEAT) {
+        return Err(fail(format!(
+            "`repeat = {repeat}` reads the program {repeat} times; use 1 to {MAX_REPEAT}"
+        )));
     }
     if spec.max_articles == Some(0) {
         return Err(fail(

@@ -36,6 +36,38 @@ impl Bound {
             format!("`{s}` is not a date; write `YYYY-MM-DD` or an RFC 3339 time such as `2026-12-01T07:00:00+08:00`")
         })
     }
+
+    /// As people at the station read it: a day as written, an instant in the station's
+    /// zone (not UTC).
+    pub fn shown(&self, tz: &TimeZone) -> String {
+        match self {
+            Bound::Day(d) => d.to_string(),
+            Bound::Instant(t) => tz.to_datetime(*t).strftime("%Y-%m-%d %H:%M").to_string(),
+        }
+    }
+
+    /// The first instant it covers (a day: its midnight in `tz`).
+    fn first(&self, tz: &TimeZone) -> Option<Timestamp> {
+        match self {
+            Bound::Day(d) => d.to_zoned(tz.clone()).ok().map(|z| z.timestamp()),
+            Bound::Instant(t) => Some(*t),
+        }
+    }
+
+    /// The last instant it covers (a day: the end of it in `tz`).
+    fn last(&self, tz: &TimeZone) -> Option<Timestamp> {
+        match self {
+            Bound::Day(d) => d
+                .tomorrow()
+                .ok()?
+                .to_zoned(tz.clone())
+                .ok()?
+                .timestamp()
+                .checked_sub(jiff::SignedDuration::from_nanos(1))
+                .ok(),
+            Bound::Instant(t) => Some(*t),
+        }
+    }
 }
 
 impl fmt::Display for Bound {
@@ -65,6 +97,17 @@ impl Validity {
         })
     }
 
+    /// True when `from` comes after `until`: no instant is inside the window.
+    pub fn is_empty(&self, tz: &TimeZone) -> bool {
+        match (self.from, self.until) {
+            (Some(from), Some(until)) => from
+                .first(tz)
+                .zip(until.last(tz))
+                .is_some_and(|(f, u)| f > u),
+            _ => false,
+        }
+    }
+
     /// `Ok` when `at` is inside the window, else why not.
     pub fn check(&self, at: Timestamp, tz: &TimeZone) -> Result<(), Exclusion> {
         let day = tz.to_datetime(at).date();
@@ -75,7 +118,7 @@ impl Validity {
         };
         if early {
             return Err(Exclusion::NotYet(
-                self.from.map(|b| b.to_string()).unwrap_or_default(),
+                self.from.map(|b| b.shown(tz)).unwrap_or_default(),
             ));
         }
         let late = match self.until {
@@ -85,7 +128,7 @@ impl Validity {
         };
         if late {
             return Err(Exclusion::Expired(
-                self.until.map(|b| b.to_string()).unwrap_or_default(),
+                self.until.map(|b| b.shown(tz)).unwrap_or_default(),
             ));
         }
         Ok(())

@@ -41,6 +41,19 @@ pub enum StoreError {
         /// The newest this build knows.
         known: i64,
     },
+    /// A read-only open found a database that still needs migrating.
+    #[error(
+        "the station database `{}` has schema version {found}, older than this dalaba reads ({known}); run a command that writes (e.g. `dalaba add`) as the station's owner once",
+        path.display()
+    )]
+    TooOld {
+        /// The database file.
+        path: PathBuf,
+        /// Its version.
+        found: i64,
+        /// The version this build reads.
+        known: i64,
+    },
     /// No such article.
     #[error("there is no article {0}; see `dalaba list`")]
     NoArticle(i64),
@@ -308,6 +321,14 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// `path` for an SQLite `file:` URI: the characters a URI gives meaning to, escaped.
+fn uri_path(path: &Path) -> String {
+    path.to_string_lossy()
+        .replace('%', "%25")
+        .replace('?', "%3f")
+        .replace('#', "%23")
+}
+
 fn ms(t: Timestamp) -> i64 {
     t.as_millisecond()
 }
@@ -339,6 +360,57 @@ impl Store {
             path: path.to_owned(),
         };
         store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens the database at `path` for reading only: no migration, no write of any kind,
+    /// so a viewer with read access to `state/` (see `state_mode = "group"`) can list and
+    /// read the log. An older schema is refused with advice; a newer one too.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        let wrap = |source| StoreError::Sqlite {
+            path: path.to_owned(),
+            source,
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = match Connection::open_with_flags(path, flags).and_then(|c| {
+            c.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))?;
+            Ok(c)
+        }) {
+            Ok(conn) => conn,
+            // No writer is open (no `-shm` file) and the viewer cannot create one in a
+            // folder it may only read: the database file alone is the whole state.
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.extended_code == rusqlite::ffi::SQLITE_READONLY_DIRECTORY
+                    || e.code == rusqlite::ErrorCode::CannotOpen =>
+            {
+                let uri = format!("file:{}?immutable=1", uri_path(path));
+                Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
+                    .map_err(wrap)?
+            }
+            Err(e) => return Err(wrap(e)),
+        };
+        conn.busy_timeout(Duration::from_secs(30)).map_err(wrap)?;
+        let store = Store {
+            conn,
+            path: path.to_owned(),
+        };
+        let known = migrations::MIGRATIONS.len() as i64;
+        let found = store.schema_version()?;
+        if found > known {
+            return Err(StoreError::TooNew {
+                path: path.to_owned(),
+                found,
+                known,
+            });
+        }
+        if found < known {
+            return Err(StoreError::TooOld {
+                path: path.to_owned(),
+                found,
+                known,
+            });
+        }
         Ok(store)
     }
 

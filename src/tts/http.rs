@@ -55,8 +55,9 @@ impl Http {
         let url = profile.endpoint();
         if !url.starts_with("http://") && !url.starts_with("https://") {
             return Err(SynthError::Config(format!(
-                "voice `{}` needs `url = \"http://HOST:PORT\"` (got `{url}`)",
-                profile.name
+                "voice `{}` needs `url = \"http://HOST:PORT\"` (got `{}`)",
+                profile.name,
+                super::profile::redact_url(&url)
             )));
         }
         let client = reqwest::Client::builder()
@@ -101,6 +102,8 @@ impl Http {
                 seconds: self.timeout_secs,
             };
         }
+        // The URL may carry credentials; the caller names the (redacted) endpoint.
+        let err = err.without_url();
         let mut text = err.to_string();
         let mut source = std::error::Error::source(&err);
         while let Some(cause) = source {

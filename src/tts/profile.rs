@@ -290,8 +290,13 @@ impl VoiceProfile {
         Ok(profile)
     }
 
-    /// Where requests go, for messages: the full request URL, or the program for local
-    /// engines.
+    /// [`Self::endpoint`] for messages, with credentials hidden ([`redact_url`]).
+    pub fn shown_endpoint(&self) -> String {
+        redact_url(&self.endpoint())
+    }
+
+    /// Where requests go: the full request URL, or the program for local engines. For
+    /// messages use [`Self::shown_endpoint`].
     pub fn endpoint(&self) -> String {
         match self.kind {
             BackendKind::Espeak => self
@@ -341,6 +346,30 @@ impl VoiceProfile {
         }
         value.to_string()
     }
+}
+
+/// `url` fit for messages: credentials written into it (`http://user:pass@…`, `?key=…`)
+/// replaced by `***`. Anything that does not parse as a URL (a program) is returned as is.
+pub fn redact_url(url: &str) -> String {
+    let Ok(mut parsed) = reqwest::Url::parse(url) else {
+        return url.to_owned();
+    };
+    let userinfo = !parsed.username().is_empty() || parsed.password().is_some();
+    if !userinfo && parsed.query().is_none() {
+        return url.to_owned();
+    }
+    if userinfo {
+        let _ = parsed.set_password(None);
+        let _ = parsed.set_username("***");
+    }
+    if parsed.query().is_some() {
+        let keys: Vec<String> = parsed.query_pairs().map(|(k, _)| k.into_owned()).collect();
+        parsed
+            .query_pairs_mut()
+            .clear()
+            .extend_pairs(keys.iter().map(|k| (k.as_str(), "***")));
+    }
+    parsed.to_string()
 }
 
 /// `base` + `path`, unless `base` already ends with `path`.
@@ -395,6 +424,23 @@ mod tests {
             err.contains("line 3") && err.contains("`segment_budget_secs` (5)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn credentials_in_urls_are_hidden_in_messages() {
+        let p = parse("kind = \"openai\"\nurl = \"http://bob:s3cret@h:8880/?key=k3y&x=1\"");
+        let shown = p.shown_endpoint();
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("k3y"),
+            "{shown}"
+        );
+        assert!(!shown.contains("bob"), "{shown}");
+        assert!(
+            shown.contains("***@h:8880") && shown.contains("key=***"),
+            "{shown}"
+        );
+        assert_eq!(redact_url("espeak-ng"), "espeak-ng");
+        assert_eq!(redact_url("http://h:5000/"), "http://h:5000/");
     }
 
     #[test]

@@ -52,7 +52,11 @@ async fn voices_says_which_servers_answer_and_test_speaks_through_one() {
             .unwrap_or_else(|| panic!("no `{name}` in {stdout}"))
             .to_owned()
     };
-    assert!(line("live").contains("answers (HTTP 404)"), "{stdout}");
+    // Issue 14 item 18: a 404 to the probe says a server is there, not that it is healthy.
+    assert!(
+        line("live").contains("a server answers (HTTP 404 to GET /v1/models)"),
+        "{stdout}"
+    );
     assert!(line("dead").contains("no answer"), "{stdout}");
     assert!(
         line("default").starts_with('*') && line("default").contains("installed"),

@@ -8,6 +8,7 @@ use super::support;
 fn espeak_station() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("voices")).unwrap();
+    std::fs::write(dir.path().join("dalaba.toml"), "").unwrap();
     std::fs::write(
         dir.path().join("voices/default.toml"),
         "kind = \"espeak\"\nvoice = \"cmn-latn-pinyin\"\nspeed = 1.0\nmax_chars = 120\n",
@@ -35,6 +36,8 @@ fn dalaba(station: &std::path::Path) -> Command {
 #[test]
 fn render_two_notices_twice_meets_broadcast_loudness() {
     let dir = espeak_station();
+    // Issue 14 item 2: `--out` no longer creates missing folders.
+    std::fs::create_dir(dir.path().join("out")).unwrap();
     let output = dalaba(dir.path())
         .args([
             "render",

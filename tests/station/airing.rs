@@ -166,9 +166,10 @@ fn the_csv_tells_the_whole_story() {
         "2026-12-02",
     ]);
     let lines: Vec<&str> = csv.lines().collect();
+    // Issue 14 item 17: a UTF-8 byte-order mark first, for Excel.
     assert_eq!(
         lines[0],
-        "slot,scheduled,started,ended,outcome,reason,articles,voice,duration_s,lufs,device,emergency_by"
+        "\u{feff}slot,scheduled,started,ended,outcome,reason,articles,voice,duration_s,lufs,device,emergency_by"
     );
     assert_eq!(lines.len(), 3, "{csv}");
     assert!(

@@ -29,6 +29,7 @@ fn dalaba(station: &Path, args: &[&str], stdin: &str) -> Output {
 fn station_with_lexicon(lexicon: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::create_dir(dir.path().join("voices")).expect("voices dir");
+    std::fs::write(dir.path().join("dalaba.toml"), "").expect("settings written");
     std::fs::write(dir.path().join("voices/lexicon.toml"), lexicon).expect("lexicon written");
     dir
 }
