@@ -3,6 +3,7 @@
 
 mod articles;
 mod commands;
+mod pages;
 mod props;
 mod table;
 
