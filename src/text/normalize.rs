@@ -463,7 +463,9 @@ impl Reader<'_> {
                 datetime::minute_reading(num.value() as u32)
             }
             After::Numbering | After::Minute => num.plain(Style::ORDINAL),
-            After::Measure if self.is_ordinal(num) => num.plain(Style::ORDINAL),
+            After::Measure if self.is_ordinal(num) || self.is_numbered_group(num) => {
+                num.plain(Style::ORDINAL)
+            }
             After::Measure => num.plain(Style::COUNT),
             _ => self.bare(num),
         }
@@ -485,6 +487,20 @@ impl Reader<'_> {
             k -= 1;
         }
         k + 1 < num.start && self.prev(k) == Some('第')
+    }
+
+    /// `村2组`, `东岗3队`: a group or team numbered within a village is named, not counted
+    /// (`分成2组` and `2组人` count).
+    fn is_numbered_group(&self, num: &Num) -> bool {
+        let rest = &self.c[num.end..];
+        let group = starts_with_any(rest, &["组", "队", "小组", "大队", "生产队", "中队"]);
+        let counted_after = group
+            .and_then(|g| rest.get(g.chars().count()))
+            .is_some_and(|&c| matches!(c, '人' | '的'));
+        let place = self
+            .prev(num.start)
+            .is_some_and(|p| "村社屯庄组队镇乡区连营寨湾沟".contains(p));
+        group.is_some() && place && !counted_after
     }
 
     /// A number with nothing telling us what it counts.
@@ -514,15 +530,31 @@ impl Reader<'_> {
         if n.len() == 2 && n.ends_with('0') && self.at(num.end) == Some('后') {
             return numbers::digits(n, false);
         }
-        let dial = (n.len() >= 3 && self.has_call_word(num.start))
+        let dial = (n.len() >= 2 && self.has_digit_word(num.start))
+            || (n.len() >= 3 && self.has_call_word(num.start))
             || SERVICE_NUMBERS.contains(&n)
             || (n.len() > 1 && n.starts_with('0'))
-            || (n.len() >= 7 && !self.has_count_word(num.start));
+            || n.len() >= 15
+            || self.after_area_code(num.start);
         if dial {
             numbers::digits(n, true)
         } else {
             num.plain(Style::PLAIN)
         }
+    }
+
+    /// `(0543)3166666`: a local number after an area code in brackets.
+    fn after_area_code(&self, start: usize) -> bool {
+        if !matches!(self.prev(start), Some(')' | '）')) {
+            return false;
+        }
+        let mut k = start - 1;
+        while k > 0 && self.c[k - 1].is_ascii_digit() {
+            k -= 1;
+        }
+        (3..=4).contains(&(start - 1 - k))
+            && self.c[k] == '0'
+            && matches!(self.prev(k), Some('(' | '（'))
     }
 
     /// `2023—2024学年`: two four-digit years joined by a range mark.
@@ -670,10 +702,10 @@ pub(super) struct Num {
     pub(super) start: usize,
     pub(super) end: usize,
     pub(super) int: String,
-    frac: Option<String>,
+    pub(super) frac: Option<String>,
     grouped: bool,
     /// Every dot-separated group, when there are three or more (`192.168.1.1`).
-    groups: Vec<String>,
+    pub(super) groups: Vec<String>,
 }
 
 impl Num {

@@ -92,6 +92,11 @@ fn codes_lists_and_latin() {
 }
 
 #[test]
+fn numbers_in_context_numbering_digit_strings_and_code_names() {
+    assert!(check_table("context.tsv") >= 200);
+}
+
+#[test]
 fn chinese_text_is_unchanged() {
     check_table("unchanged.tsv");
 }
