@@ -178,8 +178,13 @@ impl Reader<'_> {
             [3, 3, 4] if first == "400" || first == "800" => true,
             [3, 4, 4] if first.starts_with('1') => true,
             [n] => {
+                // A mobile number: 13… to 19….
                 *n == 11
                     && first.starts_with('1')
+                    && first
+                        .as_bytes()
+                        .get(1)
+                        .is_some_and(|d| (b'3'..=b'9').contains(d))
                     && !self.counted_after(end)
                     && self.prev(i) != Some('第')
                     || (*n >= 10 && first.starts_with('0'))

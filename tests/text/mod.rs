@@ -4,6 +4,7 @@
 mod articles;
 mod commands;
 mod pages;
+mod peers;
 mod props;
 mod table;
 
