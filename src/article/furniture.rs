@@ -486,7 +486,8 @@ fn tag_len(s: &str) -> Option<usize> {
     if !(first.is_ascii_alphabetic() || first == '/' || first == '!') {
         return None;
     }
-    let end = inner.find('>')?;
+    // A tag closes within a few hundred bytes; looking further makes a line of `<` quadratic.
+    let end = inner[..inner.len().min(512)].find('>')?;
     let body = &inner[..end];
     let name: String = body
         .trim_start_matches('/')

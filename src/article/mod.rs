@@ -30,6 +30,16 @@ pub enum ArticleError {
         /// What the bytes look like instead.
         why: &'static str,
     },
+    /// Bigger than any article (see [`ingest::MAX_ARTICLE_BYTES`]).
+    #[error("`{}` is {size} bytes, over the limit of {limit} bytes for one article; check that it is the right file, or split it into several articles", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// Nothing to say once furniture and blank lines are gone.
     #[error("`{}` has no text to broadcast once page furniture is removed", path.display())]
     Empty {
@@ -323,24 +333,26 @@ fn looks_like_title(line: &str) -> bool {
 
 /// Groups kept lines into paragraphs: each line is its own paragraph unless it was clearly
 /// hard-wrapped in the middle of a sentence, which needs both an unfinished line and either a
-/// trailing comma or a line as wide as the block's widest (the wrap width).
+/// trailing comma or a line as wide as the block's widest (the wrap width). One pass to
+/// measure the blocks, one to join: linear in the number of lines.
 fn paragraphs(kept: &[Kept]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    let mut widths = vec![0; kept.len()];
     let mut block_start = 0;
-    for (i, line) in kept.iter().enumerate() {
-        if line.after_break {
+    for i in 0..=kept.len() {
+        if i == kept.len() || (i > 0 && kept[i].after_break) {
+            let width = kept[block_start..i]
+                .iter()
+                .map(|k| columns(&k.text))
+                .max()
+                .unwrap_or(0);
+            widths[block_start..i].fill(width);
             block_start = i;
         }
-        let block_end = kept[i + 1..]
-            .iter()
-            .position(|k| k.after_break)
-            .map_or(kept.len(), |p| i + 1 + p);
-        let width = kept[block_start..block_end]
-            .iter()
-            .map(|k| columns(&k.text))
-            .max()
-            .unwrap_or(0);
-        let joins_previous = i > block_start && is_wrapped(&kept[i - 1].text, &line.text, width);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (i, line) in kept.iter().enumerate() {
+        let joins_previous =
+            i > 0 && !line.after_break && is_wrapped(&kept[i - 1].text, &line.text, widths[i]);
         match out.last_mut() {
             Some(prev) if joins_previous => {
                 let ascii_seam = prev.ends_with(|c: char| c.is_ascii_alphanumeric())

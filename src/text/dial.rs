@@ -3,7 +3,7 @@
 //! \[core\]
 
 use super::datetime::digit_run;
-use super::normalize::{Num, Reader};
+use super::normalize::{Num, Quotes, Reader};
 use super::numbers;
 use super::units::{self, MEASURES, starts_with_any};
 
@@ -116,18 +116,24 @@ impl Reader<'_> {
         }
     }
 
+    /// Whether `i` is inside quotation marks. The reader only moves forward, so the marks
+    /// before `i` are counted once, from where the last call stopped.
     fn in_quotes(&self, i: usize) -> bool {
-        let before = &self.c[..i];
-        let open = before
-            .iter()
-            .filter(|&&c| matches!(c, '“' | '‘' | '「' | '『'))
-            .count();
-        let close = before
-            .iter()
-            .filter(|&&c| matches!(c, '”' | '’' | '」' | '』'))
-            .count();
-        let ascii = before.iter().filter(|&&c| c == '"').count();
-        open > close || ascii % 2 == 1
+        let mut q = self.quotes.get();
+        if i < q.upto {
+            q = Quotes::default();
+        }
+        for &c in &self.c[q.upto..i] {
+            match c {
+                '“' | '‘' | '「' | '『' => q.open += 1,
+                '”' | '’' | '」' | '』' => q.close += 1,
+                '"' => q.ascii += 1,
+                _ => {}
+            }
+        }
+        q.upto = i;
+        self.quotes.set(q);
+        q.open > q.close || q.ascii % 2 == 1
     }
 
     /// A word such as 电话 or 拨打 just before the number, with only separators between.
@@ -137,7 +143,9 @@ impl Reader<'_> {
             CALL_WORDS.iter().any(|w| window.ends_with(w))
         };
         let mut k = start;
-        loop {
+        // Twenty-four characters back is enough for `电话：0543-3166666、`; no further, so a
+        // line of numbers and dashes stays linear.
+        while start - k <= 24 {
             if ends_with_call_word(k) {
                 return true;
             }
@@ -149,6 +157,7 @@ impl Reader<'_> {
             }
             k -= 1;
         }
+        false
     }
 
     /// Telephone numbers and other digit strings read digit by digit with 幺.

@@ -45,7 +45,8 @@ pub fn word_at(c: &[char], i: usize) -> Option<(usize, String)> {
 fn run(c: &[char], i: usize) -> Option<(usize, String)> {
     let mut key = String::new();
     let mut j = i;
-    while let Some(&ch) = c.get(j) {
+    // No word of the table is longer than this; stopping here keeps `a-b-c-…` linear.
+    while let Some(&ch) = c.get(j).filter(|_| j - i <= 16) {
         let joins = ch == '-' && j > i && c.get(j + 1).is_some_and(|n| n.is_ascii_alphanumeric());
         if ch.is_ascii_alphanumeric() {
             key.push(ch.to_ascii_lowercase());
@@ -61,7 +62,8 @@ fn run(c: &[char], i: usize) -> Option<(usize, String)> {
 fn spaced_letters(c: &[char], i: usize) -> Option<(usize, String)> {
     let mut key = String::new();
     let mut j = i;
-    while c.get(j).is_some_and(char::is_ascii_alphabetic)
+    while j - i <= 16
+        && c.get(j).is_some_and(char::is_ascii_alphabetic)
         && !c.get(j + 1).is_some_and(char::is_ascii_alphanumeric)
     {
         key.push(c[j].to_ascii_lowercase());

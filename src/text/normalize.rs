@@ -21,6 +21,7 @@ pub fn read(c: &[char]) -> String {
         i: 0,
         last_num_end: usize::MAX,
         last_code: false,
+        quotes: std::cell::Cell::new(Quotes::default()),
     };
     while r.i < c.len() {
         r.step();
@@ -43,6 +44,18 @@ pub(super) struct Reader<'a> {
     last_num_end: usize,
     /// The last number was part of a code (`LS-2026-001`): a dash after it is not a range.
     last_code: bool,
+    /// Quotation marks counted so far (see `in_quotes`).
+    pub(super) quotes: std::cell::Cell<Quotes>,
+}
+
+/// Quotation marks before a position, counted once as the reader moves on.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Quotes {
+    /// Characters counted: `c[..upto]`.
+    pub(super) upto: usize,
+    pub(super) open: usize,
+    pub(super) close: usize,
+    pub(super) ascii: usize,
 }
 
 /// What follows a number, as far as its reading is concerned.
