@@ -361,6 +361,18 @@ pub fn era_year(c: &[char], i: usize) -> Option<(usize, String)> {
     if end - i > 4 {
         return None;
     }
+    let (after, era) = era_suffix(c, end)?;
+    let after = if c.get(after) == Some(&'年') {
+        after + 1
+    } else {
+        after
+    };
+    Some((after, format!("{era}{}年", digits(&text(c, i, end), false))))
+}
+
+/// An era written in Latin letters at `end` (after one optional space): `ad`, `a.d.`, `bc`,
+/// `b.c.` in any case; its end and 公元 or 公元前.
+pub fn era_suffix(c: &[char], end: usize) -> Option<(usize, &'static str)> {
     let mut j = end;
     if c.get(j) == Some(&' ') {
         j += 1;
@@ -377,15 +389,8 @@ pub fn era_year(c: &[char], i: usize) -> Option<(usize, String)> {
         .to_ascii_lowercase();
     let (written, era) = ERAS.iter().find(|(w, _)| rest.starts_with(w))?;
     let after = j + written.len();
-    if c.get(after).is_some_and(|n| n.is_ascii_alphanumeric()) {
-        return None;
-    }
-    let after = if c.get(after) == Some(&'年') {
-        after + 1
-    } else {
-        after
-    };
-    Some((after, format!("{era}{}年", digits(&text(c, i, end), false))))
+    let glued = c.get(after).is_some_and(|n| n.is_ascii_alphanumeric());
+    (!glued).then_some((after, *era))
 }
 
 /// A year before `年` that is not a count of years: four digits from 1000 (`1840年`), a

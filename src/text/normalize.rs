@@ -22,6 +22,7 @@ pub fn read(c: &[char]) -> String {
         last_num_end: usize::MAX,
         last_code: false,
         quotes: std::cell::Cell::new(Quotes::default()),
+        year_at: None,
     };
     while r.i < c.len() {
         r.step();
@@ -46,6 +47,9 @@ pub(super) struct Reader<'a> {
     last_code: bool,
     /// Quotation marks counted so far (see `in_quotes`).
     pub(super) quotes: std::cell::Cell<Quotes>,
+    /// Where in `out` the last year's reading starts, for an era written after the date
+    /// (`1823年3月bc`).
+    year_at: Option<usize>,
 }
 
 /// Quotation marks before a position, counted once as the reader moves on.
@@ -124,6 +128,16 @@ impl Reader<'_> {
 
     /// A Latin word of the reading table, or `vs`, at `self.i`: read and stepped over.
     fn latin(&mut self) -> bool {
+        // `1823年3月bc`: the era belongs before the whole date.
+        let after_date = self.prev(self.i).is_some_and(|p| "年月日号".contains(p));
+        if let Some(at) = self.year_at.filter(|_| after_date)
+            && let Some((end, era)) = datetime::era_suffix(self.c, self.i)
+        {
+            self.out.insert_str(at, era);
+            self.i = end;
+            self.year_at = None;
+            return true;
+        }
         let found = latin::word_at(self.c, self.i)
             .or_else(|| latin::versus(self.c, self.i).map(|(end, word)| (end, word.to_owned())));
         let Some((end, reading)) = found else {
@@ -350,6 +364,9 @@ impl Reader<'_> {
         self.last_code = self.letter_attached(&num).is_some();
         let (after, own) = self.after_of(&num);
         let reading = self.quantity(&num, after, negative);
+        if after == After::Year {
+            self.year_at = Some(self.out.len());
+        }
         self.out.push_str(&reading);
         self.i = num.end;
         if own {
