@@ -65,7 +65,7 @@ pub enum Command {
     },
     /// Print the speakable script of an article: what the loudspeaker will say.
     #[command(
-        after_help = "Example:\n  dalaba script notice.txt\n  dalaba script notice.txt --json"
+        after_help = "Example:\n  dalaba script notice.txt\n  dalaba script notice.txt --json\n  dalaba script notice.txt --keep-line 3 --drop-line 12"
     )]
     Script {
         /// The article: a file, or the id of a queued article.
@@ -73,6 +73,14 @@ pub enum Command {
         /// Print JSON for tools: title, segments with pauses, removed lines, lexicon hits.
         #[arg(long)]
         json: bool,
+        /// Read file line N although it was removed as furniture (repeatable); to keep the
+        /// choice for airing, add `keep_lines = [N]` to the article's front matter.
+        #[arg(long = "keep-line", value_name = "N")]
+        keep_line: Vec<usize>,
+        /// Leave file line N out of the script (repeatable); `drop_lines = [N]` in the
+        /// front matter does the same for airing.
+        #[arg(long = "drop-line", value_name = "N")]
+        drop_line: Vec<usize>,
     },
     /// Normalize text from stdin into speakable Mandarin, one line in, one line out.
     #[command(after_help = "Example:\n  echo '增长2.8%' | dalaba normalize")]

@@ -19,7 +19,7 @@ mod script;
 mod tick;
 mod voices;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
@@ -108,7 +108,18 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
             out.as_deref(),
             device,
         ),
-        Command::Script { file, json } => script::run(&station()?, &file, json),
+        Command::Script {
+            file,
+            json,
+            keep_line,
+            drop_line,
+        } => {
+            let choices = article::LineChoices {
+                keep: keep_line,
+                drop: drop_line,
+            };
+            script::run(&station()?, &file, json, &choices)
+        }
         Command::Normalize { no_lexicon } => normalize::run(&station()?, no_lexicon),
         Command::Voices { action: None } => voices::list(&station()?),
         Command::Voices {
@@ -173,13 +184,26 @@ pub fn load_article(path: &Path) -> anyhow::Result<Article> {
 /// An article from a file, or from the queue when `arg` is the id of a stored article and
 /// no file of that name exists (`dalaba preview 3`).
 pub fn load_article_or_id(station: &Station, arg: &Path) -> anyhow::Result<Article> {
-    if !arg.exists()
+    load_article_with(station, arg, &article::LineChoices::default())
+}
+
+/// [`load_article_or_id`] with the approver's line choices applied on top of the article's.
+pub fn load_article_with(
+    station: &Station,
+    arg: &Path,
+    choices: &article::LineChoices,
+) -> anyhow::Result<Article> {
+    let (name, text) = if !arg.exists()
         && let Some(id) = arg.to_str().and_then(|s| s.parse::<i64>().ok())
     {
         let row = queue::open(station)?.article(id)?;
-        return crate::service::parse_source(&row.data.source_name, &row.data.source);
-    }
-    load_article(arg)
+        (PathBuf::from(row.data.source_name), row.data.source)
+    } else {
+        let bytes =
+            std::fs::read(arg).with_context(|| format!("cannot read `{}`", arg.display()))?;
+        (arg.to_owned(), article::decode(arg, &bytes)?)
+    };
+    Ok(article::parse_with(&name, &text, choices)?)
 }
 
 /// A tokio runtime for the commands that talk to servers.

@@ -6,12 +6,17 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use crate::article::{Article, RemovedLine};
+use crate::article::{Article, LineChoices, RemovedLine};
 use crate::station::Station;
 use crate::text::{self, Pause, ScriptHit, Segment};
 
-pub(super) fn run(station: &Station, file: &Path, json: bool) -> anyhow::Result<()> {
-    let article = super::load_article_or_id(station, file)?;
+pub(super) fn run(
+    station: &Station,
+    file: &Path,
+    json: bool,
+    choices: &LineChoices,
+) -> anyhow::Result<()> {
+    let article = super::load_article_with(station, file, choices)?;
     let lexicon = station.lexicon()?;
     let (script, hits) = text::script_with_hits(&article, &lexicon);
     // The segment size of the voice the article would be read with.
@@ -24,7 +29,7 @@ pub(super) fn run(station: &Station, file: &Path, json: bool) -> anyhow::Result<
         serde_json::to_string_pretty(&report(&article, &script, &segments, &hits))
             .context("encoding the script as JSON")?
     } else {
-        super::escape::text(&human(&article, &segments, &hits)).into_owned()
+        super::escape::text(&human(&article, &segments, &hits, choices)).into_owned()
     };
     print_all(&out)
 }
@@ -95,7 +100,12 @@ fn report<'a>(
     }
 }
 
-fn human(article: &Article, segments: &[Segment], hits: &[ScriptHit]) -> String {
+fn human(
+    article: &Article,
+    segments: &[Segment],
+    hits: &[ScriptHit],
+    choices: &LineChoices,
+) -> String {
     let mut out = String::new();
     for seg in segments {
         out.push_str(&seg.text);
@@ -112,6 +122,12 @@ fn human(article: &Article, segments: &[Segment], hits: &[ScriptHit]) -> String 
         for RemovedLine { line, text, reason } in &article.removed {
             out.push_str(&format!("  line {line:>3}  {reason:<12} {text}\n"));
         }
+    }
+    if choices != &LineChoices::default() {
+        out.push_str(&format!(
+            "\nthese choices hold for this run only; to air them, add to the front matter:\n  keep_lines = {:?}\n  drop_lines = {:?}\n",
+            choices.keep, choices.drop
+        ));
     }
     if !hits.is_empty() {
         out.push_str(&format!("\nlexicon fired {} time(s):\n", hits.len()));

@@ -25,6 +25,11 @@ pub struct FrontMatter {
     pub voice: Option<String>,
     /// How many times the body is read.
     pub repeat: Option<u32>,
+    /// File lines to read although a furniture rule removed them (`dalaba script` lists
+    /// them with their numbers).
+    pub keep_lines: Option<Vec<usize>>,
+    /// File lines to leave out although no rule removed them.
+    pub drop_lines: Option<Vec<usize>>,
 }
 
 /// Splits `+++` front matter off `text`: the front matter, the body, and the 1-based file line

@@ -1,27 +1,41 @@
-//! Page furniture: the banners, bylines, timestamps, editor lines and stray markup that come
-//! with an article pasted from a web page. Each rule recognizes a line by its shape and says
-//! why it goes. Pure.
+//! Page furniture: the banners, breadcrumbs, datelines, credits, widgets, prompts and
+//! related-news lists that come with an article pasted from a web page, a public account or
+//! a PDF. Each rule recognizes a line by its position (head, body, foot), its shape
+//! (separators, brackets, lists of short items) or its keyword class, and says why it goes.
+//! Pure.
 //!
-//! Removing a body sentence is worse than keeping a byline, so every rule is narrow, and a
-//! line that reads like prose (several sentences, or long) is never furniture.
+//! Removing a body sentence is worse than keeping a byline, so the rules that look at words
+//! alone apply only around the body (head and foot zones), and a line that reads like prose
+//! (several sentences, or long) is never furniture, except the distribution lines of an
+//! official document.
 
-/// Where a line sits: before the first sentence of the body, or after it.
+use super::fields;
+
+/// Where a line sits on the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Zone {
-    /// Masthead, title and metadata: before any body sentence.
+    /// Masthead, navigation, title and metadata: before any body sentence.
     Head,
-    /// From the first body sentence on.
+    /// From the first body sentence to the last.
     Body,
+    /// After the last body sentence: credits, prompts, footers.
+    Foot,
 }
 
 /// Why a line is furniture, or `None` for a line to keep.
 ///
 /// A bare date-time line is furniture only in the head: in the body it may be the time of a
-/// meeting written on its own line.
+/// meeting written on its own line; a date without a clock time (a notice's signature date)
+/// is always kept.
 pub fn classify(line: &str, zone: Zone) -> Option<&'static str> {
+    let bulleted = strip_bullet(line).len() != line.trim_start().len();
     let core = strip_bullet(line).trim();
     if core.is_empty() {
         return None;
+    }
+    // Before the bullet is taken off: `- 1 -` is a page number, not a list item.
+    if let Some(reason) = document_line(line.trim()).or_else(|| document_line(core)) {
+        return Some(reason);
     }
     if is_prose(core) {
         return None;
@@ -32,16 +46,60 @@ pub fn classify(line: &str, zone: Zone) -> Option<&'static str> {
     if zone == Zone::Head && is_timestamp(core) {
         return Some("timestamp");
     }
-    if let Some(reason) = metadata(core) {
+    if let Some(reason) = metadata(core).or_else(|| fields::metadata_line(core)) {
+        return Some(reason);
+    }
+    if let Some(reason) = chrome(core) {
         return Some(reason);
     }
     if is_banner(core) {
         return Some("banner");
     }
-    if is_chrome(core) {
-        return Some("page chrome");
+    match zone {
+        Zone::Body => None,
+        Zone::Head => head_only(core),
+        Zone::Foot => foot_only(core, bulleted),
     }
-    None
+}
+
+/// The heading of a block that ends the body (`相关新闻`, `推荐阅读`, `网友评论`): the
+/// reason for it and every line after it.
+pub fn block_end(line: &str) -> Option<&'static str> {
+    #[rustfmt::skip]
+    const RELATED: &[&str] = &[
+        "相关新闻", "相关阅读", "相关链接", "相关文章", "相关报道", "相关推荐", "推荐阅读",
+        "延伸阅读", "扩展阅读", "拓展阅读", "往期回顾", "往期推荐", "往期精彩", "精彩推荐",
+        "热点推荐", "热门推荐", "热门文章", "热门新闻", "猜你喜欢", "大家都在看", "更多新闻",
+        "更多阅读", "今日推荐", "为你推荐", "编辑推荐", "新闻排行", "阅读排行", "精彩回顾",
+    ];
+    #[rustfmt::skip]
+    const COMMENTS: &[&str] = &[
+        "网友评论", "发表评论", "全部评论", "热门评论", "最新评论", "我要评论", "写评论",
+        "精选留言", "留言板", "评论区", "评论",
+    ];
+    let decor: &[char] = &[
+        '【', '】', '[', ']', '▼', '▲', '■', '●', '◆', '—', '-', '=', '*', '#', '|', ' ', '▎',
+        '丨', '〓',
+    ];
+    let core = strip_bullet(line).trim().trim_matches(decor);
+    let counted = |rest: &str| {
+        rest.trim_matches(|c: char| c.is_ascii_digit() || "()（）条 ".contains(c))
+            .is_empty()
+    };
+    for (words, reason) in [(RELATED, "related list"), (COMMENTS, "comments")] {
+        let Some(word) = words.iter().find(|w| core.starts_with(**w)) else {
+            continue;
+        };
+        let rest = core[word.len()..].trim_matches(decor);
+        let titled = rest.starts_with(['：', ':'])
+            && rest.chars().count() <= 40
+            && !rest.contains(['。', '，']);
+        if rest.is_empty() || counted(rest) || titled {
+            return Some(reason);
+        }
+    }
+    let comment_count = core.starts_with("已有") && core.ends_with("条评论");
+    comment_count.then_some("comments")
 }
 
 /// Several sentences, or a long line with a sentence end: body text whatever it starts with.
@@ -73,9 +131,10 @@ pub fn strip_bullet(line: &str) -> &str {
 }
 
 fn is_rule(core: &str) -> bool {
-    core.chars().count() >= 3
-        && core
-            .chars()
+    let marks = core.chars().filter(|c| !c.is_whitespace());
+    marks.clone().count() >= 3
+        && marks
+            .clone()
             .all(|c| matches!(c, '-' | '=' | '*' | '_' | '—' | '～' | '~' | '·' | '#'))
 }
 
@@ -94,75 +153,29 @@ fn is_timestamp(core: &str) -> bool {
 
 const LABELS_BEFORE_TIME: &[&str] = &["发布时间：", "发布时间:", "发布于"];
 
-/// `作者：…`, `来源：…`, `责任编辑：…`, `通讯员 张三`.
+/// One labelled credit or stamp (`作者：…`, `【责任编辑：张小敏】`, `通讯员 张三`): its class.
 fn metadata(core: &str) -> Option<&'static str> {
-    const KEYS: &[(&str, &str)] = &[
-        ("责任编辑", "editor"),
-        ("值班编辑", "editor"),
-        ("编辑", "editor"),
-        ("主编", "editor"),
-        ("审核", "editor"),
-        ("初审", "editor"),
-        ("二审", "editor"),
-        ("三审", "editor"),
-        ("终审", "editor"),
-        ("校对", "editor"),
-        ("监制", "editor"),
-        ("统筹", "editor"),
-        ("作者", "byline"),
-        ("记者", "byline"),
-        ("通讯员", "byline"),
-        ("撰稿", "byline"),
-        ("摄影", "byline"),
-        ("文/图", "byline"),
-        ("图/文", "byline"),
-        ("来源", "source"),
-        ("本文来源", "source"),
-        ("文章来源", "source"),
-        ("新闻来源", "source"),
-        ("稿件来源", "source"),
-        ("信息来源", "source"),
-        ("供稿", "source"),
-        ("发布者", "source"),
-        ("发布人", "source"),
-        ("发布单位", "source"),
-        ("签发", "editor"),
-        ("核稿", "editor"),
-        ("审核人", "editor"),
-        ("制图", "byline"),
-        ("摄像", "byline"),
-        ("剪辑", "byline"),
-        ("视频", "byline"),
-        ("图片", "byline"),
-        ("稿源", "source"),
-        ("出处", "source"),
-        ("原标题", "source"),
-        ("本文链接", "source"),
-        ("发布时间", "timestamp"),
-        ("发布日期", "timestamp"),
-        ("浏览次数", "page chrome"),
-        ("阅读量", "page chrome"),
-        ("点击数", "page chrome"),
-        ("字号", "page chrome"),
-        ("分享到", "page chrome"),
-    ];
     let len = core.chars().count();
     if len > 50 || core.contains('。') {
         return None;
     }
-    let inner = core.trim_start_matches(['【', '[', '（', '(']);
-    for (key, reason) in KEYS {
-        if let Some(rest) = inner.strip_prefix(key) {
-            let rest = rest.trim_start();
-            let labelled = rest.starts_with(['：', ':', '丨', '|', '｜', '】', ']']);
-            // `通讯员 陈晨 杜建民`: a byline key followed by short names.
-            let names = *reason == "byline" && !rest.is_empty() && len <= 24 && is_name_list(rest);
-            if labelled || names {
-                return Some(reason);
-            }
-        }
+    let (reason, strong, bare) = fields::key_at(core.split_whitespace().next()?)?;
+    if !strong {
+        return None;
     }
-    None
+    let rest = core
+        .split_once(char::is_whitespace)
+        .map_or("", |(_, r)| r.trim());
+    // Another label after the first (`来源：… 联系电话：…`) makes it a line of fields.
+    if rest.contains(['：', ':']) {
+        return None;
+    }
+    // `通讯员 陈晨 杜建民`: a byline or editor key followed by short names.
+    let names = matches!(reason, "byline" | "editor")
+        && len <= 24
+        && !rest.is_empty()
+        && is_name_list(rest);
+    (!bare || names).then_some(reason)
 }
 
 fn is_name_list(rest: &str) -> bool {
@@ -171,7 +184,7 @@ fn is_name_list(rest: &str) -> bool {
         .all(|w| (2..=4).contains(&w.chars().count()))
 }
 
-/// `XX日报社出品`, `党媒平台`, `XX客户端`: masthead lines at the top of a page.
+/// `XX日报社出品`, `党媒平台`, `XX客户端`: masthead lines.
 fn is_banner(core: &str) -> bool {
     let len = core.chars().count();
     let plain = !core.contains(['，', '。', ',', '：', ':']);
@@ -183,48 +196,237 @@ fn is_banner(core: &str) -> bool {
                     .any(|w| core.ends_with(w))))
 }
 
-/// Navigation and sharing widgets, copyright lines and end marks.
-fn is_chrome(core: &str) -> bool {
+/// Navigation, sharing and app widgets, copyright lines and end marks: their class.
+fn chrome(core: &str) -> Option<&'static str> {
     #[rustfmt::skip]
-    const EXACT: &[&str] = &[
-        "（完）", "(完)", "【完】", "[完]", "完", "返回顶部", "返回首页", "打印本页",
-        "关闭窗口", "【打印】", "【关闭】", "[打印]", "[关闭]", "扫一扫", "分享", "收藏",
-        "点赞", "在看", "相关阅读", "相关新闻", "相关链接", "阅读原文", "更多精彩", "上一篇",
-        "下一篇", "[图片]", "【图片】",
+    const EXACT: &[(&str, &str)] = &[
+        ("（完）", "end mark"), ("(完)", "end mark"), ("【完】", "end mark"),
+        ("[完]", "end mark"), ("完", "end mark"), ("（全文完）", "end mark"),
+        ("返回顶部", "page chrome"), ("返回首页", "page chrome"), ("打印本页", "print"),
+        ("关闭窗口", "print"), ("扫一扫", "qr code"), ("[图片]", "page chrome"),
+        ("【图片】", "page chrome"),
     ];
     #[rustfmt::skip]
-    const STARTS: &[&str] = &[
-        "版权所有", "Copyright", "copyright", "©", "扫一扫", "扫码", "长按识别",
-        "分享到", "上一篇：", "下一篇：", "上一篇:", "下一篇:", "图片来源", "（图片来源",
-        "(图片来源", "点击查看", "【打印】", "字体：", "相关阅读", "相关新闻", "相关链接",
+    const STARTS: &[(&str, &str)] = &[
+        ("版权所有", "copyright"), ("Copyright", "copyright"), ("copyright", "copyright"),
+        ("©", "copyright"), ("扫一扫", "qr code"), ("扫码", "qr code"),
+        ("长按识别", "qr code"), ("长按二维码", "qr code"), ("上一篇", "page chrome"),
+        ("下一篇", "page chrome"), ("上一条", "page chrome"), ("下一条", "page chrome"),
+        ("（图片来源", "source"), ("(图片来源", "source"), ("点击查看", "page chrome"),
+        ("展开全文", "prompt"), ("展开剩余", "prompt"), ("打开APP", "prompt"),
+        ("打开App", "prompt"), ("打开app", "prompt"), ("阅读全文", "prompt"),
+        ("阅读原文", "prompt"), ("点击阅读原文", "prompt"), ("查看原文", "prompt"),
+        ("下载客户端", "prompt"), ("当前位置", "breadcrumb"), ("您的位置", "breadcrumb"),
+        ("您现在的位置", "breadcrumb"), ("所在位置", "breadcrumb"),
     ];
-    let len = core.chars().count();
-    if EXACT.contains(&core) {
-        return true;
+    if let Some((_, reason)) = EXACT.iter().find(|(w, _)| *w == core) {
+        return Some(reason);
     }
-    if len > 40 || core.contains('。') {
-        return false;
+    if core.chars().count() > 40 || core.contains('。') {
+        return None;
     }
-    let widgets = ["打印", "关闭", "字体", "字号", "收藏", "分享"];
-    let bracketed = core.starts_with(['【', '[']) && widgets.iter().any(|w| core.contains(w));
     let attachment = core.starts_with("附件")
         && [
             ".doc", ".pdf", ".xls", ".wps", ".zip", ".rar", ".jpg", ".png",
         ]
         .iter()
         .any(|x| core.to_ascii_lowercase().contains(x));
-    bracketed
-        || attachment
-        || STARTS.iter().any(|s| core.starts_with(s))
-        || core.contains("ICP备")
-        || core.contains("网安备")
-        || is_breadcrumb(core)
+    if attachment {
+        return Some("page chrome");
+    }
+    let copyright = [
+        "ICP备",
+        "网安备",
+        "网站标识码",
+        "版权所有",
+        "未经授权",
+        "禁止转载",
+    ];
+    if copyright.iter().any(|w| core.contains(w)) {
+        return Some("copyright");
+    }
+    if is_breadcrumb(core) {
+        return Some("breadcrumb");
+    }
+    STARTS
+        .iter()
+        .find(|(w, _)| core.starts_with(w))
+        .map(|(_, reason)| *reason)
 }
 
-/// `首页 > 新闻 > 本地`.
+/// `首页 > 新闻 > 本地`, `人民网 >> 地方 >> 山东`, `当前位置：首页 » 通知公告`.
 fn is_breadcrumb(core: &str) -> bool {
-    let parts: Vec<&str> = core.split(['>', '»', '›', '＞']).map(str::trim).collect();
-    parts.len() >= 3 && parts.iter().all(|p| (1..=8).contains(&p.chars().count()))
+    let labelled = ["当前位置", "您的位置", "您现在的位置", "所在位置", "位置"]
+        .iter()
+        .find_map(|l| core.strip_prefix(l))
+        .map(|r| r.trim_start_matches(['：', ':', ' ']));
+    let path = labelled.unwrap_or(core);
+    let parts: Vec<&str> = path
+        .split(['>', '»', '›', '＞', '→'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let enough =
+        parts.len() >= 3 || (parts.len() == 2 && (labelled.is_some() || parts[0] == "首页"));
+    enough
+        && path.contains(['>', '»', '›', '＞', '→'])
+        && parts.iter().all(|p| (1..=12).contains(&p.chars().count()))
+}
+
+/// Lines of an official document that are not read even when long: distribution lists
+/// (`抄送：…`), the print line (`…2026年11月20日印发`), page numbers (`- 2 -`) and the
+/// disclosure note (`（此件公开发布）`).
+fn document_line(core: &str) -> Option<&'static str> {
+    let len = core.chars().count();
+    let distribution = ["抄送", "抄报", "主题词"].iter().any(|k| {
+        core.strip_prefix(k)
+            .is_some_and(|r| r.trim_start().starts_with(['：', ':']))
+    });
+    let printed = core.ends_with("印发")
+        && len <= 60
+        && core.contains('年')
+        && core.contains('月')
+        && !core.contains(['。', '，']);
+    if (distribution && len <= 300) || printed {
+        return Some("distribution");
+    }
+    if is_page_number(core) {
+        return Some("page number");
+    }
+    let inner = core
+        .strip_prefix(['（', '('])
+        .and_then(|r| r.strip_suffix(['）', ')']));
+    let disclosure = inner.is_some_and(|i| {
+        i.chars().count() <= 24
+            && ["此件", "信息公开", "公开方式", "公开属性"]
+                .iter()
+                .any(|w| i.starts_with(w))
+    });
+    disclosure.then_some("disclosure")
+}
+
+/// `- 2 -`, `—3—`, `第2页 共5页`.
+fn is_page_number(core: &str) -> bool {
+    let squeezed: String = core.chars().filter(|c| !c.is_whitespace()).collect();
+    let dashes: &[char] = &['-', '—', '–', '－'];
+    let inner = squeezed.trim_matches(dashes);
+    let dashed = inner.len() < squeezed.len()
+        && squeezed.starts_with(dashes)
+        && squeezed.ends_with(dashes)
+        && !inner.is_empty()
+        && inner.chars().all(|c| c.is_ascii_digit());
+    let paged = squeezed.starts_with('第')
+        && squeezed.contains('页')
+        && squeezed
+            .chars()
+            .all(|c| c.is_ascii_digit() || "第页共/".contains(c));
+    dashed || paged
+}
+
+/// Words of a call to action around an article (follow, like, share, scan, read the
+/// original): never a sentence of a notice.
+#[rustfmt::skip]
+const PROMPTS: &[&str] = &[
+    "关注我们", "点击蓝字", "点击上方", "点击下方", "关注公众号", "设为星标", "星标", "点个在看",
+    "点亮在看", "在看", "点赞", "分享给更多", "转发给更多", "欢迎转发", "转发扩散", "阅读原文",
+    "长按识别", "长按二维码", "识别二维码", "扫码关注", "置顶公众号", "关注本号", "一键三连",
+    "欢迎投稿", "欢迎留言",
+];
+
+/// A short line made to make the reader act (`点击上方蓝字关注我们`, `喜欢就点个在看吧！`).
+pub fn is_prompt(core: &str) -> bool {
+    core.chars().count() <= 60 && PROMPTS.iter().any(|w| core.contains(w))
+}
+
+/// Rules for lines before the body: prompts, navigation menus, site credits, the document
+/// number of an official document, a portal's dateline.
+fn head_only(core: &str) -> Option<&'static str> {
+    if is_prompt(core) {
+        return Some("prompt");
+    }
+    if is_navigation(core) {
+        return Some("navigation");
+    }
+    if is_site_credit(core) {
+        return Some("site credit");
+    }
+    if is_document_number(core) {
+        return Some("document number");
+    }
+    // `XX县人民政府办公室文件`: the red masthead of an official document.
+    if core.ends_with("文件") && core.chars().count() <= 24 && !core.contains(['，', '。', '：'])
+    {
+        return Some("banner");
+    }
+    is_dateline(core).then_some("timestamp")
+}
+
+/// Rules for lines after the body: prompts, site credits, lists of short titles.
+fn foot_only(core: &str, bulleted: bool) -> Option<&'static str> {
+    if is_prompt(core) {
+        return Some("prompt");
+    }
+    if is_site_credit(core) {
+        return Some("site credit");
+    }
+    let title = core.chars().count() <= 40 && !core.contains(['。', '；']);
+    (bulleted && title).then_some("list of titles")
+}
+
+/// `首页 政务公开 政务服务 互动交流`: four or more short words, nothing else.
+fn is_navigation(core: &str) -> bool {
+    let words: Vec<&str> = core
+        .split([' ', '\u{3000}', '|', '｜'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.len() >= 4
+        && words.iter().all(|w| {
+            (2..=6).contains(&w.chars().count()) && w.chars().all(crate::text::chars::is_cjk)
+        })
+}
+
+/// `XX县人民政府 主办`, `主办：XX县人民政府办公室 承办：…`: who runs the site.
+fn is_site_credit(core: &str) -> bool {
+    const ROLES: &[&str] = &["主办", "承办", "协办", "主管", "技术支持", "运维"];
+    let short = core.chars().count() <= 60 && !core.contains(['。', '，']);
+    let labelled = ROLES.iter().any(|r| {
+        core.split_whitespace()
+            .any(|w| w.starts_with(r) && w[r.len()..].starts_with(['：', ':']))
+    });
+    let trailing = ROLES.iter().any(|r| core.ends_with(r));
+    short && (labelled || trailing || core.contains("网站地图") || core.contains("联系我们"))
+}
+
+/// `X政办发〔2026〕12号`: an official document's number on a line of its own.
+fn is_document_number(core: &str) -> bool {
+    let Some((before, after)) = core.split_once(['〔', '[', '［']) else {
+        return false;
+    };
+    let Some((year, number)) = after.split_once(['〕', ']', '］']) else {
+        return false;
+    };
+    core.chars().count() <= 24
+        && (2..=12).contains(&before.chars().count())
+        && year.len() == 4
+        && year.chars().all(|c| c.is_ascii_digit())
+        && number.ends_with('号')
+        && number
+            .trim_end_matches('号')
+            .chars()
+            .all(|c| c.is_ascii_digit())
+}
+
+/// A portal's or account's stamp under the title: words and a full date or a clock time,
+/// nothing that reads as a sentence (`县融媒 2026-11-20 10:31 山东`).
+fn is_dateline(core: &str) -> bool {
+    let tokens: Vec<&str> = core.split_whitespace().collect();
+    let stamp = tokens.iter().any(|t| {
+        fields::is_time_token(t) && (t.contains(':') || t.matches(['-', '/', '.']).count() == 2)
+    });
+    tokens.len() >= 2
+        && stamp
+        && core.chars().count() <= 40
+        && !core.contains(['，', '。', '！', '？', '：'])
 }
 
 /// A byline or source in brackets at the end of a body line (`……提升。（记者 张三）`,
@@ -241,7 +443,7 @@ pub fn split_trailing_byline(line: &str) -> Option<(&str, &str, &'static str)> {
         return None;
     }
     let reason = if inner == "完" {
-        "page chrome"
+        "end mark"
     } else {
         metadata(inner)?
     };
@@ -284,7 +486,8 @@ fn tag_len(s: &str) -> Option<usize> {
     if !(first.is_ascii_alphabetic() || first == '/' || first == '!') {
         return None;
     }
-    let end = inner.find('>')?;
+    // A tag closes within a few hundred bytes; looking further makes a line of `<` quadratic.
+    let end = inner[..inner.len().min(512)].find('>')?;
     let body = &inner[..end];
     let name: String = body
         .trim_start_matches('/')
@@ -335,8 +538,8 @@ mod tests {
             ("【责任编辑：张小敏】", Some("editor")),
             ("通讯员 陈红 刘小兵", Some("byline")),
             ("发布时间：2026-11-20 09:12", Some("timestamp")),
-            ("首页 > 新闻中心 > 本地要闻", Some("page chrome")),
-            ("（完）", Some("page chrome")),
+            ("首页 > 新闻中心 > 本地要闻", Some("breadcrumb")),
+            ("（完）", Some("end mark")),
             ("==========", Some("separator")),
         ];
         for (line, want) in rows {
@@ -373,10 +576,69 @@ mod tests {
         );
         assert_eq!(
             split_trailing_byline("活动圆满结束。(完)"),
-            Some(("活动圆满结束。", "(完)", "page chrome"))
+            Some(("活动圆满结束。", "(完)", "end mark"))
         );
         assert_eq!(split_trailing_byline("召开会议（扩大）"), None);
         assert_eq!(split_trailing_byline("请带好身份证（原件）"), None);
+    }
+
+    #[test]
+    fn blocks_that_end_the_body() {
+        for line in [
+            "相关新闻",
+            "【推荐阅读】",
+            "延伸阅读：",
+            "▼ 往期回顾",
+            "评论（5）",
+            "已有3条评论",
+        ] {
+            assert!(block_end(line).is_some(), "{line}");
+        }
+        for line in [
+            "相关新闻发布后引起关注。",
+            "评论员文章说，要抓好落实。",
+            "推荐阅读书目如下",
+        ] {
+            assert_eq!(block_end(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn word_rules_apply_around_the_body_only() {
+        let prompt = "欢迎关注我们";
+        assert_eq!(classify(prompt, Zone::Head), Some("prompt"));
+        assert_eq!(classify(prompt, Zone::Foot), Some("prompt"));
+        assert_eq!(classify(prompt, Zone::Body), None);
+        assert_eq!(
+            classify("• 全镇召开防火工作会议", Zone::Foot),
+            Some("list of titles")
+        );
+        assert_eq!(classify("• 全镇召开防火工作会议", Zone::Body), None);
+        assert_eq!(
+            classify("首页 政务公开 政务服务 互动交流", Zone::Head),
+            Some("navigation")
+        );
+        assert_eq!(
+            classify("河政办发〔2026〕18号", Zone::Head),
+            Some("document number")
+        );
+        assert_eq!(
+            classify("县融媒 2026-11-20 10:31 山东", Zone::Head),
+            Some("timestamp")
+        );
+    }
+
+    #[test]
+    fn official_document_lines_go_even_when_long() {
+        let cc = "抄送：县委各部门，县人大常委会办公室，县政协办公室，县法院，县检察院，县人武部，各人民团体。";
+        assert_eq!(classify(cc, Zone::Foot), Some("distribution"));
+        assert_eq!(
+            classify("河口县人民政府办公室   2026年11月18日印发", Zone::Foot),
+            Some("distribution")
+        );
+        assert_eq!(classify("- 2 -", Zone::Body), Some("page number"));
+        assert_eq!(classify("（此件公开发布）", Zone::Foot), Some("disclosure"));
+        assert_eq!(classify("（一）加强领导", Zone::Body), None);
     }
 
     #[test]

@@ -5,11 +5,23 @@ use std::path::Path;
 
 use super::ArticleError;
 
+/// The largest article accepted: 2 MiB is some 700 000 Chinese characters, sixty hours of
+/// speech; anything bigger is a wrong file, and is refused before it is decoded or parsed.
+pub const MAX_ARTICLE_BYTES: usize = 2 * 1024 * 1024;
+
 /// Decodes file bytes: UTF-8 (with or without BOM), else GB18030 (a superset of GBK).
 ///
-/// Fails on UTF-16, on binary data, and on bytes that decode as GB18030 only into rare
-/// characters (a Latin-1 or random file), naming the file and the likely cause.
+/// Fails on a file over [`MAX_ARTICLE_BYTES`], on UTF-16, on binary data, and on bytes that
+/// decode as GB18030 only into rare characters (a Latin-1 or random file), naming the file
+/// and the likely cause.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, ArticleError> {
+    if bytes.len() > MAX_ARTICLE_BYTES {
+        return Err(ArticleError::TooLarge {
+            path: path.to_owned(),
+            size: bytes.len(),
+            limit: MAX_ARTICLE_BYTES,
+        });
+    }
     let err = |why: &'static str| ArticleError::Encoding {
         path: path.to_owned(),
         why,
@@ -124,6 +136,18 @@ mod tests {
         let bytes = b"\x81\x40\x82\x41\x83\x42\x84\x43\x85\x44\x86\x45\x87\x46";
         let err = decode_str(bytes).unwrap_err();
         assert!(err.contains("rare characters"), "{err}");
+    }
+
+    #[test]
+    fn an_article_over_the_limit_is_refused_by_name() {
+        let big = "村".repeat(MAX_ARTICLE_BYTES / 3 + 1);
+        let err = decode_str(big.as_bytes()).unwrap_err();
+        assert!(
+            err.contains("`a.txt`") && err.contains(&MAX_ARTICLE_BYTES.to_string()),
+            "{err}"
+        );
+        let fits = "村".repeat(MAX_ARTICLE_BYTES / 3);
+        assert!(decode_str(fits.as_bytes()).is_ok());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! - [`furniture`]: banners, bylines, timestamps and markup, each removal with its reason;
 //! - [`parse`]: title, paragraphs (re-joining lines hard-wrapped mid-sentence).
 
+mod fields;
 pub mod front;
 pub mod furniture;
 pub mod ingest;
@@ -29,6 +30,16 @@ pub enum ArticleError {
         /// What the bytes look like instead.
         why: &'static str,
     },
+    /// Bigger than any article (see [`ingest::MAX_ARTICLE_BYTES`]).
+    #[error("`{}` is {size} bytes, over the limit of {limit} bytes for one article; check that it is the right file, or split it into several articles", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// Nothing to say once furniture and blank lines are gone.
     #[error("`{}` has no text to broadcast once page furniture is removed", path.display())]
     Empty {
@@ -38,6 +49,18 @@ pub enum ArticleError {
     /// Bad front matter.
     #[error(transparent)]
     FrontMatter(#[from] TomlError),
+    /// A kept or dropped line that is not in the article, or both kept and dropped.
+    #[error("`{}`: `{key}` names line {line}, but {why}; use the line numbers `dalaba script` lists", path.display())]
+    LineChoice {
+        /// The file.
+        path: PathBuf,
+        /// `keep_lines` or `drop_lines` (the command-line flags use the same lists).
+        key: &'static str,
+        /// The line named.
+        line: usize,
+        /// What is wrong with it.
+        why: String,
+    },
     /// A `+++` line opens front matter that never closes.
     #[error("`{}` line 1: front matter opened with `+++` is never closed; add a `+++` line after the settings", path.display())]
     UnclosedFrontMatter {
@@ -79,12 +102,29 @@ struct Kept {
     after_break: bool,
 }
 
+/// The approver's corrections to the furniture guess, as 1-based file lines (the numbers
+/// `dalaba script` lists): from the command line, or `keep_lines`/`drop_lines` in the front
+/// matter so that the stored article gives the same script.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LineChoices {
+    /// Lines to read even though a rule took them out.
+    pub keep: Vec<usize>,
+    /// Lines to leave out even though no rule did.
+    pub drop: Vec<usize>,
+}
+
 /// Parses article text. `path` only labels errors.
 pub fn parse(path: &Path, text: &str) -> Result<Article, ArticleError> {
+    parse_with(path, text, &LineChoices::default())
+}
+
+/// Parses article text with the approver's `choices` added to those of its front matter.
+pub fn parse_with(path: &Path, text: &str, choices: &LineChoices) -> Result<Article, ArticleError> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let (front, body, body_line) = front::split(path, &text)?;
-    let (mut kept, removed) = sort_lines(body, body_line);
+    let choices = merge_choices(path, &front, choices, text.lines().count())?;
+    let (mut kept, removed) = sort_lines(body, body_line, &choices);
     let mut title = front.title.clone();
     if let Some(first) = kept.first() {
         let same_as_front = title.as_deref().is_some_and(|t| t.trim() == first.text);
@@ -109,66 +149,180 @@ pub fn parse(path: &Path, text: &str) -> Result<Article, ArticleError> {
     })
 }
 
-/// Splits body lines into kept lines and removed furniture.
-fn sort_lines(body: &str, first_line: usize) -> (Vec<Kept>, Vec<RemovedLine>) {
+/// One line of the body as read from the file.
+struct Line<'a> {
+    /// 1-based line in the file.
+    n: usize,
+    raw: &'a str,
+    /// Without markup, trimmed; a list bullet is still there.
+    clean: String,
+    had_markup: bool,
+}
+
+impl Line<'_> {
+    /// The words of the line: no markup, no bullet.
+    fn core(&self) -> &str {
+        furniture::strip_bullet(&self.clean).trim()
+    }
+}
+
+/// Splits body lines into kept lines and removed furniture, the approver's choices last.
+fn sort_lines(
+    body: &str,
+    first_line: usize,
+    choices: &LineChoices,
+) -> (Vec<Kept>, Vec<RemovedLine>) {
+    let lines: Vec<Line> = body
+        .lines()
+        .enumerate()
+        .map(|(k, raw)| {
+            let (clean, had_markup) = furniture::strip_markup(raw);
+            Line {
+                n: first_line + k,
+                raw,
+                clean: clean.trim().to_owned(),
+                had_markup,
+            }
+        })
+        .collect();
+    let reasons = guess(&lines);
     let mut kept = Vec::new();
     let mut removed = Vec::new();
     let mut after_break = true;
-    let mut zone = furniture::Zone::Head;
-    for (n, raw) in body.lines().enumerate() {
-        match sort_line(raw, first_line + n, zone, &mut removed) {
-            None => after_break = true,
-            Some(text) => {
-                // The first full sentence ends the head (a title has none).
-                if text.contains('。') {
-                    zone = furniture::Zone::Body;
-                }
-                kept.push(Kept { text, after_break });
-                after_break = false;
-            }
+    for (line, reason) in lines.iter().zip(reasons) {
+        let reason = if choices.drop.contains(&line.n) {
+            Some("dropped by approver")
+        } else if choices.keep.contains(&line.n) {
+            None
+        } else {
+            reason
+        };
+        let mut remove = |text: &str, reason: &'static str| {
+            removed.push(RemovedLine {
+                line: line.n,
+                text: text.trim_end().to_owned(),
+                reason,
+            });
+        };
+        if line.raw.trim().is_empty() {
+            after_break = true;
+            continue;
         }
+        if line.core().is_empty() || reason.is_some() {
+            remove(line.raw, reason.unwrap_or("markup"));
+            after_break = true;
+            continue;
+        }
+        if line.had_markup {
+            remove(line.raw, "markup in line");
+        }
+        let text = match furniture::split_trailing_byline(line.core()) {
+            Some((body, fragment, why)) if !choices.keep.contains(&line.n) => {
+                remove(fragment, why);
+                body
+            }
+            _ => line.core(),
+        };
+        kept.push(Kept {
+            text: text.to_owned(),
+            after_break,
+        });
+        after_break = false;
     }
     (kept, removed)
 }
 
-/// The text to keep from one line, or `None` for a blank or furniture line; whatever is
-/// taken out is recorded in `removed`.
-fn sort_line(
-    raw: &str,
-    line: usize,
-    zone: furniture::Zone,
-    removed: &mut Vec<RemovedLine>,
-) -> Option<String> {
-    if raw.trim().is_empty() {
-        return None;
-    }
-    let mut remove = |text: &str, reason: &'static str| {
-        removed.push(RemovedLine {
-            line,
-            text: text.trim_end().to_owned(),
-            reason,
-        });
-    };
-    let (clean, had_markup) = furniture::strip_markup(raw);
-    let clean = furniture::strip_bullet(clean.trim()).trim();
-    if clean.is_empty() {
-        remove(raw, "markup");
-        return None;
-    }
-    if let Some(reason) = furniture::classify(clean, zone) {
-        remove(raw, reason);
-        return None;
-    }
-    if had_markup {
-        remove(raw, "markup in line");
-    }
-    match furniture::split_trailing_byline(clean) {
-        Some((body, fragment, reason)) => {
-            remove(fragment, reason);
-            Some(body.to_owned())
+/// The furniture guess for every line: the head until the first sentence, the body, a
+/// related-news or comments block that ends it, and the foot after its last sentence.
+fn guess(lines: &[Line]) -> Vec<Option<&'static str>> {
+    use furniture::Zone;
+    let mut reasons = vec![None; lines.len()];
+    let mut zone = Zone::Head;
+    let mut label_before = false;
+    let mut block = None;
+    for (i, line) in lines.iter().enumerate() {
+        let core = line.core();
+        if core.is_empty() {
+            continue;
         }
-        None => Some(clean.to_owned()),
+        if zone == Zone::Body
+            && let Some(reason) = furniture::block_end(core)
+        {
+            block = Some((i, reason));
+            break;
+        }
+        let mut reason = furniture::classify(&line.clean, zone);
+        // `索引号:` on one line and its value on the next: a table of metadata.
+        if reason.is_none() && label_before && core.chars().count() <= 40 {
+            reason = Some("metadata");
+        }
+        label_before = zone == Zone::Head && fields::is_lone_label(core);
+        // The first full sentence ends the head (a title has none).
+        if reason.is_none() && core.contains('。') {
+            zone = Zone::Body;
+        }
+        reasons[i] = reason;
     }
+    let end = block.map_or(lines.len(), |(i, _)| i);
+    if let Some((start, why)) = block {
+        for (line, reason) in lines[start..].iter().zip(&mut reasons[start..]) {
+            let prompt = furniture::is_prompt(line.core()).then_some("prompt");
+            *reason = furniture::classify(&line.clean, Zone::Body)
+                .or(prompt)
+                .or(Some(why));
+        }
+        reasons[start] = Some(why);
+    }
+    let is_sentence = |i: usize| {
+        let core = lines[i].core();
+        reasons[i].is_none() && core.contains(['。', '！', '？']) && !furniture::is_prompt(core)
+    };
+    if let Some(last) = (0..end).rev().find(|&i| is_sentence(i)) {
+        for i in last + 1..end {
+            if reasons[i].is_none() {
+                reasons[i] = furniture::classify(&lines[i].clean, Zone::Foot);
+            }
+        }
+    }
+    reasons
+}
+
+/// The front matter's choices and `extra`, checked against the file's `lines`.
+fn merge_choices(
+    path: &Path,
+    front: &FrontMatter,
+    extra: &LineChoices,
+    lines: usize,
+) -> Result<LineChoices, ArticleError> {
+    let keep: Vec<usize> = front
+        .keep_lines
+        .iter()
+        .flatten()
+        .chain(&extra.keep)
+        .copied()
+        .collect();
+    let drop: Vec<usize> = front
+        .drop_lines
+        .iter()
+        .flatten()
+        .chain(&extra.drop)
+        .copied()
+        .collect();
+    let bad = |key: &'static str, line: usize, why: String| ArticleError::LineChoice {
+        path: path.to_owned(),
+        key,
+        line,
+        why,
+    };
+    for (key, list) in [("keep_lines", &keep), ("drop_lines", &drop)] {
+        if let Some(&n) = list.iter().find(|&&n| n == 0 || n > lines) {
+            return Err(bad(key, n, format!("the file has {lines} lines")));
+        }
+    }
+    if let Some(&n) = keep.iter().find(|n| drop.contains(n)) {
+        return Err(bad("drop_lines", n, "the same line is also kept".into()));
+    }
+    Ok(LineChoices { keep, drop })
 }
 
 /// A first line that reads as a heading: not a sentence, not a salutation, not too long.
@@ -179,24 +333,26 @@ fn looks_like_title(line: &str) -> bool {
 
 /// Groups kept lines into paragraphs: each line is its own paragraph unless it was clearly
 /// hard-wrapped in the middle of a sentence, which needs both an unfinished line and either a
-/// trailing comma or a line as wide as the block's widest (the wrap width).
+/// trailing comma or a line as wide as the block's widest (the wrap width). One pass to
+/// measure the blocks, one to join: linear in the number of lines.
 fn paragraphs(kept: &[Kept]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    let mut widths = vec![0; kept.len()];
     let mut block_start = 0;
-    for (i, line) in kept.iter().enumerate() {
-        if line.after_break {
+    for i in 0..=kept.len() {
+        if i == kept.len() || (i > 0 && kept[i].after_break) {
+            let width = kept[block_start..i]
+                .iter()
+                .map(|k| columns(&k.text))
+                .max()
+                .unwrap_or(0);
+            widths[block_start..i].fill(width);
             block_start = i;
         }
-        let block_end = kept[i + 1..]
-            .iter()
-            .position(|k| k.after_break)
-            .map_or(kept.len(), |p| i + 1 + p);
-        let width = kept[block_start..block_end]
-            .iter()
-            .map(|k| columns(&k.text))
-            .max()
-            .unwrap_or(0);
-        let joins_previous = i > block_start && is_wrapped(&kept[i - 1].text, &line.text, width);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (i, line) in kept.iter().enumerate() {
+        let joins_previous =
+            i > 0 && !line.after_break && is_wrapped(&kept[i - 1].text, &line.text, widths[i]);
         match out.last_mut() {
             Some(prev) if joins_previous => {
                 let ascii_seam = prev.ends_with(|c: char| c.is_ascii_alphanumeric())
@@ -313,6 +469,65 @@ mod tests {
                 "请各位村民相互转告。"
             ]
         );
+    }
+
+    const PAGE: &str = "首页 > 通知公告\n停水通知\n发布时间：2026-11-24 16:02 浏览次数：23\n明天停水。\n请各户储水。\n相关新闻\n东岗村修路\n";
+
+    #[test]
+    fn a_related_block_ends_the_body() {
+        let a = parse_ok(PAGE);
+        assert_eq!(a.paragraphs, vec!["明天停水。", "请各户储水。"]);
+        let lines: Vec<(usize, &str)> = a.removed.iter().map(|r| (r.line, r.reason)).collect();
+        assert_eq!(
+            lines,
+            vec![
+                (1, "breadcrumb"),
+                (3, "timestamp"),
+                (6, "related list"),
+                (7, "related list")
+            ]
+        );
+    }
+
+    #[test]
+    fn the_approver_keeps_and_drops_lines() {
+        let choices = LineChoices {
+            keep: vec![7],
+            drop: vec![5],
+        };
+        let a = parse_with(Path::new("a.txt"), PAGE, &choices).unwrap();
+        assert_eq!(a.paragraphs, vec!["明天停水。", "东岗村修路"]);
+        assert!(
+            a.removed
+                .iter()
+                .any(|r| r.line == 5 && r.reason == "dropped by approver")
+        );
+        let front = format!("+++\nkeep_lines = [11]\ndrop_lines = [9]\n+++\n{PAGE}");
+        let a = parse_ok(&front);
+        assert_eq!(a.paragraphs, vec!["明天停水。", "东岗村修路"]);
+    }
+
+    #[test]
+    fn a_line_choice_outside_the_file_is_named() {
+        let choices = LineChoices {
+            keep: vec![99],
+            drop: vec![],
+        };
+        let err = parse_with(Path::new("a.txt"), PAGE, &choices)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`a.txt`") && err.contains("keep_lines") && err.contains("line 99"),
+            "{err}"
+        );
+        let both = LineChoices {
+            keep: vec![2],
+            drop: vec![2],
+        };
+        let err = parse_with(Path::new("a.txt"), PAGE, &both)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("also kept"), "{err}");
     }
 
     #[test]

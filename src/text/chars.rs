@@ -129,7 +129,16 @@ fn drop_spaces_at_numbers(chars: Vec<char>) -> Vec<char> {
                 a.is_some_and(|a: char| a.is_ascii_digit())
                     && b.is_some_and(|b| is_cjk(b) || is_sign(b))
             };
-            if digit_cjk(prev, next) || digit_cjk(next, prev) {
+            // `1 / 2`, `2 = 1 + 1`: spaces around an operator between numbers.
+            let digit_op = |a: Option<char>, b: Option<char>| {
+                a.is_some_and(|a: char| a.is_ascii_digit())
+                    && b.is_some_and(|b| "=+/×÷≤≥<>".contains(b))
+            };
+            if digit_cjk(prev, next)
+                || digit_cjk(next, prev)
+                || digit_op(prev, next)
+                || digit_op(next, prev)
+            {
                 continue;
             }
         }

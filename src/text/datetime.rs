@@ -45,7 +45,7 @@ pub fn full_date(c: &[char], i: usize) -> Option<(usize, String)> {
         return None;
     }
     let sep = *c.get(y_end)?;
-    if !matches!(sep, '-' | '/' | '.') {
+    if !matches!(sep, '-' | '/' | '.' | '·') {
         return None;
     }
     let m_end = digit_run(c, y_end + 1);
@@ -116,6 +116,17 @@ const DATE_AFTER: &[&str] = &[
     "周",
 ];
 const DATE_BEFORE: &[&str] = &["截至", "截止", "定于", "日期", "时间", "于", "自", "从"];
+
+/// Words before (`于`, `截至`) or after (`前`, `起`, `上午`) the span `start..end` that make it
+/// a date.
+pub fn has_date_cue(c: &[char], start: usize, end: usize) -> bool {
+    let before: String = c[start.saturating_sub(4)..start]
+        .iter()
+        .filter(|ch| !matches!(ch, '：' | ':' | ' '))
+        .collect();
+    DATE_BEFORE.iter().any(|w| before.ends_with(w))
+        || starts_with_any(&c[end.min(c.len())..], DATE_AFTER).is_some()
+}
 
 /// `M.D` (such as `12.1`) read as a date, only when the words around make it clearly one.
 pub fn dotted_month_day(c: &[char], i: usize) -> Option<(usize, String)> {
@@ -231,7 +242,9 @@ pub fn padded_month_day(c: &[char], i: usize) -> Option<(usize, String)> {
     if !(1..=2).contains(&(m_end - i)) || !(1..=12).contains(&month) {
         return None;
     }
-    if !matches!(c.get(m_end), Some('-' | '/')) || c.get(m_end + 1) != Some(&'0') {
+    // `08.08` is a date only with the month padded too: `8.05` is a decimal.
+    let dot = c.get(m_end) == Some(&'.') && c[i] == '0';
+    if !(matches!(c.get(m_end), Some('-' | '/')) || dot) || c.get(m_end + 1) != Some(&'0') {
         return None;
     }
     let d_end = digit_run(c, m_end + 1);
@@ -269,6 +282,168 @@ pub fn named_day(c: &[char], i: usize) -> Option<(usize, String)> {
         digits(&month.to_string(), false)
     };
     Some((d_end, format!("{month}{}", digits(&day.to_string(), false))))
+}
+
+/// A date with the year last (`08-08-2008`, `08/2008`): month (or day) first, as foreign
+/// forms and spreadsheets write it.
+pub fn year_last_date(c: &[char], i: usize) -> Option<(usize, String)> {
+    let a_end = digit_run(c, i);
+    let sep = *c.get(a_end)?;
+    if a_end - i != 2 || !matches!(sep, '-' | '/' | '.') {
+        return None;
+    }
+    let b_end = digit_run(c, a_end + 1);
+    let a = value(c, i, a_end);
+    let year_at = |from: usize, to: usize| to - from == 4 && is_year(value(c, from, to));
+    let ends_clean = |end: usize| {
+        !c.get(end)
+            .is_some_and(|n| n.is_ascii_digit() || matches!(n, '-' | '/' | '.' | '%'))
+    };
+    if year_at(a_end + 1, b_end) && (1..=12).contains(&a) && ends_clean(b_end) {
+        let reading = format!(
+            "{}年{}月",
+            year(&text(c, a_end + 1, b_end)),
+            month_or_day(a)
+        );
+        return Some((b_end, reading));
+    }
+    let b = value(c, a_end + 1, b_end);
+    if b_end - a_end - 1 != 2 || c.get(b_end) != Some(&sep) {
+        return None;
+    }
+    let y_end = digit_run(c, b_end + 1);
+    if !year_at(b_end + 1, y_end) || !ends_clean(y_end) {
+        return None;
+    }
+    let (month, day) = if a <= 12 { (a, b) } else { (b, a) };
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let y = year(&text(c, b_end + 1, y_end));
+    Some((
+        y_end,
+        format!("{y}年{}月{}日", month_or_day(month), month_or_day(day)),
+    ))
+}
+
+/// A date with a two-digit year (`12/2/2`, `26.11.20`): year digit by digit.
+pub fn short_year_date(c: &[char], i: usize) -> Option<(usize, String)> {
+    let y_end = digit_run(c, i);
+    let sep = *c.get(y_end)?;
+    if y_end - i != 2 || !matches!(sep, '/' | '.') {
+        return None;
+    }
+    let m_end = digit_run(c, y_end + 1);
+    let month = value(c, y_end + 1, m_end);
+    if !(1..=2).contains(&(m_end - y_end - 1)) || !(1..=12).contains(&month) {
+        return None;
+    }
+    if c.get(m_end) != Some(&sep) {
+        return None;
+    }
+    let d_end = digit_run(c, m_end + 1);
+    let day = value(c, m_end + 1, d_end);
+    let more = c.get(d_end).is_some_and(|n| n.is_ascii_digit())
+        || (c.get(d_end) == Some(&sep) && c.get(d_end + 1).is_some_and(char::is_ascii_digit));
+    if !(1..=2).contains(&(d_end - m_end - 1)) || !(1..=31).contains(&day) || more {
+        return None;
+    }
+    let y = digits(&text(c, i, y_end), false);
+    Some((
+        d_end,
+        format!("{y}年{}月{}日", month_or_day(month), month_or_day(day)),
+    ))
+}
+
+/// A year with its era in Latin letters (`2934ad`, `1234b.c.`): 公元二九三四年.
+pub fn era_year(c: &[char], i: usize) -> Option<(usize, String)> {
+    let end = digit_run(c, i);
+    if end - i > 4 {
+        return None;
+    }
+    let (after, era) = era_suffix(c, end)?;
+    let after = if c.get(after) == Some(&'年') {
+        after + 1
+    } else {
+        after
+    };
+    Some((after, format!("{era}{}年", digits(&text(c, i, end), false))))
+}
+
+/// An era written in Latin letters at `end` (after one optional space): `ad`, `a.d.`, `bc`,
+/// `b.c.` in any case; its end and 公元 or 公元前.
+pub fn era_suffix(c: &[char], end: usize) -> Option<(usize, &'static str)> {
+    let mut j = end;
+    if c.get(j) == Some(&' ') {
+        j += 1;
+    }
+    const ERAS: &[(&str, &str)] = &[
+        ("a.d.", "公元"),
+        ("ad", "公元"),
+        ("b.c.", "公元前"),
+        ("bc", "公元前"),
+    ];
+    let rest: String = c[j..(j + 4).min(c.len())]
+        .iter()
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let (written, era) = ERAS.iter().find(|(w, _)| rest.starts_with(w))?;
+    let after = j + written.len();
+    let glued = c.get(after).is_some_and(|n| n.is_ascii_alphanumeric());
+    (!glued).then_some((after, *era))
+}
+
+/// A year before `年` that is not a count of years: four digits from 1000 (`1840年`), a
+/// two-digit year with a leading zero (`05年`) or with a month after it (`98年3月`), any year
+/// after 公元 (`公元前202年`).
+pub fn is_calendar_year(c: &[char], start: usize, end: usize) -> bool {
+    if !c[start..end].iter().all(char::is_ascii_digit) {
+        return false;
+    }
+    let len = end - start;
+    let v = value(c, start, end);
+    let month_after = c.get(end) == Some(&'年') && {
+        let m_end = digit_run(c, end + 1);
+        m_end > end + 1 && c.get(m_end) == Some(&'月')
+    };
+    let era_before = {
+        let before: String = c[start.saturating_sub(3)..start].iter().collect();
+        before.ends_with("公元") || before.ends_with("公元前")
+    };
+    (len == 4 && (1000..=2099).contains(&v))
+        || (len == 2 && (c[start] == '0' || month_after))
+        || (era_before && (1..=4).contains(&len))
+}
+
+/// `am`, `a.m.`, `pm`, `p.m.` after a clock time (`8:00 a.m.`): its end and 上午 or 下午.
+pub fn meridiem(c: &[char], end: usize) -> Option<(usize, &'static str)> {
+    let mut j = end;
+    if c.get(j) == Some(&' ') {
+        j += 1;
+    }
+    let rest: String = c[j..(j + 4).min(c.len())]
+        .iter()
+        .collect::<String>()
+        .to_ascii_lowercase();
+    const FORMS: &[(&str, &str)] = &[
+        ("a.m.", "上午"),
+        ("p.m.", "下午"),
+        ("am", "上午"),
+        ("pm", "下午"),
+    ];
+    let (written, word) = FORMS.iter().find(|(w, _)| rest.starts_with(w))?;
+    let after = j + written.len();
+    let glued = c.get(after).is_some_and(|n| n.is_ascii_alphabetic());
+    (!glued).then_some((after, *word))
+}
+
+/// A clock time and any `am`/`pm` after it (`8:00 a.m.` → 上午八点).
+pub fn clock_with_meridiem(c: &[char], i: usize) -> Option<(usize, String)> {
+    let (end, reading) = clock(c, i)?;
+    Some(match meridiem(c, end) {
+        Some((end, word)) => (end, format!("{word}{reading}")),
+        None => (end, reading),
+    })
 }
 
 /// A clock time `H:MM` or `H:MM:SS` at `i`: its end and reading (`2:00`→两点).

@@ -3,7 +3,7 @@
 //! \[core\]
 
 use super::datetime::digit_run;
-use super::normalize::{Num, Reader};
+use super::normalize::{Num, Quotes, Reader};
 use super::numbers;
 use super::units::{self, MEASURES, starts_with_any};
 
@@ -17,10 +17,12 @@ const CALL_WORDS: &[&str] = &[
 ];
 
 #[rustfmt::skip]
-/// Words right before a long number that make it an amount, not a telephone number.
-const COUNT_WORDS: &[&str] = &[
-    "人口", "收入", "总数", "达到", "达", "共", "合计", "约", "总计", "增加", "减少", "累计",
-    "超过", "突破", "总额", "金额", "余额", "资金", "投资", "产值", "产量", "数量", "为",
+/// Words right before a number of any length that make it a string of digits, never an
+/// amount.
+const DIGIT_WORDS: &[&str] = &[
+    "尾号", "验证码", "编号", "工号", "车牌", "车牌号", "房间号", "房号", "门牌号", "学号",
+    "卡号", "证号", "单号", "批号", "密码", "序列号", "代码", "邮编", "校验码", "取件码",
+    "订单号", "账号", "帐号", "工单号", "考号", "准考证号", "QQ群", "群号", "微信号",
 ];
 
 /// Numbers that are called, not counted, unless a measure word follows.
@@ -68,24 +70,70 @@ impl Reader<'_> {
         Some(numbers::digits(&num.int, plate || train))
     }
 
-    /// A code name such as `“3+2+N”` or `“1+11868”`: inside quotes and next to a `+`.
+    /// A code name such as `“3+2+N”` or `“1+11868”` (inside quotes and next to a `+`), or a
+    /// number that is all a quotation holds (`“141”基层治理体系`, `「461」工作法`), which names
+    /// a scheme rather than counts; a service number keeps its own reading.
     pub(super) fn is_code(&self, num: &Num) -> bool {
         let plus = self.prev(num.start) == Some('+') || self.at(num.end) == Some('+');
-        plus && num.int.len() > 1 && self.in_quotes(num.start)
+        if plus && num.int.len() > 1 && self.in_quotes(num.start) {
+            return true;
+        }
+        let opens = self
+            .prev(num.start)
+            .is_some_and(|c| "“‘「『\"'".contains(c));
+        let closes = self.at(num.end).is_some_and(|c| "”’」』\"'".contains(c));
+        let counted = {
+            let rest = &self.c[(num.end + 1).min(self.c.len())..];
+            starts_with_any(rest, MEASURES).is_some() || units::unit_at(rest).is_some()
+        };
+        opens
+            && closes
+            && (2..=6).contains(&num.int.len())
+            && num.groups.len() == 1
+            && !SERVICE_NUMBERS.contains(&num.int.as_str())
+            && !counted
     }
 
+    /// A word before the number that makes any digit string of two or more digits a string
+    /// to read out (`尾号1702`, `后四位6789`, `验证码26`), with only separators between.
+    pub(super) fn has_digit_word(&self, start: usize) -> bool {
+        let mut k = start;
+        while k > 0 && "：: 是为".contains(self.c[k - 1]) {
+            k -= 1;
+        }
+        let window: String = self.c[k.saturating_sub(5)..k].iter().collect();
+        if DIGIT_WORDS.iter().any(|w| window.ends_with(w)) {
+            return true;
+        }
+        // `后4位`, `前六位`, `末三位`.
+        let before: Vec<char> = window.chars().collect();
+        match before.as_slice() {
+            [.., p, n, '位'] | [.., p, n, '位', '数'] => {
+                matches!(p, '后' | '前' | '末')
+                    && (n.is_ascii_digit() || "一二两三四五六七八九十".contains(*n))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether `i` is inside quotation marks. The reader only moves forward, so the marks
+    /// before `i` are counted once, from where the last call stopped.
     fn in_quotes(&self, i: usize) -> bool {
-        let before = &self.c[..i];
-        let open = before
-            .iter()
-            .filter(|&&c| matches!(c, '“' | '‘' | '「' | '『'))
-            .count();
-        let close = before
-            .iter()
-            .filter(|&&c| matches!(c, '”' | '’' | '」' | '』'))
-            .count();
-        let ascii = before.iter().filter(|&&c| c == '"').count();
-        open > close || ascii % 2 == 1
+        let mut q = self.quotes.get();
+        if i < q.upto {
+            q = Quotes::default();
+        }
+        for &c in &self.c[q.upto..i] {
+            match c {
+                '“' | '‘' | '「' | '『' => q.open += 1,
+                '”' | '’' | '」' | '』' => q.close += 1,
+                '"' => q.ascii += 1,
+                _ => {}
+            }
+        }
+        q.upto = i;
+        self.quotes.set(q);
+        q.open > q.close || q.ascii % 2 == 1
     }
 
     /// A word such as 电话 or 拨打 just before the number, with only separators between.
@@ -95,7 +143,9 @@ impl Reader<'_> {
             CALL_WORDS.iter().any(|w| window.ends_with(w))
         };
         let mut k = start;
-        loop {
+        // Twenty-four characters back is enough for `电话：0543-3166666、`; no further, so a
+        // line of numbers and dashes stays linear.
+        while start - k <= 24 {
             if ends_with_call_word(k) {
                 return true;
             }
@@ -107,16 +157,7 @@ impl Reader<'_> {
             }
             k -= 1;
         }
-    }
-
-    /// A word such as 人口 or 收入 just before the number: a long bare number is an amount.
-    pub(super) fn has_count_word(&self, start: usize) -> bool {
-        let from = start.saturating_sub(4);
-        let window: String = self.c[from..start]
-            .iter()
-            .filter(|c| !matches!(c, '：' | ':' | ' '))
-            .collect();
-        COUNT_WORDS.iter().any(|w| window.ends_with(w))
+        false
     }
 
     /// Telephone numbers and other digit strings read digit by digit with 幺.
@@ -146,7 +187,15 @@ impl Reader<'_> {
             [3, 3, 4] if first == "400" || first == "800" => true,
             [3, 4, 4] if first.starts_with('1') => true,
             [n] => {
-                *n == 11 && first.starts_with('1') && !self.counted_after(end)
+                // A mobile number: 13… to 19….
+                *n == 11
+                    && first.starts_with('1')
+                    && first
+                        .as_bytes()
+                        .get(1)
+                        .is_some_and(|d| (b'3'..=b'9').contains(d))
+                    && !self.counted_after(end)
+                    && self.prev(i) != Some('第')
                     || (*n >= 10 && first.starts_with('0'))
             }
             [_, _, ..] => self.has_call_word(i),

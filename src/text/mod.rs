@@ -14,11 +14,14 @@
 //! by digit with 零; `8:30` as 八点三十分 and `14:00` as 十四点; numbers to call, rooms, IDs and
 //! plates digit by digit with 1 as 幺 (110/119/120/122 only when called, not when counting);
 //! ranges with 至 and the unit said once, a percent sign on both ends; Latin letters kept for
-//! the engine to spell; text with nothing to read unchanged.
+//! the engine to spell, except the abbreviations and brand words of the reading table
+//! (capitals, or the Chinese name where usual: WiFi → 无线网); text with nothing to read
+//! unchanged.
 
 pub mod chars;
 pub mod datetime;
 mod dial;
+mod latin;
 pub mod lexicon;
 pub mod normalize;
 pub mod numbers;

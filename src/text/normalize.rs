@@ -9,6 +9,7 @@
 use super::chars::{self, is_cjk, is_range_mark};
 use super::datetime::{self, digit_run};
 use super::dial::SERVICE_NUMBERS;
+use super::latin;
 use super::numbers::{self, Style};
 use super::units::{self, APPROX, MEASURES, NUMBERING, Unit, starts_with_any};
 
@@ -20,6 +21,8 @@ pub fn read(c: &[char]) -> String {
         i: 0,
         last_num_end: usize::MAX,
         last_code: false,
+        quotes: std::cell::Cell::new(Quotes::default()),
+        year_at: None,
     };
     while r.i < c.len() {
         r.step();
@@ -42,6 +45,21 @@ pub(super) struct Reader<'a> {
     last_num_end: usize,
     /// The last number was part of a code (`LS-2026-001`): a dash after it is not a range.
     last_code: bool,
+    /// Quotation marks counted so far (see `in_quotes`).
+    pub(super) quotes: std::cell::Cell<Quotes>,
+    /// Where in `out` the last year's reading starts, for an era written after the date
+    /// (`1823年3月bc`).
+    year_at: Option<usize>,
+}
+
+/// Quotation marks before a position, counted once as the reader moves on.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Quotes {
+    /// Characters counted: `c[..upto]`.
+    pub(super) upto: usize,
+    pub(super) open: usize,
+    pub(super) close: usize,
+    pub(super) ascii: usize,
 }
 
 /// What follows a number, as far as its reading is concerned.
@@ -96,9 +114,47 @@ impl Reader<'_> {
             return self.number(true);
         }
         if let Some(name) = units::currency(c).filter(|_| next_digit) {
-            return self.money(name);
+            return self.money(name, 1);
+        }
+        if c.is_ascii_alphabetic() && self.latin() {
+            return;
+        }
+        let word_start = !self.prev(self.i).is_some_and(|p| p.is_ascii_alphanumeric());
+        if let Some((len, name)) = units::currency_code(&self.c[self.i..]).filter(|_| word_start) {
+            return self.money(name, len);
         }
         self.symbol(c);
+    }
+
+    /// A Latin word of the reading table, or `vs`, at `self.i`: read and stepped over.
+    fn latin(&mut self) -> bool {
+        // `1823年3月bc`: the era belongs before the whole date.
+        let after_date = self.prev(self.i).is_some_and(|p| "年月日号".contains(p));
+        if let Some(at) = self.year_at.filter(|_| after_date)
+            && let Some((end, era)) = datetime::era_suffix(self.c, self.i)
+        {
+            self.out.insert_str(at, era);
+            self.i = end;
+            self.year_at = None;
+            return true;
+        }
+        let found = latin::word_at(self.c, self.i)
+            .or_else(|| latin::versus(self.c, self.i).map(|(end, word)| (end, word.to_owned())));
+        let Some((end, reading)) = found else {
+            return false;
+        };
+        // `比` joins two numbers without the spaces around `vs`.
+        if reading == "比" {
+            while self.out.ends_with(' ') {
+                self.out.pop();
+            }
+        }
+        self.out.push_str(&reading);
+        self.i = end;
+        while reading == "比" && self.at(self.i) == Some(' ') {
+            self.i += 1;
+        }
+        true
     }
 
     /// A character that is not the start of a number.
@@ -117,6 +173,15 @@ impl Reader<'_> {
                 ""
             }
             '+' => "加",
+            // `-百分之1`: a minus sign before a number written in words.
+            '-' if !prev.is_some_and(|p| p.is_alphanumeric())
+                && ["百分之", "千分之", "万分之"].iter().any(|w| {
+                    let w: Vec<char> = w.chars().collect();
+                    self.c[i + 1..].starts_with(&w)
+                }) =>
+            {
+                "负"
+            }
             '=' => "等于",
             '×' if near_digit => "乘",
             '÷' => "除以",
@@ -238,9 +303,9 @@ impl Reader<'_> {
             .is_some_and(|p| p.is_ascii_alphanumeric() || matches!(p, '%' | '‰' | '℃' | '°'))
     }
 
-    /// `¥12.5` → 十二点五元.
-    fn money(&mut self, name: &str) {
-        self.i += 1;
+    /// `¥12.5` → 十二点五元; `len` is the length of the sign or code before the amount.
+    fn money(&mut self, name: &str, len: usize) {
+        self.i += len;
         let start = self.i;
         let num = Num::parse(self.c, start);
         let style = Style::COUNT;
@@ -260,18 +325,30 @@ impl Reader<'_> {
     /// A number starting at `self.i`; `negative` when a minus sign came before it.
     fn number(&mut self, negative: bool) {
         let i = self.i;
-        let recognizers: [Recognizer<'_>; 10] = [
+        let recognizers: [Recognizer<'_>; 14] = [
             |r, i| datetime::full_date(r.c, i),
+            |r, i| datetime::year_last_date(r.c, i),
+            |r, i| datetime::short_year_date(r.c, i),
+            |r, i| datetime::era_year(r.c, i),
+            |r, i| latin::english_ordinal(r.c, i),
             |r, i| datetime::named_day(r.c, i),
             |r, i| datetime::padded_month_day(r.c, i),
             Self::score,
-            |r, i| datetime::clock(r.c, i),
+            |r, i| datetime::clock_with_meridiem(r.c, i),
             Self::phone,
             Self::ratio,
             Self::list_marker,
             Self::fraction,
             |r, i| datetime::dotted_month_day(r.c, i),
         ];
+        // `-1/3` → 负三分之一.
+        if negative && let Some((end, reading)) = self.fraction(i) {
+            self.out.push('负');
+            self.out.push_str(&reading);
+            self.i = end;
+            self.last_num_end = end;
+            return;
+        }
         if !negative {
             for recognize in recognizers {
                 if let Some((end, reading)) = recognize(self, i) {
@@ -287,10 +364,20 @@ impl Reader<'_> {
         self.last_code = self.letter_attached(&num).is_some();
         let (after, own) = self.after_of(&num);
         let reading = self.quantity(&num, after, negative);
+        if after == After::Year {
+            self.year_at = Some(self.out.len());
+        }
         self.out.push_str(&reading);
         self.i = num.end;
         if own {
             self.consume_unit(after);
+        }
+        // `300w张`: a lowercase w is 万 in casual writing.
+        if self.at(self.i) == Some('w')
+            && !self.at(self.i + 1).is_some_and(|n| n.is_ascii_alphabetic())
+        {
+            self.out.push('万');
+            self.i += 1;
         }
         // `3.2万m²`: a unit after the magnitude.
         if matches!(self.at(self.i), Some('万' | '亿' | '千'))
@@ -361,7 +448,9 @@ impl Reader<'_> {
             return After::Unit(u);
         }
         let rest = &self.c[end.min(self.c.len())..];
-        if num.is_year_like()
+        let calendar = num.frac.is_none()
+            && (num.is_year_like() || datetime::is_calendar_year(self.c, num.start, num.end));
+        if calendar
             && starts_with_any(rest, YEAR_WORDS).is_some()
             && !self
                 .prev(num.start)
@@ -378,7 +467,7 @@ impl Reader<'_> {
         {
             return After::Minute;
         }
-        if let Some(word) = self.longest_word(rest) {
+        if let Some(word) = self.longest_word(rest, num) {
             return word;
         }
         if rest.first().is_some_and(|c| c.is_ascii_alphabetic()) {
@@ -388,15 +477,21 @@ impl Reader<'_> {
     }
 
     /// The longer of a numbering word and a measure word at the start of `rest`.
-    fn longest_word(&self, rest: &[char]) -> Option<After> {
+    fn longest_word(&self, rest: &[char], num: &Num) -> Option<After> {
+        // `2分之1`: the denominator of a fraction is a plain number.
+        if starts_with_any(rest, &["分之"]).is_some() {
+            return Some(After::Numbering);
+        }
         let numbering =
             starts_with_any(rest, NUMBERING).map(|w| (w.chars().count(), After::Numbering));
         let month = match rest.first() {
             Some('月' | '日') if rest.get(1) != Some(&'元') => Some((1, After::Numbering)),
             _ => None,
         };
+        // `十来个`: 来 is approximate only after a round number (`12306来咨询` is not).
+        let approx = starts_with_any(rest, APPROX).filter(|w| *w != "来" || num.int.ends_with('0'));
         let measure = starts_with_any(rest, MEASURES)
-            .or_else(|| starts_with_any(rest, APPROX))
+            .or(approx)
             .or_else(|| starts_with_any(rest, &["分"]))
             .map(|w| (w.chars().count(), After::Measure));
         [numbering, month, measure]
@@ -417,6 +512,7 @@ impl Reader<'_> {
     fn quantity(&self, num: &Num, after: After, negative: bool) -> String {
         let sign = match (negative, after) {
             (false, _) => "",
+            (true, _) if num.frac.is_none() && num.value() == 0 => "",
             (true, After::Unit(u)) if u.temperature => "零下",
             (true, _) if self.c.get(num.end) == Some(&'度') => "零下",
             (true, _) => "负",
@@ -426,6 +522,15 @@ impl Reader<'_> {
     }
 
     fn quantity_body(&self, num: &Num, after: After) -> String {
+        // `127.0.0.1`: an address, every group digit by digit.
+        if num.groups.len() == 4 {
+            return num
+                .groups
+                .iter()
+                .map(|g| numbers::digits(g, false))
+                .collect::<Vec<_>>()
+                .join("点");
+        }
         if num.groups.len() > 1 {
             return num.dotted();
         }
@@ -463,7 +568,9 @@ impl Reader<'_> {
                 datetime::minute_reading(num.value() as u32)
             }
             After::Numbering | After::Minute => num.plain(Style::ORDINAL),
-            After::Measure if self.is_ordinal(num) => num.plain(Style::ORDINAL),
+            After::Measure if self.is_ordinal(num) || self.is_numbered_group(num) => {
+                num.plain(Style::ORDINAL)
+            }
             After::Measure => num.plain(Style::COUNT),
             _ => self.bare(num),
         }
@@ -485,6 +592,20 @@ impl Reader<'_> {
             k -= 1;
         }
         k + 1 < num.start && self.prev(k) == Some('第')
+    }
+
+    /// `村2组`, `东岗3队`: a group or team numbered within a village is named, not counted
+    /// (`分成2组` and `2组人` count).
+    fn is_numbered_group(&self, num: &Num) -> bool {
+        let rest = &self.c[num.end..];
+        let group = starts_with_any(rest, &["组", "队", "小组", "大队", "生产队", "中队"]);
+        let counted_after = group
+            .and_then(|g| rest.get(g.chars().count()))
+            .is_some_and(|&c| matches!(c, '人' | '的'));
+        let place = self
+            .prev(num.start)
+            .is_some_and(|p| "村社屯庄组队镇乡区连营寨湾沟".contains(p));
+        group.is_some() && place && !counted_after
     }
 
     /// A number with nothing telling us what it counts.
@@ -514,15 +635,31 @@ impl Reader<'_> {
         if n.len() == 2 && n.ends_with('0') && self.at(num.end) == Some('后') {
             return numbers::digits(n, false);
         }
-        let dial = (n.len() >= 3 && self.has_call_word(num.start))
+        let dial = (n.len() >= 2 && self.has_digit_word(num.start))
+            || (n.len() >= 3 && self.has_call_word(num.start))
             || SERVICE_NUMBERS.contains(&n)
             || (n.len() > 1 && n.starts_with('0'))
-            || (n.len() >= 7 && !self.has_count_word(num.start));
+            || n.len() >= 15
+            || self.after_area_code(num.start);
         if dial {
             numbers::digits(n, true)
         } else {
             num.plain(Style::PLAIN)
         }
+    }
+
+    /// `(0543)3166666`: a local number after an area code in brackets.
+    fn after_area_code(&self, start: usize) -> bool {
+        if !matches!(self.prev(start), Some(')' | '）')) {
+            return false;
+        }
+        let mut k = start - 1;
+        while k > 0 && self.c[k - 1].is_ascii_digit() {
+            k -= 1;
+        }
+        (3..=4).contains(&(start - 1 - k))
+            && self.c[k] == '0'
+            && matches!(self.prev(k), Some('(' | '（'))
     }
 
     /// `2023—2024学年`: two four-digit years joined by a range mark.
@@ -615,7 +752,7 @@ impl Reader<'_> {
         Some((end, format!("{}、", numbers::cardinal(&n, Style::ORDINAL))))
     }
 
-    /// `1/4` → 四分之一 (a larger first number that makes a valid month/day is a date).
+    /// `1/4` → 四分之一; `11/27` and `于3/16` are dates.
     fn fraction(&self, i: usize) -> Option<(usize, String)> {
         let a_end = digit_run(self.c, i);
         if self.at(a_end) != Some('/') {
@@ -643,7 +780,10 @@ impl Reader<'_> {
         }
         // `11/27`: a day after a month reads as a date; fractions with such denominators are
         // rare in notices, as are fractions larger than one.
-        let date_like = (1..=12).contains(&na) && (1..=31).contains(&nb) && (na > nb || nb >= 13);
+        // `11/27`, `12/1`: a two-digit month; `3/16` is a date only with a date word around
+        // it (`于3/16`, `3/16前`), else a fraction like `1/16` and `3/2`.
+        let valid = (1..=12).contains(&na) && (1..=31).contains(&nb);
+        let date_like = valid && (na >= 10 || datetime::has_date_cue(self.c, i, b_end));
         if date_like {
             let date = format!(
                 "{}月{}日",
@@ -670,10 +810,10 @@ pub(super) struct Num {
     pub(super) start: usize,
     pub(super) end: usize,
     pub(super) int: String,
-    frac: Option<String>,
+    pub(super) frac: Option<String>,
     grouped: bool,
     /// Every dot-separated group, when there are three or more (`192.168.1.1`).
-    groups: Vec<String>,
+    pub(super) groups: Vec<String>,
 }
 
 impl Num {

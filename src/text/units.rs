@@ -152,8 +152,38 @@ pub fn currency(sign: char) -> Option<&'static str> {
         '$' => Some("美元"),
         '€' => Some("欧元"),
         '£' => Some("英镑"),
+        '₩' => Some("韩元"),
         _ => None,
     }
+}
+
+/// A currency written with letters before an amount (`A$13.5`, `HKD 13.5`, `CNY1.25`): the
+/// length to skip (with one space) and the spoken name.
+pub fn currency_code(text: &[char]) -> Option<(usize, &'static str)> {
+    const CODES: &[(&str, &str)] = &[
+        ("HK$", "港元"),
+        ("US$", "美元"),
+        ("A$", "澳元"),
+        ("HKD", "港元"),
+        ("CNY", "人民币"),
+        ("RMB", "人民币"),
+        ("USD", "美元"),
+        ("EUR", "欧元"),
+        ("JPY", "日元"),
+        ("GBP", "英镑"),
+        ("KRW", "韩元"),
+        ("AUD", "澳元"),
+    ];
+    let (code, name) = CODES
+        .iter()
+        .find(|(code, _)| starts_with_any(text, &[code]).is_some())?;
+    let mut len = code.chars().count();
+    if text.get(len) == Some(&' ') {
+        len += 1;
+    }
+    text.get(len)
+        .is_some_and(char::is_ascii_digit)
+        .then_some((len, *name))
 }
 
 #[cfg(test)]

@@ -37,16 +37,16 @@ fn newspaper_page_loses_its_furniture_and_keeps_every_sentence() {
         [
             (1, "banner"),
             (2, "banner"),
-            (4, "page chrome"),
+            (4, "breadcrumb"),
             (8, "timestamp"),
             (9, "byline"),
             (10, "source"),
             (11, "banner"),
             (23, "byline"),
             (27, "editor"),
-            (28, "page chrome"),
-            (29, "page chrome"),
-            (30, "page chrome"),
+            (28, "print"),
+            (29, "share"),
+            (30, "copyright"),
             (31, "markup"),
         ]
     );
@@ -257,14 +257,14 @@ fn government_page_loses_widgets_and_keeps_the_notice() {
         [
             (1, "markup in line"),
             (2, "timestamp"),
-            (3, "page chrome"),
+            (3, "font size"),
             (12, "byline"),
-            (13, "page chrome"),
+            (13, "qr code"),
             (14, "page chrome"),
-            (17, "page chrome"),
+            (17, "related list"),
             (18, "page chrome"),
             (19, "page chrome"),
-            (20, "page chrome"),
+            (20, "copyright"),
         ]
     );
     assert_eq!(

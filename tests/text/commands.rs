@@ -162,3 +162,39 @@ fn an_undecodable_article_is_refused_with_its_name() {
         "{stderr}"
     );
 }
+
+#[test]
+fn script_keeps_and_drops_lines_the_approver_names() {
+    let station = station_with_lexicon(LEXICON);
+    let article = fixture("pages/11-county-notice-water.txt");
+    let path = article.to_str().expect("path");
+    let out = dalaba(
+        station.path(),
+        &["script", path, "--keep-line", "11", "--drop-line", "8"],
+        "",
+    );
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Line 11 (a link to the previous notice) is read; line 8 (the signature) is not.
+    assert!(
+        stdout.contains("上一篇：关于开展冬季征兵工作的通告"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("\n河口县自来水公司"), "{stdout}");
+    assert!(
+        stdout.contains("line   8  dropped by approver 河口县自来水公司"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("keep_lines = [11]"), "{stdout}");
+    let out = dalaba(station.path(), &["script", path, "--keep-line", "400"], "");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("11-county-notice-water.txt") && stderr.contains("line 400"),
+        "{stderr}"
+    );
+}

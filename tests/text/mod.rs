@@ -3,6 +3,8 @@
 
 mod articles;
 mod commands;
+mod pages;
+mod peers;
 mod props;
 mod table;
 

@@ -92,6 +92,27 @@ fn codes_lists_and_latin() {
 }
 
 #[test]
+fn numbers_in_context_numbering_digit_strings_and_code_names() {
+    assert!(check_table("context.tsv") >= 200);
+}
+
+#[test]
+fn latin_words_ordinals_and_addresses() {
+    check_table("latin.tsv");
+}
+
+#[test]
+fn the_station_lexicon_overrides_the_latin_table() {
+    let lexicon = Lexicon::new([
+        ("WiFi".to_string(), "歪fai".to_string()),
+        ("GDP".to_string(), "国内生产总值".to_string()),
+    ]);
+    assert_eq!(normalize("村里有WiFi", &lexicon), "村里有歪fai");
+    assert_eq!(normalize("GDP增长5%", &lexicon), "国内生产总值增长百分之五");
+    assert_eq!(normalize("Wi-Fi", &lexicon), "无线网");
+}
+
+#[test]
 fn chinese_text_is_unchanged() {
     check_table("unchanged.tsv");
 }
