@@ -29,6 +29,9 @@ pub struct Settings {
     pub quiet_hours: Option<QuietHours>,
     /// How many minutes before a slot its program is rendered.
     pub lead_minutes: u32,
+    /// A rehearsal copy of a station: it runs at the times given with `--now` (and airs,
+    /// logs and renders as a live one would). A live station runs on the real clock only.
+    pub rehearsal: bool,
 }
 
 impl Default for Settings {
@@ -41,6 +44,7 @@ impl Default for Settings {
             timezone: "Asia/Shanghai".into(),
             quiet_hours: None,
             lead_minutes: 30,
+            rehearsal: false,
         }
     }
 }
@@ -103,6 +107,17 @@ impl Station {
     /// `state/`, where the database, cache and programs live.
     pub fn state_dir(&self) -> PathBuf {
         self.root.join("state")
+    }
+
+    /// `state/dalaba.db`, the station database.
+    pub fn db_path(&self) -> PathBuf {
+        self.state_dir().join("dalaba.db")
+    }
+
+    /// `.dalaba-station`, outside `state/`: written when the database is first made, so a
+    /// lost database is noticed instead of replaced by an empty one.
+    pub fn used_marker(&self) -> PathBuf {
+        self.root.join(".dalaba-station")
     }
 
     /// `schedules/`, where the broadcast slots are.

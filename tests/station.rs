@@ -55,6 +55,8 @@ impl BoxUnderTest {
     pub fn new(schedule: &str) -> Self {
         let station = TestStation::new();
         station.write("schedules/main.toml", schedule);
+        // Replayed days (`tick --now`) need a rehearsal station; a live one refuses them.
+        station.write("dalaba.toml", "rehearsal = true\n");
         let alsa = CapturedAlsa::new();
         let alsa_config = alsa.config.clone();
         Self {
@@ -135,7 +137,7 @@ impl BoxUnderTest {
     /// then), and a little more for its file watcher to take its first look.
     pub fn wait_for_daemon(&self) {
         let start = Instant::now();
-        while !self.station.join("state/daemon.lock").exists() {
+        while !self.station.join("state/daemon.pid").exists() {
             assert!(
                 start.elapsed() < Duration::from_secs(60),
                 "the daemon did not start"

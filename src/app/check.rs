@@ -1,11 +1,11 @@
 //! `dalaba check`: validates the whole station and says what is wrong, all at once.
 
-use crate::service;
+use crate::airing;
 use crate::station::Station;
 
 pub(super) fn run(station: &Station) -> anyhow::Result<()> {
     let mut problems: Vec<String> = Vec::new();
-    let tz = match service::time_zone(station) {
+    let tz = match airing::time_zone(station) {
         Ok(tz) => Some(tz),
         Err(e) => {
             problems.push(format!("{e:#}"));
@@ -22,7 +22,7 @@ pub(super) fn run(station: &Station) -> anyhow::Result<()> {
     if let Err(e) = station.voice(None) {
         problems.push(format!("`dalaba.toml` `default_voice`: {e}"));
     }
-    let slots = match service::load_slots(station) {
+    let slots = match airing::load_slots(station) {
         Ok(s) => s,
         Err(errors) => {
             problems.extend(errors.iter().map(|e| format!("{e:#}")));

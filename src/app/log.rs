@@ -5,10 +5,10 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use super::queue::short;
+use crate::airing;
 use crate::schedule::Bound;
-use crate::service;
 use crate::station::Station;
-use crate::store::{AiredArticle, Airing};
+use crate::store::Airing;
 
 /// One article of a log row.
 #[derive(Debug, Serialize)]
@@ -36,6 +36,7 @@ struct LogRow {
     lufs: Option<f64>,
     device: Option<String>,
     emergency_by: Option<String>,
+    operator: Option<String>,
 }
 
 fn bound(s: &str, end: bool, tz: &TimeZone) -> anyhow::Result<Timestamp> {
@@ -53,9 +54,10 @@ fn bound(s: &str, end: bool, tz: &TimeZone) -> anyhow::Result<Timestamp> {
     }
 }
 
-fn approver(a: &AiredArticle) -> String {
-    match (&a.approved_by, &a.countersigned_by) {
-        (Some(by), _) => by.clone(),
+/// Who signed `a`, in words, for the text and CSV views.
+fn approver(approved_by: Option<&str>, countersigned_by: Option<&str>) -> String {
+    match (approved_by, countersigned_by) {
+        (Some(by), _) => format!("approved by {by}"),
         (None, Some(by)) => format!("unsigned, countersigned by {by}"),
         (None, None) => "unsigned".into(),
     }
@@ -81,7 +83,7 @@ fn row(a: Airing, tz: &TimeZone) -> LogRow {
                 id: x.id,
                 title: x.title.clone(),
                 version: x.version,
-                approved_by: Some(approver(&x)),
+                approved_by: x.approved_by.clone(),
                 countersigned_by: x.countersigned_by.clone(),
                 hash: x.hash,
             })
@@ -91,6 +93,7 @@ fn row(a: Airing, tz: &TimeZone) -> LogRow {
         lufs: a.lufs,
         device: a.device,
         emergency_by: a.emergency_by,
+        operator: a.operator,
     }
 }
 
@@ -109,7 +112,7 @@ pub(super) fn run(
     csv: bool,
     json: bool,
 ) -> anyhow::Result<()> {
-    let tz = service::time_zone(station)?;
+    let tz = airing::time_zone(station)?;
     let since = since.map(|s| bound(s, false, &tz)).transpose()?;
     let until = until.map(|s| bound(s, true, &tz)).transpose()?;
     let store = super::queue::open(station)?;
@@ -126,12 +129,7 @@ pub(super) fn run(
         r.articles
             .iter()
             .map(|a| {
-                let by = a.approved_by.as_deref().unwrap_or("");
-                let by = if by.starts_with("unsigned") {
-                    by.to_owned()
-                } else {
-                    format!("approved by {by}")
-                };
+                let by = approver(a.approved_by.as_deref(), a.countersigned_by.as_deref());
                 format!(
                     "{} {} [{}] {by}",
                     a.id,

@@ -3,6 +3,7 @@
 
 mod cache;
 mod check;
+mod edges;
 mod log;
 mod normalize;
 mod plan;
@@ -158,7 +159,7 @@ pub fn load_article_or_id(station: &Station, arg: &Path) -> anyhow::Result<Artic
         && let Some(id) = arg.to_str().and_then(|s| s.parse::<i64>().ok())
     {
         let row = queue::open(station)?.article(id)?;
-        return crate::service::parse_source(&row.data.source_name, &row.data.source);
+        return crate::airing::parse_source(&row.data.source_name, &row.data.source);
     }
     load_article(arg)
 }

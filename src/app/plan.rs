@@ -5,9 +5,7 @@ use jiff::SignedDuration;
 use serde::Serialize;
 
 use super::queue::short;
-use super::tick::parse_now;
 use crate::schedule;
-use crate::service::{Engine, prepare};
 use crate::station::Station;
 
 /// One upcoming airing as `plan` reports it.
@@ -65,13 +63,15 @@ pub(super) fn run(
 }
 
 fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<Vec<Upcoming>> {
-    let engine = Engine::new(station.clone(), parse_now(now)?)?;
+    let runtime = super::runtime()?;
+    let engine = super::edges::engine(station, now)?;
     let now = engine.clock.now();
     // Include a slot due this very second.
     let from = now.checked_sub(SignedDuration::from_millis(1))?;
     let until = now.checked_add(SignedDuration::from_hours(i64::from(hours)))?;
-    let store = engine.store()?;
-    let prepared = prepare(&store, &engine.lexicon()?)?;
+    let queues: Vec<String> = engine.slots.iter().map(|s| s.queue.clone()).collect();
+    let prepared = runtime.block_on(engine.prepare(queues))?;
+    let store = super::queue::open(station)?;
     let title = |id: i64| {
         prepared
             .iter()
@@ -103,7 +103,8 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
                 .unwrap_or_else(|| station.settings.default_voice.clone()),
             repeat: slot.repeat,
             estimate_s: plan.selection.estimate.round(),
-            quiet: plan.quiet,
+            quiet: matches!(plan.skip, Some(schedule::plan::Skip::Quiet { .. }))
+                || schedule::plan::is_quiet(slot, station.settings.quiet_hours, &engine.tz, occ.at),
             already,
             articles: plan
                 .articles

@@ -6,15 +6,18 @@ use std::path::Path;
 use anyhow::Context;
 use jiff::Timestamp;
 
+use crate::airing::{self, parse_source, script_of};
 use crate::article;
 use crate::schedule::{Priority, Validity};
-use crate::service::{self, parse_source, script_of};
 use crate::station::Station;
 use crate::store::{NewArticle, Status, Store};
 
 /// Opens the station database.
 pub(super) fn open(station: &Station) -> anyhow::Result<Store> {
-    Ok(Store::open(&station.state_dir().join("dalaba.db"))?)
+    Ok(Store::open_guarded(
+        &station.db_path(),
+        &station.used_marker(),
+    )?)
 }
 
 /// Reads `file` and builds what the store keeps, with command-line values over front
@@ -125,7 +128,7 @@ pub(super) fn list(
         })
         .transpose()?;
     let store = open(station)?;
-    let tz = service::time_zone(station)?;
+    let tz = airing::time_zone(station)?;
     let now = Timestamp::now();
     let rows: Vec<_> = store
         .articles()?
@@ -186,7 +189,7 @@ pub(super) fn list(
 
 pub(super) fn show(station: &Station, id: i64) -> anyhow::Result<()> {
     let store = open(station)?;
-    let tz = service::time_zone(station)?;
+    let tz = airing::time_zone(station)?;
     let a = store.article(id)?;
     let local = |t: Timestamp| {
         t.to_zoned(tz.clone())

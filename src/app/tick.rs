@@ -2,24 +2,11 @@
 
 use std::sync::Arc;
 
-use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+use crate::airing::{Event, Interrupt};
 use crate::schedule;
-use crate::service::{Clock, Engine, Event, Interrupt};
 use crate::station::Station;
-
-/// Parses `--now`: an RFC 3339 time such as `2026-12-01T07:00:05+08:00`.
-pub(super) fn parse_now(now: Option<&str>) -> anyhow::Result<Clock> {
-    match now {
-        None => Ok(Clock::system()),
-        Some(s) => s.parse::<Timestamp>().map(Clock::starting_at).map_err(|e| {
-            anyhow::anyhow!(
-                "`--now {s}` is not an RFC 3339 time ({e}); write e.g. `2026-12-01T07:00:05+08:00`"
-            )
-        }),
-    }
-}
 
 /// One event as a line: local scheduled time, slot, what happened, details.
 pub(super) fn line(e: &Event, tz: &TimeZone) -> String {
@@ -32,9 +19,9 @@ pub(super) fn line(e: &Event, tz: &TimeZone) -> String {
 }
 
 pub(super) fn run(station: &Station, now: Option<&str>) -> anyhow::Result<()> {
-    let engine = Engine::new(station.clone(), parse_now(now)?)?;
-    let interrupt = Arc::new(Interrupt::default());
     let runtime = super::runtime()?;
+    let engine = super::edges::engine(station, now)?;
+    let interrupt = Arc::new(Interrupt::default());
     let flag = interrupt.clone();
     runtime.spawn(async move {
         stop_signal().await;
@@ -59,23 +46,16 @@ pub(super) fn run(station: &Station, now: Option<&str>) -> anyhow::Result<()> {
 
 /// Completes on SIGTERM or SIGINT.
 pub(super) async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = tokio::signal::ctrl_c() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
             }
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

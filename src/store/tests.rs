@@ -31,7 +31,10 @@ fn migrates_once_and_reopens() {
     );
     drop(s);
     let s = Store::open(&dir.path().join("state/dalaba.db")).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(
+        s.schema_version().unwrap(),
+        migrations::MIGRATIONS.len() as i64
+    );
     let mode: String = s
         .conn
         .pragma_query_value(None, "journal_mode", |r| r.get(0))

@@ -184,7 +184,7 @@ fn play_now_handed_to_the_daemon_is_judged_at_the_keyboard() {
     let station = dalaba::station::Station::open(b.station.path()).unwrap();
     let up = (0..100).any(|_| {
         std::thread::sleep(std::time::Duration::from_millis(100));
-        dalaba::service::DaemonLock::held(&station)
+        dalaba::airing::DaemonLock::held(&station)
     });
     assert!(up, "the daemon never took its lock");
     let out = b.run(&["play-now", "1"]);
