@@ -32,6 +32,10 @@ pub struct Settings {
     /// A rehearsal copy of a station: it runs at the times given with `--now` (and airs,
     /// logs and renders as a live one would). A live station runs on the real clock only.
     pub rehearsal: bool,
+    /// The output device plays in real time (a loudspeaker): a program that "played" in
+    /// far less than its length is logged failed. `false` for a device that records to a
+    /// file as fast as it can.
+    pub device_realtime: bool,
 }
 
 impl Default for Settings {
@@ -45,6 +49,7 @@ impl Default for Settings {
             quiet_hours: None,
             lead_minutes: 30,
             rehearsal: false,
+            device_realtime: true,
         }
     }
 }

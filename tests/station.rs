@@ -4,6 +4,7 @@
 mod airing;
 mod approval;
 mod daemon;
+mod engine;
 mod queue;
 
 use std::path::PathBuf;
@@ -56,7 +57,8 @@ impl BoxUnderTest {
         let station = TestStation::new();
         station.write("schedules/main.toml", schedule);
         // Replayed days (`tick --now`) need a rehearsal station; a live one refuses them.
-        station.write("dalaba.toml", "rehearsal = true\n");
+        // The captured device records to a file faster than real time.
+        station.write("dalaba.toml", "rehearsal = true\ndevice_realtime = false\n");
         let alsa = CapturedAlsa::new();
         let alsa_config = alsa.config.clone();
         Self {

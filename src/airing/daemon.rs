@@ -13,14 +13,14 @@ use super::clock::sleep_until;
 use super::engine::Engine;
 use super::interrupt::Interrupt;
 use super::{Event, PLAY_NOW};
-use crate::schedule;
+use crate::schedule::{self, plan};
 
 /// How early the daemon wakes before a slot to claim it and load its program.
 pub const PREPARE: SignedDuration = SignedDuration::from_secs(2);
 
-/// The longest the daemon sleeps, so approvals made after a slot's render time still get
-/// rendered ahead and a wall clock that jumps is noticed.
-const MAX_SLEEP: SignedDuration = SignedDuration::from_secs(60);
+/// The longest the daemon sleeps: a wall clock that jumps (NTP setting a box's clock after
+/// boot) is noticed within this; everything else wakes it on its own.
+const MAX_SLEEP: SignedDuration = SignedDuration::from_mins(5);
 
 /// What wakes the daemon besides its deadlines. Built by `app` (signals, a file watcher)
 /// or by a test.
@@ -81,9 +81,11 @@ pub async fn run<S: Future<Output = ()>>(
                 }
             }
         };
+        let mut failed = true;
         match result {
             Ok((events, cut)) => {
                 events.iter().for_each(&mut on_event);
+                failed = events.iter().any(|e| e.failure);
                 cuts = cut;
             }
             Err(e) => on_event(&Event::new(
@@ -104,7 +106,12 @@ pub async fn run<S: Future<Output = ()>>(
         if !cuts.is_empty() || engine.db.call(|s| s.pending_requests()).await? > 0 {
             continue;
         }
-        let next = next_wake(&engine, step_start);
+        let mut next = next_wake(&engine, step_start);
+        if failed {
+            // A failed airing is tried again inside its window (see the planner).
+            let retry = engine.clock.now().checked_add(plan::RETRY_AFTER)?;
+            next = next.min(retry);
+        }
         let wake = tokio::select! {
             () = sleep_until(engine.clock.as_ref(), next) => Wake::Deadline,
             Some(()) = reload.recv() => Wake::Reload,

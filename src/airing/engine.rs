@@ -49,6 +49,9 @@ pub struct Engine {
     pub db: StoreHandle,
     /// Who this process is, for the log.
     pub owner: String,
+    /// When each coming occurrence's program was last checked for rendering ahead.
+    pub(super) looked_ahead:
+        std::sync::Mutex<std::collections::HashMap<(String, Timestamp), Timestamp>>,
 }
 
 /// What one occurrence of a slot will play.
@@ -83,6 +86,7 @@ impl Engine {
             speaker: edges.speaker,
             db: edges.db,
             owner: format!("pid {}", std::process::id()),
+            looked_ahead: Default::default(),
         })
     }
 

@@ -225,12 +225,16 @@ impl Engine {
             format!("resumed from {from:.1} s, the start of the paragraph that was cut off")
         });
         let (outcome, reason) = match played {
-            Ok(Played::Finished) if took < length * MIN_PLAYED_SHARE => (
-                Outcome::Failed,
-                Some(format!(
-                    "the sound device took the {length:.1} s program in {took:.2} s: it cannot have played it; check the device"
-                )),
-            ),
+            Ok(Played::Finished)
+                if self.station.settings.device_realtime && took < length * MIN_PLAYED_SHARE =>
+            {
+                (
+                    Outcome::Failed,
+                    Some(format!(
+                        "the sound device took the {length:.1} s program in {took:.2} s: it cannot have played it; check the device"
+                    )),
+                )
+            }
             Ok(Played::Finished) => (Outcome::Aired, resumed),
             Ok(Played::Stopped) => (Outcome::Interrupted, Some(interrupt.reason())),
             Err(e @ (PlayError::NoDevice(_) | PlayError::Device(_))) => {

@@ -102,6 +102,20 @@ impl Engine {
         Ok(finished.event(PLAY_NOW, at))
     }
 
+    /// Renders, ahead of need, the program `play-now` would air for `article_id`, so an
+    /// emergency notice prepared in advance breaks in without waiting for the voice.
+    pub async fn render_play_now(&self, article_id: i64) -> anyhow::Result<PathBuf> {
+        let row = self.db.call(move |s| s.article(article_id)).await?;
+        let prepared = prepare_one(row, &self.lexicon()?);
+        let article = prepared
+            .article
+            .clone()
+            .with_context(|| format!("article {article_id} no longer parses"))?;
+        let plan = self.play_now_plan(prepared, &article, self.clock.now());
+        self.render(&plan).await?;
+        Ok(plan.program)
+    }
+
     /// A one-article program, airing at once.
     fn play_now_plan(
         &self,

@@ -15,6 +15,13 @@ use crate::store::{OnAir, Outcome};
 /// A pass prints at most this many missed occurrences one by one, then a count.
 const MISSES_SHOWN: usize = 20;
 
+/// A coming program already rendered is looked at again (for articles approved since)
+/// after this long.
+const LOOK_AGAIN: SignedDuration = SignedDuration::from_mins(5);
+
+/// An idle pass moves the stored settled mark only when it is this far behind.
+const SETTLE_EVERY: SignedDuration = SignedDuration::from_hours(1);
+
 /// How often an airing whose approvals changed under it is made again without the articles
 /// at fault.
 const REMAKES: usize = 3;
@@ -30,13 +37,20 @@ impl Engine {
         self.db.check_file()?;
         let mut events = Vec::new();
         self.recover(&mut events).await?;
-        let decided = self.decide(ahead).await?;
+        let (decided, stored) = self.decide(ahead).await?;
         let (misses, rest): (Vec<Action>, Vec<Action>) = decided
             .actions
             .into_iter()
             .partition(|a| matches!(a, Action::Miss { .. }));
-        self.log_misses(misses, decided.settled, &mut events)
-            .await?;
+        // An idle pass writes nothing: the settled mark moves with the misses, or hourly.
+        let behind = decided
+            .settled
+            .zip(stored)
+            .is_none_or(|(new, old)| new.duration_since(old) > SETTLE_EVERY);
+        if !misses.is_empty() || behind {
+            self.log_misses(misses, decided.settled, &mut events)
+                .await?;
+        }
         for action in rest {
             if interrupt.raised() {
                 break;
@@ -59,13 +73,20 @@ impl Engine {
         Ok(events)
     }
 
-    /// Asks the planner, with what the log holds over its window.
-    async fn decide(&self, ahead: SignedDuration) -> anyhow::Result<plan::Plan> {
+    /// Asks the planner, with what the log holds over its window; also returns the settled
+    /// mark as stored.
+    async fn decide(
+        &self,
+        ahead: SignedDuration,
+    ) -> anyhow::Result<(plan::Plan, Option<Timestamp>)> {
         let now = self.clock.now();
         let (first_seen, settled) = self
             .db
             .call(move |s| {
-                let first = s.meta_default("first_seen_ms", &now.as_millisecond().to_string())?;
+                let first = match s.meta("first_seen_ms")? {
+                    Some(v) => v,
+                    None => s.meta_default("first_seen_ms", &now.as_millisecond().to_string())?,
+                };
                 Ok((first, s.meta("settled_ms")?))
             })
             .await?;
@@ -92,7 +113,7 @@ impl Engine {
             .map(|(slot, at, outcome, ended)| ((slot, at), logged(outcome, ended, now)))
             .collect();
         situation.log = &log;
-        Ok(plan::plan(&situation))
+        Ok((plan::plan(&situation), situation.settled))
     }
 
     /// Logs the planner's misses in one transaction and moves the settled mark.
@@ -161,11 +182,26 @@ impl Engine {
         Ok(())
     }
 
+    /// Whether this process looked at `occ`'s program less than [`LOOK_AGAIN`] ago;
+    /// notes that it looks now.
+    fn looked_lately(&self, occ: &Occurrence) -> bool {
+        let now = self.clock.now();
+        let Ok(mut seen) = self.looked_ahead.lock() else {
+            return false;
+        };
+        seen.retain(|(_, at), _| *at >= now);
+        let last = seen.insert((occ.slot.clone(), occ.at), now);
+        last.is_some_and(|t| now.duration_since(t) < LOOK_AGAIN)
+    }
+
     /// Renders the program of an occurrence coming within the lead time.
     async fn prerender(&self, occ: &Occurrence) -> anyhow::Result<Option<Event>> {
         let Some(slot) = self.slot(&occ.slot) else {
             return Ok(None);
         };
+        if self.looked_lately(occ) {
+            return Ok(None);
+        }
         let prepared = self.prepare(vec![slot.queue.clone()]).await?;
         let plan = self.plan(slot, occ.at, &prepared);
         if plan.articles.is_empty() {

@@ -109,8 +109,11 @@ impl Speaker for WavSpeaker {
             let path = self.dir.join(format!("{n:04}.wav"));
             std::fs::create_dir_all(&self.dir)
                 .map_err(|e| PlayError::NoDevice(format!("`{}`: {e}", self.dir.display())))?;
-            crate::media::wav::write_clip(&path, &clip)
-                .map_err(|e| PlayError::Device(format!("`{}`: {e}", path.display())))?;
+            // A record of what played, not state: written plainly, not synced.
+            let failed = |e: String| PlayError::Device(format!("`{}`: {e}", path.display()));
+            let file = std::fs::File::create(&path).map_err(|e| failed(e.to_string()))?;
+            crate::media::wav::write_i16(std::io::BufWriter::new(file), clip.rate, &clip.samples)
+                .map_err(|e| failed(e.to_string()))?;
             play_for(clip.duration(), stop).await
         })
     }

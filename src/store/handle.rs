@@ -12,9 +12,19 @@ type Job = Box<dyn FnOnce(&mut Store) + Send>;
 /// A handle on the station database's thread; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct StoreHandle {
-    jobs: mpsc::Sender<Job>,
+    runner: Runner,
     path: PathBuf,
     file: Option<(u64, u64)>,
+}
+
+/// Where the handle's closures run.
+#[derive(Debug, Clone)]
+enum Runner {
+    /// On the database's own thread.
+    Thread(mpsc::Sender<Job>),
+    /// On the caller's task: for tests under tokio's paused time, where waiting on another
+    /// thread would let the clock jump.
+    Inline(std::sync::Arc<std::sync::Mutex<Store>>),
 }
 
 /// `(device, inode)` of `path`, to notice the file being deleted or replaced.
@@ -38,7 +48,22 @@ impl StoreHandle {
             })
             .map(|_| ())
             .unwrap_or_else(|e| tracing::error!("cannot start the database thread: {e}"));
-        StoreHandle { jobs, path, file }
+        StoreHandle {
+            runner: Runner::Thread(jobs),
+            path,
+            file,
+        }
+    }
+
+    /// A handle that runs its closures on the caller's task (see [`Runner::Inline`]).
+    pub fn inline(store: Store) -> StoreHandle {
+        let path = store.path().to_owned();
+        let file = identity(&path);
+        StoreHandle {
+            runner: Runner::Inline(std::sync::Arc::new(std::sync::Mutex::new(store))),
+            path,
+            file,
+        }
     }
 
     /// Runs `f` on the database thread and returns its answer.
@@ -47,11 +72,20 @@ impl StoreHandle {
         T: Send + 'static,
         F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     {
+        let jobs = match &self.runner {
+            Runner::Thread(jobs) => jobs,
+            Runner::Inline(store) => {
+                let mut store = store.lock().map_err(|_| {
+                    anyhow::anyhow!("the database `{}` is poisoned", self.path.display())
+                })?;
+                return Ok(f(&mut store)?);
+            }
+        };
         let (tx, rx) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move |store| {
             let _ = tx.send(f(store));
         });
-        self.jobs.send(job).map_err(|_| {
+        jobs.send(job).map_err(|_| {
             anyhow::anyhow!(
                 "the database thread for `{}` has stopped",
                 self.path.display()

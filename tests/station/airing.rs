@@ -110,7 +110,7 @@ fn quiet_hours_let_only_emergencies_through() {
     );
     b.station.write(
         "dalaba.toml",
-        "rehearsal = true\nquiet_hours = { from = \"22:00\", until = \"06:00\" }\n",
+        "rehearsal = true\ndevice_realtime = false\nquiet_hours = { from = \"22:00\", until = \"06:00\" }\n",
     );
     let (id, _) = b.add("a.txt", &notice(1, 1), &[]);
     b.ok(&["approve", &id.to_string(), "--by", "王书记"]);
@@ -222,7 +222,7 @@ fn play_now_in_quiet_hours_needs_an_emergency() {
     // Quiet all day long (but the day's last second).
     b.station.write(
         "dalaba.toml",
-        "rehearsal = true\nquiet_hours = { from = \"00:00\", until = \"23:59:59\" }\n",
+        "rehearsal = true\ndevice_realtime = false\nquiet_hours = { from = \"00:00\", until = \"23:59:59\" }\n",
     );
     let out = b.run(&["play-now", "1"]);
     assert!(!out.status.success());
