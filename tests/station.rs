@@ -5,6 +5,7 @@ mod airing;
 mod approval;
 mod daemon;
 mod engine;
+mod faults;
 mod queue;
 
 use std::path::PathBuf;

@@ -22,6 +22,38 @@ pub const PREPARE: SignedDuration = SignedDuration::from_secs(2);
 /// boot) is noticed within this; everything else wakes it on its own.
 const MAX_SLEEP: SignedDuration = SignedDuration::from_mins(5);
 
+/// How long a stop waits for the pass under way (a program on air stops at once; a render
+/// is dropped after this).
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Leaves nothing behind: what this process held is closed (a claim given back, an airing
+/// interrupted) and its temporary files are removed.
+async fn stop_cleanly(engine: &Engine, on_event: &mut impl FnMut(&Event)) -> anyhow::Result<()> {
+    let mut events = Vec::new();
+    let closed = engine.recover(&mut events).await;
+    events.iter().for_each(&mut *on_event);
+    remove_temporaries(&engine.station.state_dir(), std::process::id());
+    closed
+}
+
+/// Deletes this process's `*.PID.tmp` files under `dir` (two levels deep: programs, cache).
+fn remove_temporaries(dir: &std::path::Path, pid: u32) {
+    let suffix = format!(".{pid}.tmp");
+    let mut dirs = vec![(dir.to_owned(), 0)];
+    while let Some((dir, depth)) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+            if path.is_dir() && depth < 2 {
+                dirs.push((path, depth + 1));
+            } else if path.to_string_lossy().ends_with(&suffix) {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+    }
+}
+
 /// What wakes the daemon besides its deadlines. Built by `app` (signals, a file watcher)
 /// or by a test.
 #[derive(Debug)]
@@ -61,9 +93,13 @@ pub async fn run<S: Future<Output = ()>>(
     let interrupt = Interrupt::default();
     let mut cuts: Vec<Cut> = Vec::new();
     loop {
+        // Writing on into a database deleted under us would lose everything: stop.
+        engine.db.check_file()?;
         let step_start = engine.clock.now();
         let mut stopping = false;
         let mut reload_due = false;
+        let grace = tokio::time::sleep(STOP_GRACE);
+        tokio::pin!(grace);
         let result = {
             let pass = pass(&engine, &interrupt, std::mem::take(&mut cuts));
             tokio::pin!(pass);
@@ -73,6 +109,11 @@ pub async fn run<S: Future<Output = ()>>(
                     () = &mut shutdown, if !stopping => {
                         stopping = true;
                         interrupt.raise("the daemon was stopped (SIGTERM or Ctrl-C)");
+                        grace.as_mut().reset(tokio::time::Instant::now() + STOP_GRACE);
+                    }
+                    () = &mut grace, if stopping => {
+                        // A render does not stop for an interrupt: drop it (and its claim).
+                        break Ok((Vec::new(), Vec::new()));
                     }
                     Some(()) = requests.recv() => {
                         interrupt.raise("an emergency broadcast (play-now) broke in");
@@ -98,7 +139,7 @@ pub async fn run<S: Future<Output = ()>>(
         }
         interrupt.clear();
         if stopping {
-            return Ok(());
+            return stop_cleanly(&engine, &mut on_event).await;
         }
         if reload_due {
             reload_schedules(&mut engine, &mut on_event);
@@ -119,7 +160,7 @@ pub async fn run<S: Future<Output = ()>>(
             () = &mut shutdown => Wake::Shutdown,
         };
         match wake {
-            Wake::Shutdown => return Ok(()),
+            Wake::Shutdown => return stop_cleanly(&engine, &mut on_event).await,
             Wake::Reload => reload_schedules(&mut engine, &mut on_event),
             Wake::Deadline | Wake::Request => {}
         }

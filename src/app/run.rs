@@ -28,15 +28,16 @@ pub(super) fn daemon(station: &Station) -> anyhow::Result<()> {
     let runtime = super::runtime()?;
     let engine = super::edges::engine(station, None)?;
     let pid_file = station.state_dir().join("daemon.pid");
-    std::fs::write(&pid_file, std::process::id().to_string())
-        .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", pid_file.display()))?;
     let tz = engine.tz.clone();
-    let result = runtime.block_on(async move {
+    let result = runtime.block_on(async {
         let inputs = Inputs {
             reload: reload_notices(station)?,
             requests: forward(SignalKind::user_defined1())?,
             shutdown: stop_signal(),
         };
+        // Written once the signals are handled: `play-now` may signal this pid at once.
+        std::fs::write(&pid_file, std::process::id().to_string())
+            .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", pid_file.display()))?;
         println!(
             "dalaba run: {} slot(s), time zone {}; stop with Ctrl-C or SIGTERM, reload with SIGHUP",
             engine.slots.len(),
