@@ -33,7 +33,8 @@ async fn stop_cleanly(engine: &Engine, on_event: &mut impl FnMut(&Event)) -> any
     let closed = engine.recover(&mut events).await;
     events.iter().for_each(&mut *on_event);
     remove_temporaries(&engine.station.state_dir(), std::process::id());
-    closed
+    closed?;
+    engine.db.check_file()
 }
 
 /// Deletes this process's `*.PID.tmp` files under `dir` (two levels deep: programs, cache).

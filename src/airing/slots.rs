@@ -97,3 +97,22 @@ pub(super) fn join_errors(errors: Vec<anyhow::Error>) -> anyhow::Error {
             .join("\n")
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_many_slots_is_a_plain_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("schedules")).unwrap();
+        let text: String = (0..=MAX_SLOTS)
+            .map(|i| format!("[[slot]]\nname = \"s{i}\"\nat = [\"07:00\"]\nqueue = \"news\"\n"))
+            .collect();
+        std::fs::write(dir.path().join("schedules/many.toml"), text).unwrap();
+        let station = Station::open(dir.path()).unwrap();
+        let errors = load_slots(&station).unwrap_err();
+        let text = format!("{:#}", join_errors(errors));
+        assert!(text.contains("at most 200"), "{text}");
+    }
+}

@@ -270,3 +270,23 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_full_disk_and_a_damaged_file_read_as_plain_words() {
+    let path = std::path::PathBuf::from("state/dalaba.db");
+    let full = StoreError::Sqlite {
+        path: path.clone(),
+        source: rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(13), None),
+    };
+    let text = full.to_string();
+    assert!(
+        text.contains("磁盘已满") && text.contains("disk full"),
+        "{text}"
+    );
+    assert!(text.contains("state/dalaba.db"), "{text}");
+    let damaged = StoreError::Sqlite {
+        path,
+        source: rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(26), None),
+    };
+    assert!(damaged.to_string().contains("restore it from a backup"));
+}

@@ -57,12 +57,14 @@ fn an_outage_of_days_logs_every_missed_slot() {
 
 #[test]
 fn after_a_gap_only_the_latest_occurrence_airs() {
+    // A fresh station's first tick airs nothing from before it, even inside the window.
+    let fresh = approved(MORNING);
+    fresh.ok(&["tick", "--now", "2026-12-01T07:05:00+08:00"]);
+    assert!(fresh.log().is_empty(), "{:#?}", fresh.log());
     let b = approved(
         "[[slot]]\nname = \"often\"\ncron = \"*/2 * * * *\"\nqueue = \"news\"\nvoice = \"default\"\ncatch_up_minutes = 10\n",
     );
-    // A fresh station's first tick airs nothing from before it.
-    b.ok(&["tick", "--now", "2026-12-01T07:01:30+08:00"]);
-    assert!(b.log().is_empty(), "{:#?}", b.log());
+    b.ok(&["tick", "--now", "2026-12-01T07:00:30+08:00"]);
     b.ok(&["tick", "--now", "2026-12-01T07:10:30+08:00"]);
     let log = b.log();
     let outcomes: Vec<(String, String)> = log
@@ -75,6 +77,7 @@ fn after_a_gap_only_the_latest_occurrence_airs() {
         })
         .collect();
     let expect: Vec<(String, String)> = [
+        ("07:00", "aired"),
         ("07:02", "missed"),
         ("07:04", "missed"),
         ("07:06", "missed"),
