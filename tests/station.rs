@@ -3,6 +3,7 @@
 
 mod airing;
 mod approval;
+mod audit;
 mod daemon;
 mod engine;
 mod faults;
