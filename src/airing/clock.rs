@@ -70,7 +70,7 @@ pub struct NowRefused {
 }
 
 /// The time a command runs at: on a rehearsal station `--now` as given; on a live station the
-/// real time, and `--now` only when it is within [`NOW_TOLERANCE`] of it.
+/// real time, and `--now` only when it is within a minute of it.
 /// `Ok(None)` means the real clock.
 pub fn check_now(
     rehearsal: bool,

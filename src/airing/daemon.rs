@@ -97,47 +97,29 @@ pub async fn run<S: Future<Output = ()>>(
         // Writing on into a database deleted under us would lose everything: stop.
         engine.db.check_file()?;
         let step_start = engine.clock.now();
-        let mut stopping = false;
-        let mut reload_due = false;
-        let grace = tokio::time::sleep(STOP_GRACE);
-        tokio::pin!(grace);
-        let result = {
-            let pass = pass(&engine, &interrupt, std::mem::take(&mut cuts));
-            tokio::pin!(pass);
-            loop {
-                tokio::select! {
-                    r = &mut pass => break r,
-                    () = &mut shutdown, if !stopping => {
-                        stopping = true;
-                        interrupt.raise("the daemon was stopped (SIGTERM or Ctrl-C)");
-                        grace.as_mut().reset(tokio::time::Instant::now() + STOP_GRACE);
-                    }
-                    () = &mut grace, if stopping => {
-                        // A render does not stop for an interrupt: drop it (and its claim).
-                        break Ok((Vec::new(), Vec::new()));
-                    }
-                    Some(()) = requests.recv() => {
-                        interrupt.raise("an emergency broadcast (play-now) broke in");
-                    }
-                    Some(()) = reload.recv() => reload_due = true,
-                }
-            }
-        };
-        let mut failed = true;
-        match result {
+        let taken = std::mem::take(&mut cuts);
+        let round = watch_pass(
+            &engine,
+            &interrupt,
+            taken,
+            &mut reload,
+            &mut requests,
+            shutdown.as_mut(),
+        )
+        .await;
+        let failed = match round.result {
             Ok((events, cut)) => {
                 events.iter().for_each(&mut on_event);
-                failed = events.iter().any(|e| e.failure);
                 cuts = cut;
+                events.iter().any(|e| e.failure)
             }
-            Err(e) => on_event(&Event::new(
-                "",
-                engine.clock.now(),
-                "error",
-                format!("{e:#}"),
-                true,
-            )),
-        }
+            Err(e) => {
+                let now = engine.clock.now();
+                on_event(&Event::new("", now, "error", format!("{e:#}"), true));
+                true
+            }
+        };
+        let (stopping, reload_due) = (round.stopping, round.reload_due);
         interrupt.clear();
         if stopping {
             return stop_cleanly(&engine, &mut on_event).await;
@@ -165,6 +147,53 @@ pub async fn run<S: Future<Output = ()>>(
             Wake::Reload => reload_schedules(&mut engine, &mut on_event),
             Wake::Deadline | Wake::Request => {}
         }
+    }
+}
+
+/// How one round of work went.
+struct Round {
+    result: anyhow::Result<(Vec<Event>, Vec<Cut>)>,
+    stopping: bool,
+    reload_due: bool,
+}
+
+/// Runs one [`pass`] while watching the inputs: a stop interrupts what is on air (and drops
+/// a render after [`STOP_GRACE`]), a request breaks in, a reload is noted for afterwards.
+async fn watch_pass<S: Future<Output = ()>>(
+    engine: &Engine,
+    interrupt: &Interrupt,
+    cuts: Vec<Cut>,
+    reload: &mut mpsc::Receiver<()>,
+    requests: &mut mpsc::Receiver<()>,
+    mut shutdown: std::pin::Pin<&mut S>,
+) -> Round {
+    let (mut stopping, mut reload_due) = (false, false);
+    let grace = tokio::time::sleep(STOP_GRACE);
+    tokio::pin!(grace);
+    let pass = pass(engine, interrupt, cuts);
+    tokio::pin!(pass);
+    let result = loop {
+        tokio::select! {
+            r = &mut pass => break r,
+            () = &mut shutdown, if !stopping => {
+                stopping = true;
+                interrupt.raise("the daemon was stopped (SIGTERM or Ctrl-C)");
+                grace.as_mut().reset(tokio::time::Instant::now() + STOP_GRACE);
+            }
+            () = &mut grace, if stopping => {
+                // A render does not stop for an interrupt: drop it (and its claim).
+                break Ok((Vec::new(), Vec::new()));
+            }
+            Some(()) = requests.recv() => {
+                interrupt.raise("an emergency broadcast (play-now) broke in");
+            }
+            Some(()) = reload.recv() => reload_due = true,
+        }
+    };
+    Round {
+        result,
+        stopping,
+        reload_due,
     }
 }
 

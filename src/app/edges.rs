@@ -10,8 +10,13 @@ use crate::player::{NullSpeaker, RodioSpeaker, Speaker, WavSpeaker};
 use crate::station::Station;
 use crate::store::StoreHandle;
 
-/// The clock a command runs on: see [`airing::check_now`].
-pub(super) fn clock(station: &Station, now: Option<&str>) -> anyhow::Result<Arc<dyn Clock>> {
+/// The clock a command runs on: see [`airing::check_now`]. A command that only reads
+/// (`plan`) may look at any time: `read_only`.
+pub(super) fn clock(
+    station: &Station,
+    now: Option<&str>,
+    read_only: bool,
+) -> anyhow::Result<Arc<dyn Clock>> {
     let asked = now
         .map(|s| {
             s.parse::<Timestamp>().map_err(|e| {
@@ -22,7 +27,8 @@ pub(super) fn clock(station: &Station, now: Option<&str>) -> anyhow::Result<Arc<
         })
         .transpose()?;
     let shown = station.root.display().to_string();
-    let start = airing::check_now(station.settings.rehearsal, asked, Timestamp::now(), &shown)?;
+    let free = station.settings.rehearsal || read_only;
+    let start = airing::check_now(free, asked, Timestamp::now(), &shown)?;
     Ok(match start {
         Some(t) => Arc::new(RunningClock::starting_at(t)),
         None => Arc::new(SystemClock),
@@ -43,10 +49,14 @@ pub(super) fn speaker(station: &Station) -> Arc<dyn Speaker> {
     }
 }
 
-/// The engine for `station`, on the clock `now` asks for.
-pub(super) fn engine(station: &Station, now: Option<&str>) -> anyhow::Result<Engine> {
+/// The engine for `station`, on the clock `now` asks for (any time when `read_only`).
+pub(super) fn engine(
+    station: &Station,
+    now: Option<&str>,
+    read_only: bool,
+) -> anyhow::Result<Engine> {
     let edges = Edges {
-        clock: clock(station, now)?,
+        clock: clock(station, now, read_only)?,
         speaker: speaker(station),
         db: StoreHandle::new(super::queue::open(station)?),
     };

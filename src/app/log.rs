@@ -125,43 +125,8 @@ pub(super) fn run(
         println!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());
     }
-    let articles = |r: &LogRow| {
-        r.articles
-            .iter()
-            .map(|a| {
-                let by = approver(a.approved_by.as_deref(), a.countersigned_by.as_deref());
-                format!(
-                    "{} {} [{}] {by}",
-                    a.id,
-                    a.title.as_deref().unwrap_or(""),
-                    short(&a.hash)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
     if csv {
-        println!(
-            "slot,scheduled,started,ended,outcome,reason,articles,voice,duration_s,lufs,device,emergency_by"
-        );
-        for r in &rows {
-            let fields = [
-                r.slot.clone(),
-                r.scheduled.clone(),
-                r.started.clone().unwrap_or_default(),
-                r.ended.clone().unwrap_or_default(),
-                r.outcome.clone(),
-                r.reason.clone().unwrap_or_default(),
-                articles(r),
-                r.voice.clone().unwrap_or_default(),
-                r.duration_s.map(|d| format!("{d:.1}")).unwrap_or_default(),
-                r.lufs.map(|d| format!("{d:.1}")).unwrap_or_default(),
-                r.device.clone().unwrap_or_default(),
-                r.emergency_by.clone().unwrap_or_default(),
-            ];
-            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-            println!("{}", line.join(","));
-        }
+        print_csv(&rows);
         return Ok(());
     }
     if rows.is_empty() {
@@ -187,4 +152,47 @@ pub(super) fn run(
         }
     }
     Ok(())
+}
+
+/// A log row's articles in one field: id, title, script, who signed.
+fn articles(r: &LogRow) -> String {
+    r.articles
+        .iter()
+        .map(|a| {
+            let by = approver(a.approved_by.as_deref(), a.countersigned_by.as_deref());
+            format!(
+                "{} {} [{}] {by}",
+                a.id,
+                a.title.as_deref().unwrap_or(""),
+                short(&a.hash)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The log as CSV, for the township's files.
+fn print_csv(rows: &[LogRow]) {
+    println!(
+        "slot,scheduled,started,ended,outcome,reason,articles,voice,duration_s,lufs,device,emergency_by,operator"
+    );
+    for r in rows {
+        let fields = [
+            r.slot.clone(),
+            r.scheduled.clone(),
+            r.started.clone().unwrap_or_default(),
+            r.ended.clone().unwrap_or_default(),
+            r.outcome.clone(),
+            r.reason.clone().unwrap_or_default(),
+            articles(r),
+            r.voice.clone().unwrap_or_default(),
+            r.duration_s.map(|d| format!("{d:.1}")).unwrap_or_default(),
+            r.lufs.map(|d| format!("{d:.1}")).unwrap_or_default(),
+            r.device.clone().unwrap_or_default(),
+            r.emergency_by.clone().unwrap_or_default(),
+            r.operator.clone().unwrap_or_default(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        println!("{}", line.join(","));
+    }
 }

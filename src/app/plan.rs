@@ -64,7 +64,7 @@ pub(super) fn run(
 
 fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<Vec<Upcoming>> {
     let runtime = super::runtime()?;
-    let engine = super::edges::engine(station, now)?;
+    let engine = super::edges::engine(station, now, true)?;
     let now = engine.clock.now();
     // Include a slot due this very second.
     let from = now.checked_sub(SignedDuration::from_millis(1))?;

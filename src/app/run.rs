@@ -26,7 +26,7 @@ pub(super) fn daemon(station: &Station) -> anyhow::Result<()> {
         );
     };
     let runtime = super::runtime()?;
-    let engine = super::edges::engine(station, None)?;
+    let engine = super::edges::engine(station, None, false)?;
     let pid_file = station.state_dir().join("daemon.pid");
     let tz = engine.tz.clone();
     let result = runtime.block_on(async {
@@ -129,7 +129,7 @@ pub(super) fn play_now(
 ) -> anyhow::Result<()> {
     let emergency_by = by.filter(|_| emergency);
     let runtime = super::runtime()?;
-    let engine = super::edges::engine(station, None)?;
+    let engine = super::edges::engine(station, None, false)?;
     if DaemonLock::held(station) {
         // Check here so the person at the keyboard hears about a refusal at once.
         runtime.block_on(engine.check_play_now(id, emergency_by))?;

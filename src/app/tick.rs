@@ -20,7 +20,7 @@ pub(super) fn line(e: &Event, tz: &TimeZone) -> String {
 
 pub(super) fn run(station: &Station, now: Option<&str>) -> anyhow::Result<()> {
     let runtime = super::runtime()?;
-    let engine = super::edges::engine(station, now)?;
+    let engine = super::edges::engine(station, now, false)?;
     let interrupt = Arc::new(Interrupt::default());
     let flag = interrupt.clone();
     runtime.spawn(async move {

@@ -55,7 +55,8 @@ impl StoreHandle {
         }
     }
 
-    /// A handle that runs its closures on the caller's task (see [`Runner::Inline`]).
+    /// A handle that runs its closures on the caller's task: for tests under tokio's paused
+    /// time, where waiting on another thread would let the clock jump.
     pub fn inline(store: Store) -> StoreHandle {
         let path = store.path().to_owned();
         let file = identity(&path);

@@ -942,39 +942,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&wrap)?;
-        let mut refused = Vec::new();
-        let mut rows = Vec::new();
-        for (article, hash) in &on_air.articles {
-            let row: Option<(String, String, i64)> = tx
-                .query_row(
-                    "SELECT status, hash, version FROM articles WHERE id = ?1",
-                    [article],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()
-                .map_err(&wrap)?;
-            let Some((status, current, version)) = row else {
-                refused.push((*article, "no longer in the database".to_owned()));
-                continue;
-            };
-            if &current != hash {
-                refused.push((
-                    *article,
-                    "its text changed after the program was made".into(),
-                ));
-                continue;
-            }
-            let approval = valid_approval(&tx, *article).map_err(&wrap)?;
-            match (&approval, &on_air.emergency_by) {
-                (Some(_), _) if status == "approved" => {}
-                (_, Some(_)) if status == "draft" || status == "approved" => {}
-                _ => {
-                    refused.push((*article, format!("it is {status}, not approved")));
-                    continue;
-                }
-            }
-            rows.push((*article, version, hash.clone(), approval.map(|a| a.by)));
-        }
+        let (rows, refused) = judge_on_air(&tx, on_air).map_err(&wrap)?;
         if !refused.is_empty() {
             return Ok(Err(refused));
         }
@@ -1365,6 +1333,50 @@ impl Store {
         tx.commit().map_err(&wrap)?;
         Ok(req)
     }
+}
+
+/// An article as it goes on air: `(id, version, hash, approved by)`.
+type OnAirRow = (i64, i64, String, Option<String>);
+
+/// Articles refused for air, and why.
+type Refusals = Vec<(i64, String)>;
+
+/// Checks each of `on_air`'s articles: still there, still the script rendered, approved
+/// (or aired unsigned on an emergency order). Returns the rows to record and the refusals.
+fn judge_on_air(conn: &Connection, on_air: &OnAir) -> rusqlite::Result<(Vec<OnAirRow>, Refusals)> {
+    let mut refused = Vec::new();
+    let mut rows = Vec::new();
+    for (article, hash) in &on_air.articles {
+        let row: Option<(String, String, i64)> = conn
+            .query_row(
+                "SELECT status, hash, version FROM articles WHERE id = ?1",
+                [article],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((status, current, version)) = row else {
+            refused.push((*article, "no longer in the database".to_owned()));
+            continue;
+        };
+        if &current != hash {
+            refused.push((
+                *article,
+                "its text changed after the program was made".into(),
+            ));
+            continue;
+        }
+        let approval = valid_approval(conn, *article)?;
+        match (&approval, &on_air.emergency_by) {
+            (Some(_), _) if status == "approved" => {}
+            (_, Some(_)) if status == "draft" || status == "approved" => {}
+            _ => {
+                refused.push((*article, format!("it is {status}, not approved")));
+                continue;
+            }
+        }
+        rows.push((*article, version, hash.clone(), approval.map(|a| a.by)));
+    }
+    Ok((rows, refused))
 }
 
 fn status_of(conn: &Connection, id: i64) -> rusqlite::Result<Option<Status>> {

@@ -290,3 +290,21 @@ fn a_full_disk_and_a_damaged_file_read_as_plain_words() {
     };
     assert!(damaged.to_string().contains("restore it from a backup"));
 }
+
+#[test]
+fn a_pass_reads_only_the_articles_that_can_air_in_its_queues() {
+    let (_dir, mut s) = store();
+    let news = s.add_article(&article("a"), now()).unwrap();
+    let gone = s.add_article(&article("b"), now()).unwrap();
+    s.withdraw(gone, now()).unwrap();
+    let mut weather = article("c");
+    weather.queue = "weather".into();
+    s.add_article(&weather, now()).unwrap();
+    let ids: Vec<i64> = s
+        .articles_in(&["news".into()])
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(ids, vec![news]);
+}

@@ -168,7 +168,7 @@ fn the_csv_tells_the_whole_story() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "slot,scheduled,started,ended,outcome,reason,articles,voice,duration_s,lufs,device,emergency_by"
+        "slot,scheduled,started,ended,outcome,reason,articles,voice,duration_s,lufs,device,emergency_by,operator"
     );
     assert_eq!(lines.len(), 3, "{csv}");
     assert!(

@@ -27,8 +27,10 @@ fn a_live_station_refuses_a_replay_and_says_how_to_rehearse() {
     );
     // Nothing was written: no first-seen time in the future, no rows.
     assert!(b.log().is_empty());
-    let plan = b.run(&["plan", "--now", "2030-01-01T06:00:00+08:00"]);
-    assert!(!plan.status.success(), "plan refuses it too");
+    // `plan` only reads: it may look at any time, and writes nothing either.
+    let plan = b.ok(&["plan", "--now", "2030-01-01T06:00:00+08:00"]);
+    assert!(plan.contains("morning"), "{plan}");
+    assert!(b.log().is_empty());
 }
 
 #[test]
