@@ -278,3 +278,23 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn a_failed_airing_records_its_real_length_and_is_retried_inside_its_window() {
+    let mut b = approved(MORNING);
+    b.ok(&["tick", "--now", "2026-12-01T06:50:00+08:00"]);
+    let (_dir, none) = crate::support::CapturedAlsa::no_device();
+    b.alsa_config = none;
+    let out = b.run(&["tick", "--now", "2026-12-01T07:00:01+08:00"]);
+    assert!(!out.status.success());
+    let failed = b.log()[0].clone();
+    assert_eq!(failed["outcome"], "failed");
+    let length = failed["duration_s"].as_f64().unwrap_or(0.0);
+    assert!(length < 5.0, "not the program's length: {failed:#}");
+    // The device is back two minutes later, inside the ten-minute window: aired then.
+    b.alsa_config = b.alsa.config.clone();
+    b.ok(&["tick", "--now", "2026-12-01T07:02:00+08:00"]);
+    let log = b.log();
+    assert_eq!(log.len(), 1, "{log:#?}");
+    assert_eq!(log[0]["outcome"], "aired", "{log:#?}");
+}
