@@ -49,6 +49,8 @@ pub struct Engine {
     pub db: StoreHandle,
     /// Who this process is, for the log.
     pub owner: String,
+    /// The hour the lock folder was last swept in.
+    pub(super) swept_hour: std::sync::atomic::AtomicI64,
     /// When each coming occurrence's program was last checked for rendering ahead.
     pub(super) looked_ahead:
         std::sync::Mutex<std::collections::HashMap<(String, Timestamp), Timestamp>>,
@@ -87,6 +89,7 @@ impl Engine {
             db: edges.db,
             owner: format!("pid {}", std::process::id()),
             looked_ahead: Default::default(),
+            swept_hour: std::sync::atomic::AtomicI64::new(i64::MIN),
         })
     }
 

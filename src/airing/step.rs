@@ -160,7 +160,9 @@ impl Engine {
 
     /// Closes airings whose process has died, and clears lock files of airings long over.
     pub async fn recover(&self, events: &mut Vec<Event>) -> anyhow::Result<()> {
-        remove_old_locks(&self.station.state_dir().join("locks"));
+        if self.sweep_due() {
+            remove_old_locks(&self.station.state_dir().join("locks"));
+        }
         let open = self.db.call(|s| s.unfinished()).await?;
         for (id, slot, at, outcome) in open {
             let Some(_lock) = AiringLock::try_take(&self.station, &slot, at)? else {
@@ -180,6 +182,14 @@ impl Engine {
             }
         }
         Ok(())
+    }
+
+    /// Whether the lock folder is due for its hourly sweep (the first pass sweeps it).
+    fn sweep_due(&self) -> bool {
+        let hour = self.clock.now().as_second() / 3600;
+        self.swept_hour
+            .swap(hour, std::sync::atomic::Ordering::Relaxed)
+            != hour
     }
 
     /// Whether this process looked at `occ`'s program less than [`LOOK_AGAIN`] ago;

@@ -71,7 +71,6 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
     let until = now.checked_add(SignedDuration::from_hours(i64::from(hours)))?;
     let queues: Vec<String> = engine.slots.iter().map(|s| s.queue.clone()).collect();
     let prepared = runtime.block_on(engine.prepare(queues))?;
-    let store = super::queue::open(station)?;
     let title = |id: i64| {
         prepared
             .iter()
@@ -85,8 +84,9 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
             continue;
         };
         let plan = engine.plan(slot, occ.at, &prepared);
-        let already = store
-            .airings(Some(occ.at), Some(occ.at))?
+        let at = occ.at;
+        let already = runtime
+            .block_on(engine.db.call(move |s| s.airings(Some(at), Some(at))))?
             .into_iter()
             .find(|a| a.slot == slot.name)
             .map(|a| a.outcome.to_string());
