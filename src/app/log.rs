@@ -37,6 +37,15 @@ struct LogRow {
     device: Option<String>,
     emergency_by: Option<String>,
     operator: Option<String>,
+    events: Vec<LogEvent>,
+}
+
+/// One transition of an airing (claimed, rendered, on air, its outcome).
+#[derive(Debug, Serialize)]
+struct LogEvent {
+    at: String,
+    event: String,
+    detail: Option<String>,
 }
 
 fn bound(s: &str, end: bool, tz: &TimeZone) -> anyhow::Result<Timestamp> {
@@ -94,6 +103,15 @@ fn row(a: Airing, tz: &TimeZone) -> LogRow {
         device: a.device,
         emergency_by: a.emergency_by,
         operator: a.operator,
+        events: a
+            .events
+            .into_iter()
+            .map(|(at, event, detail)| LogEvent {
+                at: fmt(at),
+                event,
+                detail,
+            })
+            .collect(),
     }
 }
 

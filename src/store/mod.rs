@@ -347,6 +347,8 @@ pub struct Airing {
     pub emergency_by: Option<String>,
     /// Who ordered a play-now.
     pub operator: Option<String>,
+    /// Its transitions, in order: `(time, event, detail)`.
+    pub events: Vec<(Timestamp, String, Option<String>)>,
     /// The articles, in program order.
     pub articles: Vec<AiredArticle>,
 }
@@ -1130,6 +1132,7 @@ impl Store {
                     device: r.get(10)?,
                     emergency_by: r.get(11)?,
                     operator: r.get(12)?,
+                    events: Vec::new(),
                     articles: Vec::new(),
                 })
             })
@@ -1163,6 +1166,7 @@ impl Store {
                 .map_err(|e| self.err(e))?
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(|e| self.err(e))?;
+            airing.events = self.events(airing.id)?;
         }
         Ok(out)
     }

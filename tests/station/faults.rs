@@ -297,4 +297,17 @@ fn a_failed_airing_records_its_real_length_and_is_retried_inside_its_window() {
     let log = b.log();
     assert_eq!(log.len(), 1, "{log:#?}");
     assert_eq!(log[0]["outcome"], "aired", "{log:#?}");
+    // Each transition of the airing is one event in the log.
+    let events: Vec<&str> = log[0]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "claimed", "rendered", "on air", "failed", "retried", "rendered", "on air", "aired"
+        ]
+    );
 }
