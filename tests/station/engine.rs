@@ -334,3 +334,31 @@ async fn a_stop_on_air_closes_the_airing_interrupted() {
         "the real end: {ended:?}"
     );
 }
+
+#[tokio::test]
+async fn the_log_names_the_voice_the_program_summary_says_spoke() {
+    let (b, db) = station(WEEK);
+    let begin = ts("2026-12-01T06:50:00+08:00");
+    let speaker: Arc<dyn Speaker> = Arc::new(dalaba::player::NullSpeaker);
+    let e = engine(&b, &db, speaker.clone(), begin);
+    render_ahead(&e, begin).await;
+    // The program was made by the fallback voice: its summary says so.
+    let prepared = e.prepare(vec!["news".into()]).await.unwrap();
+    let morning = e.slots.iter().find(|s| s.name == "morning").unwrap();
+    let program = e.plan(morning, begin, &prepared).program;
+    let summary = dalaba::program::summary::summary_path(&program);
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    json["voice"] = "fallback-espeak".into();
+    std::fs::write(&summary, json.to_string()).unwrap();
+    tokio::time::pause();
+    let clock = RunningClock::starting_at(begin);
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let daemon = start(engine(&b, &db, speaker, begin), &events);
+    sleep_to(&clock, "2026-12-01T07:30:00+08:00").await;
+    daemon.stop().await;
+    let log = db.call(|s| s.airings(None, None)).await.unwrap();
+    let aired = log.iter().find(|a| a.slot == "morning").unwrap();
+    assert_eq!(aired.outcome.to_string(), "aired");
+    assert_eq!(aired.voice.as_deref(), Some("fallback-espeak"));
+}
