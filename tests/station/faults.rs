@@ -244,15 +244,26 @@ fn sigterm_during_a_render_stops_soon_and_leaves_no_temporary_file() {
     b.ok(&["approve", &id.to_string(), "--by", "王书记"]);
     // A voice that hangs: the render is under way when the stop comes.
     let started = b.station.join("render-started");
-    hooked_voice(&b, &format!("touch '{}'; sleep 600", started.display()));
+    // It writes its pid first, so the test can end it afterwards.
+    hooked_voice(
+        &b,
+        &format!("echo $$ > '{}'; exec sleep 600", started.display()),
+    );
     let mut d = daemon(&b);
     let wait = std::time::Instant::now();
-    while !started.exists() {
+    let voice_pid = loop {
+        let pid = std::fs::read_to_string(&started).unwrap_or_default();
+        if pid.ends_with('\n') {
+            break pid.trim().to_owned();
+        }
         assert!(wait.elapsed().as_secs() < 60, "the render never started");
         std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    };
     terminate(d.0.as_ref().unwrap());
     let out = d.0.take().unwrap().wait_with_output().unwrap();
+    // The hung voice is the test's own child's child: end it (dalaba leaves it to the TTS
+    // backend, which does not kill its process when a render is dropped).
+    let _ = std::process::Command::new("kill").arg(&voice_pid).status();
     assert!(
         out.status.success(),
         "{}",
