@@ -11,24 +11,25 @@
 //! | [`article`] | core | bytes → text (UTF-8/GBK), front matter, page furniture |
 //! | [`text`] | core | normalization into speakable Mandarin, lexicon, segmentation |
 //! | [`audio`] | core | `Clip`, DSP (resample, gain, fades, loudness), program layout |
-//! | [`schedule`] | core | slots, recurrence, next occurrences, quiet hours, catch-up |
+//! | [`schedule`] | core | slots, recurrence, quiet hours; [`schedule::plan`]: the airing planner (catch-up, look-back, retries) |
 //! | [`media`] | edge | symphonia decoding and hound WAV writing |
 //! | [`tts`] | edge | voice profiles and TTS backends behind the `Synthesizer` trait |
 //! | [`cache`] | edge | content-addressed segment cache (checksummed entries) |
 //! | [`atomic`] | edge | files that appear whole or not at all (temp, fsync, rename, fsync dir) |
-//! | [`player`] | edge | the audio device behind the `AudioSink` trait (rodio) |
-//! | [`store`] | edge | SQLite state: articles, approvals, as-run log |
+//! | [`player`] | edge | the loudspeaker behind the `Speaker` trait (rodio, WAV files, null) |
+//! | [`store`] | edge | SQLite state: articles, approvals, as-run log; one connection on its own thread |
 //! | [`station`] | glue | the station directory: `dalaba.toml`, `voices/`, `schedules/` |
 //! | [`render`] | glue | script segments → conditioned PCM through a voice and the cache |
 //! | [`program`] | glue | rendered segments → program WAV (chimes, pauses, loudness) |
 //! | [`pipeline`] | glue | articles → script → segments → render → program: the one path every command uses |
-//! | [`service`] | glue | the broadcast loop used by `tick` and `run` |
+//! | [`airing`] | glue | the airing state machine, one pass (`tick`), the daemon (`run`), play-now; edges handed in |
 //! | [`app`] | glue | one function per subcommand; the only place edges are built |
 //! | [`cli`] | edge | clap argument types, no logic |
 //!
 //! Core modules never use the edge modules and never read the clock or the filesystem;
 //! `make lint` checks this with a grep.
 
+pub mod airing;
 pub mod app;
 pub mod article;
 pub mod atomic;
@@ -41,7 +42,6 @@ pub mod player;
 pub mod program;
 pub mod render;
 pub mod schedule;
-pub mod service;
 pub mod station;
 pub mod store;
 pub mod text;

@@ -29,6 +29,13 @@ pub struct Settings {
     pub quiet_hours: Option<QuietHours>,
     /// How many minutes before a slot its program is rendered.
     pub lead_minutes: u32,
+    /// A rehearsal copy of a station: it runs at the times given with `--now` (and airs,
+    /// logs and renders as a live one would). A live station runs on the real clock only.
+    pub rehearsal: bool,
+    /// The output device plays in real time (a loudspeaker): a program that "played" in
+    /// far less than its length is logged failed. `false` for a device that records to a
+    /// file as fast as it can.
+    pub device_realtime: bool,
     /// Who may read what dalaba creates in `state/` (and the files it writes).
     pub state_mode: StateMode,
 }
@@ -67,6 +74,8 @@ impl Default for Settings {
             quiet_hours: None,
             lead_minutes: 30,
             state_mode: StateMode::Private,
+            rehearsal: false,
+            device_realtime: true,
         }
     }
 }
@@ -172,6 +181,17 @@ impl Station {
     /// `state/`, where the database, cache and programs live.
     pub fn state_dir(&self) -> PathBuf {
         self.root.join("state")
+    }
+
+    /// `state/dalaba.db`, the station database.
+    pub fn db_path(&self) -> PathBuf {
+        self.state_dir().join("dalaba.db")
+    }
+
+    /// `.dalaba-station`, outside `state/`: written when the database is first made, so a
+    /// lost database is noticed instead of replaced by an empty one.
+    pub fn used_marker(&self) -> PathBuf {
+        self.root.join(".dalaba-station")
     }
 
     /// `schedules/`, where the broadcast slots are.

@@ -3,7 +3,10 @@
 
 mod airing;
 mod approval;
+mod audit;
 mod daemon;
+mod engine;
+mod faults;
 mod integrity;
 mod queue;
 
@@ -56,6 +59,9 @@ impl BoxUnderTest {
     pub fn new(schedule: &str) -> Self {
         let station = TestStation::new();
         station.write("schedules/main.toml", schedule);
+        // Replayed days (`tick --now`) need a rehearsal station; a live one refuses them.
+        // The captured device records to a file faster than real time.
+        station.write("dalaba.toml", "rehearsal = true\ndevice_realtime = false\n");
         let alsa = CapturedAlsa::new();
         let alsa_config = alsa.config.clone();
         Self {
@@ -136,7 +142,7 @@ impl BoxUnderTest {
     /// then), and a little more for its file watcher to take its first look.
     pub fn wait_for_daemon(&self) {
         let start = Instant::now();
-        while !self.station.join("state/daemon.lock").exists() {
+        while !self.station.join("state/daemon.pid").exists() {
             assert!(
                 start.elapsed() < Duration::from_secs(60),
                 "the daemon did not start"

@@ -5,10 +5,10 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use super::escape;
+use crate::airing;
 use crate::audio::chime::Direction;
 use crate::program::ChimeSource;
 use crate::schedule::{self, Priority, Slot};
-use crate::service;
 use crate::station::Station;
 use crate::store::{Status, Store};
 
@@ -17,13 +17,13 @@ const LOOK_AHEAD_DAYS: i64 = 14;
 
 pub(super) fn run(station: &Station) -> anyhow::Result<()> {
     let mut problems: Vec<String> = Vec::new();
-    let tz = service::time_zone(station)
+    let tz = airing::time_zone(station)
         .map_err(|e| problems.push(format!("{e:#}")))
         .ok();
     problems.extend(settings_problems(station));
     let voices = voice_problems(station, &mut problems);
     problems.extend(queued_problems(station));
-    let slots = match service::load_slots(station) {
+    let slots = match airing::load_slots(station) {
         Ok(s) => s,
         Err(errors) => {
             problems.extend(errors.iter().map(|e| format!("{e:#}")));
@@ -144,7 +144,7 @@ fn queued_problems(station: &Station) -> Vec<String> {
     rows.iter()
         .filter(|a| !matches!(a.status, Status::Withdrawn | Status::Rejected))
         .filter_map(|a| {
-            let article = service::parse_source(&a.data.source_name, &a.data.source).ok()?;
+            let article = airing::parse_source(&a.data.source_name, &a.data.source).ok()?;
             let voice = article.front.voice?;
             let e = station.voice(Some(&voice)).err()?;
             Some(format!(

@@ -2,11 +2,11 @@
 //! the articles read `repeat` times with their pauses, bridges and closing — not the
 //! articles' speech alone. Once the program is rendered, its measured length is used.
 
+use crate::airing::PlannedProgram;
 use crate::article::Article;
 use crate::audio::chime::Direction;
 use crate::program::{ChimeSource, ProgramSummary};
 use crate::schedule::{CHARS_PER_SECOND, Slot};
-use crate::service::PlannedProgram;
 use crate::station::Station;
 
 /// Seconds the program of `plan` runs, and whether that is measured (`true`: the program is

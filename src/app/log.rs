@@ -6,10 +6,10 @@ use serde::Serialize;
 
 use super::escape;
 use super::queue::short;
+use crate::airing;
 use crate::schedule::Bound;
-use crate::service;
 use crate::station::Station;
-use crate::store::{AiredArticle, Airing};
+use crate::store::Airing;
 
 /// One article of a log row.
 #[derive(Debug, Serialize)]
@@ -37,11 +37,21 @@ struct LogRow {
     lufs: Option<f64>,
     device: Option<String>,
     emergency_by: Option<String>,
+    operator: Option<String>,
+    events: Vec<LogEvent>,
+}
+
+/// One transition of an airing (claimed, rendered, on air, its outcome).
+#[derive(Debug, Serialize)]
+struct LogEvent {
+    at: String,
+    event: String,
+    detail: Option<String>,
 }
 
 /// Columns of `log --csv` that hold text from users and files: slot, reason, articles,
-/// voice, device, emergency_by.
-const CSV_TEXT: [usize; 6] = [0, 5, 6, 7, 10, 11];
+/// voice, device, emergency_by, operator.
+const CSV_TEXT: [usize; 7] = [0, 5, 6, 7, 10, 11, 12];
 
 fn bound(s: &str, end: bool, tz: &TimeZone) -> anyhow::Result<Timestamp> {
     match Bound::parse(s).map_err(|e| anyhow::anyhow!("{e}"))? {
@@ -58,9 +68,10 @@ fn bound(s: &str, end: bool, tz: &TimeZone) -> anyhow::Result<Timestamp> {
     }
 }
 
-fn approver(a: &AiredArticle) -> String {
-    match (&a.approved_by, &a.countersigned_by) {
-        (Some(by), _) => by.clone(),
+/// Who signed `a`, in words, for the text and CSV views.
+fn approver(approved_by: Option<&str>, countersigned_by: Option<&str>) -> String {
+    match (approved_by, countersigned_by) {
+        (Some(by), _) => format!("approved by {by}"),
         (None, Some(by)) => format!("unsigned, countersigned by {by}"),
         (None, None) => "unsigned".into(),
     }
@@ -86,7 +97,7 @@ fn row(a: Airing, tz: &TimeZone) -> LogRow {
                 id: x.id,
                 title: x.title.clone(),
                 version: x.version,
-                approved_by: Some(approver(&x)),
+                approved_by: x.approved_by.clone(),
                 countersigned_by: x.countersigned_by.clone(),
                 hash: x.hash,
             })
@@ -96,6 +107,16 @@ fn row(a: Airing, tz: &TimeZone) -> LogRow {
         lufs: a.lufs,
         device: a.device,
         emergency_by: a.emergency_by,
+        operator: a.operator,
+        events: a
+            .events
+            .into_iter()
+            .map(|(at, event, detail)| LogEvent {
+                at: fmt(at),
+                event,
+                detail,
+            })
+            .collect(),
     }
 }
 
@@ -121,7 +142,7 @@ pub(super) fn run(
     csv: bool,
     json: bool,
 ) -> anyhow::Result<()> {
-    let tz = service::time_zone(station)?;
+    let tz = airing::time_zone(station)?;
     let from = since.map(|s| bound(s, false, &tz)).transpose()?;
     let to = until.map(|s| bound(s, true, &tz)).transpose()?;
     if let (Some(f), Some(t)) = (from, to) {
@@ -143,53 +164,8 @@ pub(super) fn run(
         println!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());
     }
-    let articles = |r: &LogRow| {
-        r.articles
-            .iter()
-            .map(|a| {
-                let by = a.approved_by.as_deref().unwrap_or("");
-                let by = if by.starts_with("unsigned") {
-                    by.to_owned()
-                } else {
-                    format!("approved by {by}")
-                };
-                format!(
-                    "{} {} [{}] {by}",
-                    a.id,
-                    a.title.as_deref().unwrap_or(""),
-                    short(&a.hash)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
     if csv {
-        // A byte-order mark first: Excel (Chinese Windows included) then reads UTF-8.
-        println!(
-            "\u{feff}slot,scheduled,started,ended,outcome,reason,articles,voice,duration_s,lufs,device,emergency_by"
-        );
-        for r in &rows {
-            let fields = [
-                r.slot.clone(),
-                r.scheduled.clone(),
-                r.started.clone().unwrap_or_default(),
-                r.ended.clone().unwrap_or_default(),
-                r.outcome.clone(),
-                r.reason.clone().unwrap_or_default(),
-                articles(r),
-                r.voice.clone().unwrap_or_default(),
-                r.duration_s.map(|d| format!("{d:.1}")).unwrap_or_default(),
-                r.lufs.map(|d| format!("{d:.1}")).unwrap_or_default(),
-                r.device.clone().unwrap_or_default(),
-                r.emergency_by.clone().unwrap_or_default(),
-            ];
-            let line: Vec<String> = fields
-                .iter()
-                .enumerate()
-                .map(|(i, f)| csv_field(f, CSV_TEXT.contains(&i)))
-                .collect();
-            println!("{}", line.join(","));
-        }
+        print_csv(&rows);
         return Ok(());
     }
     if rows.is_empty() {
@@ -215,4 +191,52 @@ pub(super) fn run(
         }
     }
     Ok(())
+}
+
+/// A log row's articles in one field: id, title, script, who signed.
+fn articles(r: &LogRow) -> String {
+    r.articles
+        .iter()
+        .map(|a| {
+            let by = approver(a.approved_by.as_deref(), a.countersigned_by.as_deref());
+            format!(
+                "{} {} [{}] {by}",
+                a.id,
+                a.title.as_deref().unwrap_or(""),
+                short(&a.hash)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The log as CSV, for the township's files.
+fn print_csv(rows: &[LogRow]) {
+    // A byte-order mark first: Excel (Chinese Windows included) then reads UTF-8.
+    println!(
+        "\u{feff}slot,scheduled,started,ended,outcome,reason,articles,voice,duration_s,lufs,device,emergency_by,operator"
+    );
+    for r in rows {
+        let fields = [
+            r.slot.clone(),
+            r.scheduled.clone(),
+            r.started.clone().unwrap_or_default(),
+            r.ended.clone().unwrap_or_default(),
+            r.outcome.clone(),
+            r.reason.clone().unwrap_or_default(),
+            articles(r),
+            r.voice.clone().unwrap_or_default(),
+            r.duration_s.map(|d| format!("{d:.1}")).unwrap_or_default(),
+            r.lufs.map(|d| format!("{d:.1}")).unwrap_or_default(),
+            r.device.clone().unwrap_or_default(),
+            r.emergency_by.clone().unwrap_or_default(),
+            r.operator.clone().unwrap_or_default(),
+        ];
+        let line: Vec<String> = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| csv_field(f, CSV_TEXT.contains(&i)))
+            .collect();
+        println!("{}", line.join(","));
+    }
 }

@@ -3,6 +3,7 @@
 
 mod cache;
 mod check;
+mod edges;
 mod escape;
 mod estimate;
 mod init;
@@ -173,12 +174,17 @@ fn restrict_new_files(station: &Station) {
 
 /// Reads and parses an article file.
 pub fn load_article(path: &Path) -> anyhow::Result<Article> {
-    limits::check_size(path)?;
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
-    let text = article::decode(path, &bytes)?;
+    let text = read_article_text(path)?;
     let parsed = article::parse(path, &text)?;
     limits::check_article(path, &text, &parsed)?;
     Ok(parsed)
+}
+
+/// An article file's text (UTF-8 or GBK), refused by size before it is read.
+fn read_article_text(path: &Path) -> anyhow::Result<String> {
+    limits::check_size(path)?;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    Ok(article::decode(path, &bytes)?)
 }
 
 /// An article from a file, or from the queue when `arg` is the id of a stored article and
@@ -199,11 +205,11 @@ pub fn load_article_with(
         let row = queue::open(station)?.article(id)?;
         (PathBuf::from(row.data.source_name), row.data.source)
     } else {
-        let bytes =
-            std::fs::read(arg).with_context(|| format!("cannot read `{}`", arg.display()))?;
-        (arg.to_owned(), article::decode(arg, &bytes)?)
+        (arg.to_owned(), read_article_text(arg)?)
     };
-    Ok(article::parse_with(&name, &text, choices)?)
+    let parsed = article::parse_with(&name, &text, choices)?;
+    limits::check_article(&name, &text, &parsed)?;
+    Ok(parsed)
 }
 
 /// A tokio runtime for the commands that talk to servers.

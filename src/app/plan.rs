@@ -5,9 +5,7 @@ use jiff::SignedDuration;
 use serde::Serialize;
 
 use super::queue::short;
-use super::tick::parse_now;
 use crate::schedule;
-use crate::service::{Engine, prepare};
 use crate::station::Station;
 
 /// One upcoming airing as `plan` reports it.
@@ -72,14 +70,19 @@ pub(super) fn run(
 /// The days in the window on which a `workdays` / `holidays` slot follows the holiday
 /// calendar rather than the plain week, and why; and any year the calendar lacks.
 fn print_calendar(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<()> {
-    let engine = Engine::new(station.clone(), parse_now(now)?)?;
+    let engine = super::edges::engine(station, now, true)?;
     let now = engine.clock.now();
     let until = now.checked_add(SignedDuration::from_hours(i64::from(hours)))?;
     let first = engine.tz.to_datetime(now).date();
     let last = engine.tz.to_datetime(until).date();
     for off in schedule::days_off(&engine.slots, first, last) {
         let what = if off.airs { "播出" } else { "不播" };
-        println!("{}  {}  {what}：{}", off.date, off.slot, off.reason);
+        println!(
+            "{}  {}  {what}：{}",
+            off.date,
+            super::escape::line(&off.slot),
+            off.reason
+        );
     }
     for gap in schedule::calendar_gaps(&engine.slots, first, last) {
         eprintln!("warning: {gap}");
@@ -88,13 +91,14 @@ fn print_calendar(station: &Station, hours: u32, now: Option<&str>) -> anyhow::R
 }
 
 fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<Vec<Upcoming>> {
-    let engine = Engine::new(station.clone(), parse_now(now)?)?;
+    let runtime = super::runtime()?;
+    let engine = super::edges::engine(station, now, true)?;
     let now = engine.clock.now();
     // Include a slot due this very second.
     let from = now.checked_sub(SignedDuration::from_millis(1))?;
     let until = now.checked_add(SignedDuration::from_hours(i64::from(hours)))?;
-    let store = engine.store()?;
-    let prepared = prepare(&store, &engine.lexicon()?)?;
+    let queues: Vec<String> = engine.slots.iter().map(|s| s.queue.clone()).collect();
+    let prepared = runtime.block_on(engine.prepare(queues))?;
     let title = |id: i64| {
         prepared
             .iter()
@@ -109,8 +113,9 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
         };
         let plan = engine.plan(slot, occ.at, &prepared);
         let (seconds, measured) = super::estimate::program_seconds(station, &plan);
-        let already = store
-            .airings(Some(occ.at), Some(occ.at))?
+        let at = occ.at;
+        let already = runtime
+            .block_on(engine.db.call(move |s| s.airings(Some(at), Some(at))))?
             .into_iter()
             .find(|a| a.slot == slot.name)
             .map(|a| a.outcome.to_string());
@@ -128,7 +133,8 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
             repeat: slot.repeat,
             estimate_s: (seconds * 10.0).round() / 10.0,
             measured,
-            quiet: plan.quiet,
+            quiet: matches!(plan.skip, Some(schedule::plan::Skip::Quiet { .. }))
+                || schedule::plan::is_quiet(slot, station.settings.quiet_hours, &engine.tz, occ.at),
             already,
             articles: plan
                 .articles

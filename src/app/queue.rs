@@ -7,15 +7,18 @@ use anyhow::Context;
 use jiff::Timestamp;
 
 use super::escape::{line as esc, text as esc_text};
+use crate::airing::{self, parse_source, script_of};
 use crate::article;
 use crate::schedule::{Priority, Validity};
-use crate::service::{self, parse_source, script_of};
 use crate::station::Station;
 use crate::store::{ArticleRow, NewArticle, Status, Store};
 
 /// Opens the station database.
 pub(super) fn open(station: &Station) -> anyhow::Result<Store> {
-    Ok(Store::open(&station.state_dir().join("dalaba.db"))?)
+    Ok(Store::open_guarded(
+        &station.db_path(),
+        &station.used_marker(),
+    )?)
 }
 
 /// Opens the station database for a command that only reads (`list`, `show`, `log`), so a
@@ -104,7 +107,7 @@ fn check_airable(
         !queue.trim().is_empty(),
         "`{file}`: the queue name is empty; name the queue a slot plays, e.g. `--queue news`"
     );
-    let tz = service::time_zone(station)?;
+    let tz = airing::time_zone(station)?;
     let shown = |b: Option<crate::schedule::Bound>| b.map(|b| b.shown(&tz)).unwrap_or_default();
     anyhow::ensure!(
         !validity.is_empty(&tz),
@@ -120,7 +123,7 @@ fn check_airable(
 fn warnings(station: &Station, store: &Store, new: &NewArticle, id: i64) -> Vec<String> {
     let mut out = Vec::new();
     let validity = Validity::parse(new.valid_from.as_deref(), new.valid_until.as_deref());
-    if let (Ok(validity), Ok(tz)) = (validity, service::time_zone(station))
+    if let (Ok(validity), Ok(tz)) = (validity, airing::time_zone(station))
         && let Err(crate::schedule::Exclusion::Expired(until)) =
             validity.check(Timestamp::now(), &tz)
     {
@@ -128,7 +131,7 @@ fn warnings(station: &Station, store: &Store, new: &NewArticle, id: i64) -> Vec<
             "it may air only until {until}, which is past: it will not air; give a later `--until` with `dalaba update {id} FILE`"
         ));
     }
-    if let Ok(slots) = service::load_slots(station)
+    if let Ok(slots) = airing::load_slots(station)
         && !slots.iter().any(|s| s.queue == new.queue)
     {
         let mut queues: Vec<_> = slots.iter().map(|s| s.queue.as_str()).collect();
@@ -211,7 +214,7 @@ pub(super) fn list(
         })
         .transpose()?;
     let store = open_to_read(station)?;
-    let tz = service::time_zone(station)?;
+    let tz = airing::time_zone(station)?;
     let now = Timestamp::now();
     let lexicon = station.lexicon()?;
     let rows: Vec<_> = store
@@ -283,7 +286,7 @@ pub(super) fn list(
 
 pub(super) fn show(station: &Station, id: i64) -> anyhow::Result<()> {
     let store = open_to_read(station)?;
-    let tz = service::time_zone(station)?;
+    let tz = airing::time_zone(station)?;
     let a = store.article(id)?;
     let local = |t: Timestamp| {
         t.to_zoned(tz.clone())

@@ -1,47 +1,49 @@
 //! `dalaba run` (the daemon) and `dalaba play-now ID`.
+//!
+//! The daemon is woken by signals and file-change notices, never by polling: SIGTERM or
+//! Ctrl-C stops it (closing what is on air as interrupted), SIGHUP and any change in
+//! `schedules/` (inotify) reload the schedules, SIGUSR1 — sent by `play-now` to the pid in
+//! `state/daemon.pid` — says a play-now request waits in the database.
 
 use std::io::Write;
+use std::os::fd::OwnedFd;
+use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use jiff::Timestamp;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
 
 use super::tick::{line, stop_signal};
-use crate::service::{self, Clock, DaemonLock, Engine, Interrupt};
+use crate::airing::{self, DaemonLock, Inputs, Interrupt};
 use crate::station::Station;
 
 pub(super) fn daemon(station: &Station) -> anyhow::Result<()> {
-    let engine = Engine::new(station.clone(), Clock::system())?;
     let Some(_lock) = DaemonLock::try_take(station)? else {
         anyhow::bail!(
             "another `dalaba run` is already running on `{}`; stop it first",
             station.root.display()
         );
     };
-    let tz = engine.tz.clone();
     let runtime = super::runtime()?;
-    runtime.block_on(async move {
-        let (tx, rx) = tokio::sync::watch::channel(());
-        let watched = station.clone();
-        tokio::spawn(async move {
-            let mut seen = service::schedules_stamp(&watched);
-            loop {
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                let now = service::schedules_stamp(&watched);
-                if now != seen {
-                    seen = now;
-                    if tx.send(()).is_err() {
-                        break;
-                    }
-                }
-            }
-        });
+    let engine = super::edges::engine(station, None, false)?;
+    let pid_file = station.state_dir().join("daemon.pid");
+    let tz = engine.tz.clone();
+    let result = runtime.block_on(async {
+        let inputs = Inputs {
+            reload: reload_notices(station)?,
+            requests: forward(SignalKind::user_defined1())?,
+            shutdown: stop_signal(),
+        };
+        // Written once the signals are handled: `play-now` may signal this pid at once.
+        std::fs::write(&pid_file, std::process::id().to_string())
+            .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", pid_file.display()))?;
         println!(
-            "dalaba run: {} slot(s), time zone {}; stop with Ctrl-C or SIGTERM",
+            "dalaba run: {} slot(s), time zone {}; stop with Ctrl-C or SIGTERM, reload with SIGHUP",
             engine.slots.len(),
             tz.iana_name().unwrap_or("?")
         );
-        service::run(engine, rx, stop_signal(), |e| {
+        airing::run(engine, inputs, |e| {
             let text = line(e, &tz);
             if e.failure {
                 eprintln!("{text}");
@@ -51,7 +53,72 @@ pub(super) fn daemon(station: &Station) -> anyhow::Result<()> {
             let _ = std::io::stdout().flush();
         })
         .await
-    })
+    });
+    let _ = std::fs::remove_file(&pid_file);
+    result
+}
+
+/// A channel fed by each delivery of signal `kind`.
+fn forward(kind: SignalKind) -> anyhow::Result<mpsc::Receiver<()>> {
+    let mut signals = signal(kind)?;
+    let (tx, rx) = mpsc::channel(4);
+    tokio::spawn(async move {
+        while signals.recv().await.is_some() {
+            let _ = tx.try_send(());
+        }
+    });
+    Ok(rx)
+}
+
+/// SIGHUP and changes in `schedules/`, as one channel.
+fn reload_notices(station: &Station) -> anyhow::Result<mpsc::Receiver<()>> {
+    let mut hup = signal(SignalKind::hangup())?;
+    let (tx, rx) = mpsc::channel(4);
+    let on_hup = tx.clone();
+    tokio::spawn(async move {
+        while hup.recv().await.is_some() {
+            let _ = on_hup.try_send(());
+        }
+    });
+    match watch_dir(&station.schedules_dir()) {
+        Ok(fd) => {
+            let spawned = std::thread::Builder::new()
+                .name("dalaba-watch".into())
+                .spawn(move || forward_changes(&fd, &tx));
+            if let Err(e) = spawned {
+                tracing::warn!("cannot start the schedule watcher ({e}); reload with SIGHUP");
+            }
+        }
+        Err(e) => tracing::warn!(
+            "cannot watch `{}` ({e}); reload the schedules with SIGHUP",
+            station.schedules_dir().display()
+        ),
+    }
+    Ok(rx)
+}
+
+/// An inotify descriptor watching `dir` for files written, moved, created or deleted.
+fn watch_dir(dir: &Path) -> std::io::Result<OwnedFd> {
+    use rustix::fs::inotify;
+    let fd = inotify::init(inotify::CreateFlags::CLOEXEC)?;
+    let flags = inotify::WatchFlags::CLOSE_WRITE
+        | inotify::WatchFlags::MOVED_TO
+        | inotify::WatchFlags::MOVED_FROM
+        | inotify::WatchFlags::CREATE
+        | inotify::WatchFlags::DELETE;
+    inotify::add_watch(&fd, dir, flags)?;
+    Ok(fd)
+}
+
+/// Sends a notice for every batch of inotify events on `fd` (a thread that blocks in
+/// `read` until the kernel has news), until the daemon is gone.
+fn forward_changes(fd: &OwnedFd, tx: &mpsc::Sender<()>) {
+    let mut buf = [0u8; 4096];
+    while rustix::io::read(fd, &mut buf).is_ok() {
+        if tx.blocking_send(()).is_err() {
+            return;
+        }
+    }
 }
 
 pub(super) fn play_now(
@@ -60,24 +127,43 @@ pub(super) fn play_now(
     emergency: bool,
     by: Option<&str>,
 ) -> anyhow::Result<()> {
-    let emergency_by = if emergency { by } else { None };
+    let emergency_by = by.filter(|_| emergency);
+    let runtime = super::runtime()?;
+    let engine = super::edges::engine(station, None, false)?;
     if DaemonLock::held(station) {
         // Check here so the person at the keyboard hears about a refusal at once.
-        Engine::new(station.clone(), Clock::system())?.check_play_now(id, emergency_by)?;
-        super::queue::open(station)?.request(id, emergency_by, Timestamp::now())?;
+        runtime.block_on(engine.check_play_now(id, emergency_by))?;
+        super::queue::open(station)?.request(id, emergency_by, by, Timestamp::now())?;
+        wake_daemon(station);
         println!("handed article {id} to the running `dalaba run`; it breaks in at once");
         return Ok(());
     }
-    let engine = Engine::new(station.clone(), Clock::system())?;
     let interrupt = Arc::new(Interrupt::default());
-    let runtime = super::runtime()?;
     let flag = interrupt.clone();
     runtime.spawn(async move {
         stop_signal().await;
         flag.raise("`dalaba play-now` was stopped (SIGTERM or Ctrl-C)");
     });
-    let event = runtime.block_on(engine.play_now(id, emergency_by, &interrupt))?;
+    let event = runtime.block_on(engine.play_now(id, by, emergency, &interrupt))?;
     println!("{}", line(&event, &engine.tz));
     anyhow::ensure!(!event.failure, "article {id} did not air: {}", event.detail);
     Ok(())
+}
+
+/// Tells the daemon (SIGUSR1) that a request waits; it also finds it on its next pass.
+fn wake_daemon(station: &Station) {
+    let pid = std::fs::read_to_string(station.state_dir().join("daemon.pid"))
+        .ok()
+        .and_then(|s| s.trim().parse::<i32>().ok())
+        .and_then(rustix::process::Pid::from_raw);
+    match pid {
+        Some(pid) => {
+            if let Err(e) = rustix::process::kill_process(pid, rustix::process::Signal::USR1) {
+                tracing::warn!("cannot signal the daemon (pid {pid:?}): {e}");
+            }
+        }
+        None => tracing::warn!(
+            "the daemon left no `state/daemon.pid`; it finds the request within a minute"
+        ),
+    }
 }

@@ -2,24 +2,11 @@
 
 use std::sync::Arc;
 
-use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+use crate::airing::{Event, Interrupt};
 use crate::schedule;
-use crate::service::{Clock, Engine, Event, Interrupt};
 use crate::station::Station;
-
-/// Parses `--now`: an RFC 3339 time such as `2026-12-01T07:00:05+08:00`.
-pub(super) fn parse_now(now: Option<&str>) -> anyhow::Result<Clock> {
-    match now {
-        None => Ok(Clock::system()),
-        Some(s) => s.parse::<Timestamp>().map(Clock::starting_at).map_err(|e| {
-            anyhow::anyhow!(
-                "`--now {s}` is not an RFC 3339 time ({e}); write e.g. `2026-12-01T07:00:05+08:00`"
-            )
-        }),
-    }
-}
 
 /// One event as a line: local scheduled time, slot, what happened, details.
 pub(super) fn line(e: &Event, tz: &TimeZone) -> String {
@@ -37,9 +24,9 @@ pub(super) fn line(e: &Event, tz: &TimeZone) -> String {
 }
 
 pub(super) fn run(station: &Station, now: Option<&str>) -> anyhow::Result<()> {
-    let engine = Engine::new(station.clone(), parse_now(now)?)?;
-    let interrupt = Arc::new(Interrupt::default());
     let runtime = super::runtime()?;
+    let engine = super::edges::engine(station, now, false)?;
+    let interrupt = Arc::new(Interrupt::default());
     let flag = interrupt.clone();
     runtime.spawn(async move {
         stop_signal().await;
@@ -62,12 +49,13 @@ pub(super) fn run(station: &Station, now: Option<&str>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Completes on SIGTERM or SIGINT.
-pub(super) async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
+/// Completes on SIGTERM or SIGINT. The SIGTERM handler is installed when this is called
+/// (inside the runtime), not when it is first awaited.
+pub(super) fn stop_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let term = signal(SignalKind::terminate());
+    async move {
+        match term {
             Ok(mut term) => {
                 tokio::select! {
                     _ = term.recv() => {}
@@ -78,9 +66,5 @@ pub(super) async fn stop_signal() {
                 let _ = tokio::signal::ctrl_c().await;
             }
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
     }
 }

@@ -44,3 +44,114 @@ pub trait AudioSink {
     /// Plays `clip`; returns when it has finished or `stop` became true.
     fn play(&mut self, clip: &Clip, stop: &AtomicBool) -> Result<Played, PlayError>;
 }
+
+/// Completes when playback should stop.
+pub type StopSignal<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>;
+
+/// A playback in progress.
+pub type Playing<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Played, PlayError>> + Send + 'a>>;
+
+/// The loudspeaker as the broadcast engine sees it: plays a clip to its end (in the
+/// runtime's time) unless `stop` completes first. Built in `app`: rodio on a device, a
+/// WAV file per clip, or nothing at all.
+pub trait Speaker: Send + Sync + std::fmt::Debug {
+    /// Plays `clip`.
+    fn play<'a>(&'a self, clip: Clip, stop: StopSignal<'a>) -> Playing<'a>;
+
+    /// The device name for the as-run log.
+    fn device(&self) -> String;
+}
+
+/// rodio on a named device or the system default, on a blocking thread.
+#[derive(Debug, Clone, Default)]
+pub struct RodioSpeaker {
+    /// The device; the default when `None`.
+    pub device: Option<String>,
+}
+
+impl Speaker for RodioSpeaker {
+    fn play<'a>(&'a self, clip: Clip, stop: StopSignal<'a>) -> Playing<'a> {
+        Box::pin(async move {
+            let flag = std::sync::Arc::new(AtomicBool::new(false));
+            let raised = flag.clone();
+            let device = self.device.clone();
+            let mut handle =
+                tokio::task::spawn_blocking(move || RodioSink::new(device).play(&clip, &raised));
+            let joined = tokio::select! {
+                r = &mut handle => r,
+                () = stop => {
+                    flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                    handle.await
+                }
+            };
+            joined.map_err(|e| PlayError::Device(format!("the player thread failed: {e}")))?
+        })
+    }
+
+    fn device(&self) -> String {
+        self.device.clone().unwrap_or_else(|| "default".into())
+    }
+}
+
+/// Writes every clip it is given to `dir/NNNN.wav` and takes the clip's length to "play"
+/// it: a loudspeaker for rehearsals and tests.
+#[derive(Debug)]
+pub struct WavSpeaker {
+    dir: std::path::PathBuf,
+    count: std::sync::atomic::AtomicUsize,
+}
+
+impl WavSpeaker {
+    /// A speaker writing into `dir` (created when needed).
+    pub fn new(dir: &std::path::Path) -> WavSpeaker {
+        WavSpeaker {
+            dir: dir.to_owned(),
+            count: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Speaker for WavSpeaker {
+    fn play<'a>(&'a self, clip: Clip, stop: StopSignal<'a>) -> Playing<'a> {
+        Box::pin(async move {
+            let n = self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let path = self.dir.join(format!("{n:04}.wav"));
+            std::fs::create_dir_all(&self.dir)
+                .map_err(|e| PlayError::NoDevice(format!("`{}`: {e}", self.dir.display())))?;
+            // A record of what played, not state: written plainly, not synced.
+            let failed = |e: String| PlayError::Device(format!("`{}`: {e}", path.display()));
+            let file = std::fs::File::create(&path).map_err(|e| failed(e.to_string()))?;
+            crate::media::wav::write_i16(std::io::BufWriter::new(file), clip.rate, &clip.samples)
+                .map_err(|e| failed(e.to_string()))?;
+            play_for(clip.duration(), stop).await
+        })
+    }
+
+    fn device(&self) -> String {
+        format!("wav:{}", self.dir.display())
+    }
+}
+
+/// Plays into nothing, taking the clip's length.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NullSpeaker;
+
+impl Speaker for NullSpeaker {
+    fn play<'a>(&'a self, clip: Clip, stop: StopSignal<'a>) -> Playing<'a> {
+        Box::pin(play_for(clip.duration(), stop))
+    }
+
+    fn device(&self) -> String {
+        "null".into()
+    }
+}
+
+/// Waits `seconds` unless `stop` comes first.
+async fn play_for(seconds: f64, stop: StopSignal<'_>) -> Result<Played, PlayError> {
+    let length = std::time::Duration::from_secs_f64(seconds.max(0.0));
+    tokio::select! {
+        () = tokio::time::sleep(length) => Ok(Played::Finished),
+        () = stop => Ok(Played::Stopped),
+    }
+}

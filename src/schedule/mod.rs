@@ -8,6 +8,7 @@
 
 mod calendar;
 mod occur;
+pub mod plan;
 mod select;
 mod spec;
 

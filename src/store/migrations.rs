@@ -72,4 +72,18 @@ pub(super) const MIGRATIONS: &[&str] = &[
         value  TEXT NOT NULL
     );
     ",
+    // 2: each airing's transitions as typed events; the operator of a play-now.
+    "
+    CREATE TABLE airing_events (
+        id         INTEGER PRIMARY KEY,
+        airing_id  INTEGER NOT NULL,
+        at_ms      INTEGER NOT NULL,
+        event      TEXT NOT NULL,
+        detail     TEXT
+    );
+    CREATE INDEX airing_events_by_airing ON airing_events (airing_id, id);
+    ALTER TABLE airings ADD COLUMN operator TEXT;
+    ALTER TABLE requests ADD COLUMN operator TEXT;
+    CREATE INDEX articles_by_queue ON articles (queue, status);
+    ",
 ];

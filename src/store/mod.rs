@@ -9,7 +9,10 @@
 //! same transaction that marks an airing as on air, that every article is still approved
 //! for exactly the script that was rendered.
 
+mod handle;
 mod migrations;
+
+pub use handle::StoreHandle;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -21,7 +24,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// SQLite failed.
-    #[error("the station database `{}` failed: {source}", path.display())]
+    #[error("{}", describe(path, source))]
     Sqlite {
         /// The database file.
         path: PathBuf,
@@ -54,6 +57,19 @@ pub enum StoreError {
         /// The version this build reads.
         known: i64,
     },
+    /// The database file is there but empty, or gone, where the station has been used.
+    #[error(
+        "the station database `{}` {what}, but this station has been in use (see `{}`); nothing was started afresh. Restore the file from a backup (e.g. `cp BACKUP/dalaba.db {}`); to really start an empty station, delete `{}` first",
+        path.display(), marker.display(), path.display(), marker.display()
+    )]
+    Lost {
+        /// The database file.
+        path: PathBuf,
+        /// `is empty (0 bytes)` or `is missing`.
+        what: &'static str,
+        /// The file that says the station was used.
+        marker: PathBuf,
+    },
     /// No such article.
     #[error("there is no article {0}; see `dalaba list`")]
     NoArticle(i64),
@@ -80,6 +96,68 @@ pub enum StoreError {
 }
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A SQLite failure in plain words: a full disk and a damaged file say what to do.
+fn describe(path: &Path, source: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode;
+    match source.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => format!(
+            "磁盘已满 (disk full): cannot write the station database `{}`; free some space on that disk and try again",
+            path.display()
+        ),
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => format!(
+            "the station database `{}` is damaged ({source}); stop dalaba, move the file aside and restore it from a backup (`cp BACKUP/dalaba.db {}`)",
+            path.display(),
+            path.display()
+        ),
+        _ => format!("the station database `{}` failed: {source}", path.display()),
+    }
+}
+
+/// An as-run row in brief: `(slot, scheduled, outcome, ended)`.
+pub type LogEntry = (String, Timestamp, Outcome, Option<Timestamp>);
+
+/// One step of an airing, as the as-run log records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AiringEvent {
+    /// A process took the occurrence.
+    Claimed,
+    /// A failed occurrence was taken again inside its window.
+    Retried,
+    /// Its program is ready.
+    Rendered,
+    /// Playback started.
+    OnAir,
+    /// It ended with this outcome.
+    Finished(Outcome),
+}
+
+impl AiringEvent {
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AiringEvent::Claimed => "claimed",
+            AiringEvent::Retried => "retried",
+            AiringEvent::Rendered => "rendered",
+            AiringEvent::OnAir => "on air",
+            AiringEvent::Finished(o) => o.as_str(),
+        }
+    }
+}
+
+fn log_event(
+    conn: &Connection,
+    id: i64,
+    now: Timestamp,
+    event: AiringEvent,
+    detail: Option<&str>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO airing_events (airing_id, at_ms, event, detail) VALUES (?1, ?2, ?3, ?4)",
+        params![id, ms(now), event.as_str(), detail],
+    )
+    .map(|_| ())
+}
 
 /// An article's place in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -280,6 +358,10 @@ pub struct Airing {
     pub device: Option<String>,
     /// Who ordered an emergency airing.
     pub emergency_by: Option<String>,
+    /// Who ordered a play-now.
+    pub operator: Option<String>,
+    /// Its transitions, in order: `(time, event, detail)`.
+    pub events: Vec<(Timestamp, String, Option<String>)>,
     /// The articles, in program order.
     pub articles: Vec<AiredArticle>,
 }
@@ -291,6 +373,8 @@ pub struct OnAir {
     pub articles: Vec<(i64, String)>,
     /// Set for an emergency airing ordered by this person: approval is not required.
     pub emergency_by: Option<String>,
+    /// Who ordered a play-now.
+    pub operator: Option<String>,
     /// Voice.
     pub voice: Option<String>,
     /// Device.
@@ -310,6 +394,8 @@ pub struct Request {
     pub article_id: i64,
     /// Who ordered it, for unsigned emergency airings.
     pub emergency_by: Option<String>,
+    /// Who ordered it.
+    pub operator: Option<String>,
     /// When it was made.
     pub created: Timestamp,
 }
@@ -410,6 +496,36 @@ impl Store {
                 found,
                 known,
             });
+        }
+        Ok(store)
+    }
+
+    /// Opens the station database at `path`, refusing to start afresh where the station has
+    /// been used before: `marker` (outside `state/`) says so, and an empty or missing file
+    /// then means the database was lost. The marker is written on first use.
+    pub fn open_guarded(path: &Path, marker: &Path) -> Result<Store> {
+        let used = marker.exists();
+        let lost = |what| StoreError::Lost {
+            path: path.to_owned(),
+            what,
+            marker: marker.to_owned(),
+        };
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() == 0 && used => return Err(lost("is empty (0 bytes)")),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && used => {
+                return Err(lost("is missing"));
+            }
+            _ => {}
+        }
+        let store = Store::open(path)?;
+        if !used {
+            let note = format!(
+                "This station keeps its articles, approvals and as-run log in `{}`.\ndalaba refuses to start an empty database while this file exists.\n",
+                path.display()
+            );
+            if let Err(e) = std::fs::write(marker, note) {
+                tracing::warn!("cannot write `{}`: {e}", marker.display());
+            }
         }
         Ok(store)
     }
@@ -656,6 +772,17 @@ impl Store {
         self.articles_where("", params![])
     }
 
+    /// The articles that may air in `queues`: approved ones, and drafts (so a plan can say
+    /// why they wait); withdrawn and rejected ones are not read.
+    pub fn articles_in(&self, queues: &[String]) -> Result<Vec<ArticleRow>> {
+        let list = serde_json::to_string(queues).unwrap_or_else(|_| "[]".into());
+        self.articles_where(
+            "WHERE a.status IN ('approved', 'draft')
+               AND a.queue IN (SELECT value FROM json_each(?1))",
+            params![list],
+        )
+    }
+
     fn articles_where(&self, filter: &str, p: impl rusqlite::Params) -> Result<Vec<ArticleRow>> {
         let sql = format!(
             "SELECT a.id, a.source_name, a.source, a.script, a.hash, a.version, a.title, a.queue,
@@ -739,8 +866,91 @@ impl Store {
             )
             .map_err(&wrap)?;
         let id = (n == 1).then(|| tx.last_insert_rowid());
+        if let Some(id) = id {
+            log_event(&tx, id, now, AiringEvent::Claimed, Some(owner)).map_err(&wrap)?;
+        }
         tx.commit().map_err(&wrap)?;
         Ok(id)
+    }
+
+    /// Claims again an occurrence whose airing failed, to retry it inside its window.
+    /// `None` when it is no longer a failure (someone else retried it).
+    pub fn claim_again(
+        &mut self,
+        slot: &str,
+        scheduled: Timestamp,
+        now: Timestamp,
+        owner: &str,
+    ) -> Result<Option<i64>> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&wrap)?;
+        let id: Option<i64> = tx
+            .query_row(
+                "UPDATE airings SET outcome = 'claimed', claimed_ms = ?3, owner = ?4,
+                   started_ms = NULL, ended_ms = NULL, reason = NULL
+                 WHERE slot = ?1 AND scheduled_ms = ?2 AND outcome = 'failed' RETURNING id",
+                params![slot, ms(scheduled), ms(now), owner],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(&wrap)?;
+        if let Some(id) = id {
+            tx.execute("DELETE FROM airing_articles WHERE airing_id = ?1", [id])
+                .map_err(&wrap)?;
+            log_event(&tx, id, now, AiringEvent::Retried, Some(owner)).map_err(&wrap)?;
+        }
+        tx.commit().map_err(&wrap)?;
+        Ok(id)
+    }
+
+    /// Records that claimed airing `id` has its program ready.
+    pub fn mark_rendered(&mut self, id: i64, now: Timestamp, program: &str) -> Result<()> {
+        log_event(&self.conn, id, now, AiringEvent::Rendered, Some(program))
+            .map_err(|e| self.err(e))
+    }
+
+    /// The events of airing `id`, in order: `(time, event, detail)`.
+    pub fn events(&self, id: i64) -> Result<Vec<(Timestamp, String, Option<String>)>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT at_ms, event, detail FROM airing_events WHERE airing_id = ?1 ORDER BY id",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([id], |r| Ok((ts(r.get(0)?), r.get(1)?, r.get(2)?)))
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// What the log holds for occurrences scheduled in `(after, until]`:
+    /// `(slot, scheduled, outcome, ended)`. Light: no articles.
+    pub fn log_view(&self, after: Timestamp, until: Timestamp) -> Result<Vec<LogEntry>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT slot, scheduled_ms, outcome, ended_ms FROM airings
+                 WHERE scheduled_ms > ?1 AND scheduled_ms <= ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map(params![ms(after), ms(until)], |r| {
+            Ok((
+                r.get(0)?,
+                ts(r.get(1)?),
+                Outcome::parse(&r.get::<_, String>(2)?),
+                r.get::<_, Option<i64>>(3)?.map(ts),
+            ))
+        })
+        .map_err(|e| self.err(e))?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(|e| self.err(e))
     }
 
     /// Logs a decided outcome (missed, skipped) for an occurrence nobody claimed. `false`
@@ -766,6 +976,10 @@ impl Store {
                 params![slot, ms(scheduled), ms(now), outcome.as_str(), reason],
             )
             .map_err(&wrap)?;
+        if n == 1 {
+            let id = tx.last_insert_rowid();
+            log_event(&tx, id, now, AiringEvent::Finished(outcome), Some(reason)).map_err(&wrap)?;
+        }
         tx.commit().map_err(&wrap)?;
         Ok(n == 1)
     }
@@ -802,39 +1016,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&wrap)?;
-        let mut refused = Vec::new();
-        let mut rows = Vec::new();
-        for (article, hash) in &on_air.articles {
-            let row: Option<(String, String, i64)> = tx
-                .query_row(
-                    "SELECT status, hash, version FROM articles WHERE id = ?1",
-                    [article],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()
-                .map_err(&wrap)?;
-            let Some((status, current, version)) = row else {
-                refused.push((*article, "no longer in the database".to_owned()));
-                continue;
-            };
-            if &current != hash {
-                refused.push((
-                    *article,
-                    "its text changed after the program was made".into(),
-                ));
-                continue;
-            }
-            let approval = valid_approval(&tx, *article).map_err(&wrap)?;
-            match (&approval, &on_air.emergency_by) {
-                (Some(_), _) if status == "approved" => {}
-                (_, Some(_)) if status == "draft" || status == "approved" => {}
-                _ => {
-                    refused.push((*article, format!("it is {status}, not approved")));
-                    continue;
-                }
-            }
-            rows.push((*article, version, hash.clone(), approval.map(|a| a.by)));
-        }
+        let (rows, refused) = judge_on_air(&tx, on_air).map_err(&wrap)?;
         if !refused.is_empty() {
             return Ok(Err(refused));
         }
@@ -849,7 +1031,7 @@ impl Store {
         let n = tx
             .execute(
                 "UPDATE airings SET outcome = 'airing', started_ms = ?2, voice = ?3, device = ?4,
-                   duration = ?5, lufs = ?6, emergency_by = ?7
+                   duration = ?5, lufs = ?6, emergency_by = ?7, operator = ?8
                  WHERE id = ?1 AND outcome = 'claimed'",
                 params![
                     id,
@@ -858,13 +1040,15 @@ impl Store {
                     on_air.device,
                     on_air.duration,
                     on_air.lufs,
-                    on_air.emergency_by
+                    on_air.emergency_by,
+                    on_air.operator
                 ],
             )
             .map_err(&wrap)?;
         if n != 1 {
             return Ok(Err(vec![(0, "the airing is no longer claimed".into())]));
         }
+        log_event(&tx, id, now, AiringEvent::OnAir, on_air.voice.as_deref()).map_err(&wrap)?;
         tx.commit().map_err(&wrap)?;
         Ok(Ok(()))
     }
@@ -877,6 +1061,19 @@ impl Store {
         reason: Option<&str>,
         now: Timestamp,
     ) -> Result<bool> {
+        self.finish_played(id, outcome, reason, now, None)
+    }
+
+    /// [`Store::finish`], recording `played` seconds as the airing's length when given (a
+    /// failed airing is as long as it really lasted, not as its program).
+    pub fn finish_played(
+        &mut self,
+        id: i64,
+        outcome: Outcome,
+        reason: Option<&str>,
+        now: Timestamp,
+        played: Option<f64>,
+    ) -> Result<bool> {
         let path = self.path.clone();
         let wrap = |source| StoreError::Sqlite {
             path: path.clone(),
@@ -885,11 +1082,15 @@ impl Store {
         let tx = self.conn.transaction().map_err(&wrap)?;
         let n = tx
             .execute(
-                "UPDATE airings SET outcome = ?2, reason = ?3, ended_ms = ?4
+                "UPDATE airings SET outcome = ?2, reason = ?3, ended_ms = ?4,
+                   duration = COALESCE(?5, duration)
                  WHERE id = ?1 AND outcome IN ('claimed', 'airing')",
-                params![id, outcome.as_str(), reason, ms(now)],
+                params![id, outcome.as_str(), reason, ms(now), played],
             )
             .map_err(&wrap)?;
+        if n == 1 {
+            log_event(&tx, id, now, AiringEvent::Finished(outcome), reason).map_err(&wrap)?;
+        }
         tx.commit().map_err(&wrap)?;
         Ok(n == 1)
     }
@@ -908,6 +1109,10 @@ impl Store {
                 [id],
             )
             .map_err(&wrap)?;
+        if n == 1 {
+            tx.execute("DELETE FROM airing_events WHERE airing_id = ?1", [id])
+                .map_err(&wrap)?;
+        }
         tx.commit().map_err(&wrap)?;
         Ok(n == 1)
     }
@@ -952,6 +1157,16 @@ impl Store {
                 params![id, ms(now)],
             )
             .map_err(&wrap)?;
+        if n == 1 {
+            log_event(
+                &tx,
+                id,
+                now,
+                AiringEvent::Finished(Outcome::Interrupted),
+                None,
+            )
+            .map_err(&wrap)?;
+        }
         tx.commit().map_err(&wrap)?;
         Ok(n == 1)
     }
@@ -966,7 +1181,7 @@ impl Store {
             .conn
             .prepare(
                 "SELECT id, slot, scheduled_ms, started_ms, ended_ms, outcome, reason, voice,
-                        duration, lufs, device, emergency_by
+                        duration, lufs, device, emergency_by, operator
                  FROM airings WHERE scheduled_ms >= ?1 AND scheduled_ms <= ?2
                  ORDER BY scheduled_ms, id",
             )
@@ -988,6 +1203,8 @@ impl Store {
                     lufs: r.get(9)?,
                     device: r.get(10)?,
                     emergency_by: r.get(11)?,
+                    operator: r.get(12)?,
+                    events: Vec::new(),
                     articles: Vec::new(),
                 })
             })
@@ -998,9 +1215,10 @@ impl Store {
             .conn
             .prepare(
                 "SELECT x.article_id, a.title, x.version, x.hash, x.approved_by,
-                   (SELECT p.by FROM approvals p WHERE p.article_id = x.article_id
-                      AND p.hash = x.hash AND p.verdict = 'approved' AND p.version >= x.version
-                      ORDER BY p.id LIMIT 1)
+                   CASE WHEN x.approved_by IS NULL THEN
+                     (SELECT p.by FROM approvals p WHERE p.article_id = x.article_id
+                        AND p.hash = x.hash AND p.verdict = 'approved' AND p.version >= x.version
+                        ORDER BY p.id LIMIT 1) END
                  FROM airing_articles x JOIN articles a ON a.id = x.article_id
                  WHERE x.airing_id = ?1 ORDER BY x.position",
             )
@@ -1020,6 +1238,7 @@ impl Store {
                 .map_err(|e| self.err(e))?
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(|e| self.err(e))?;
+            airing.events = self.events(airing.id)?;
         }
         Ok(out)
     }
@@ -1039,6 +1258,60 @@ impl Store {
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()
             .map_err(|e| self.err(e))
+    }
+
+    /// Sets `key` to `value`.
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Logs many decided outcomes at once (an outage's misses), in one transaction, then
+    /// sets meta `settled_ms` to `settled` when given; returns how many rows were new.
+    pub fn record_all(
+        &mut self,
+        rows: &[(String, Timestamp, Outcome, String)],
+        now: Timestamp,
+        settled: Option<Timestamp>,
+    ) -> Result<usize> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(&wrap)?;
+        let mut new = 0;
+        for (slot, scheduled, outcome, reason) in rows {
+            let n = tx
+                .execute(
+                    "INSERT OR IGNORE INTO airings (slot, scheduled_ms, claimed_ms, ended_ms, outcome, reason)
+                     VALUES (?1, ?2, ?3, ?3, ?4, ?5)",
+                    params![slot, ms(*scheduled), ms(now), outcome.as_str(), reason],
+                )
+                .map_err(&wrap)?;
+            if n == 1 {
+                new += 1;
+                let id = tx.last_insert_rowid();
+                log_event(&tx, id, now, AiringEvent::Finished(*outcome), Some(reason))
+                    .map_err(&wrap)?;
+            }
+        }
+        if let Some(t) = settled {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('settled_ms', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [ms(t).to_string()],
+            )
+            .map_err(&wrap)?;
+        }
+        tx.commit().map_err(&wrap)?;
+        Ok(new)
     }
 
     /// Sets `key` unless it is set; returns the value now stored.
@@ -1066,6 +1339,7 @@ impl Store {
         &mut self,
         article_id: i64,
         emergency_by: Option<&str>,
+        operator: Option<&str>,
         now: Timestamp,
     ) -> Result<i64> {
         let path = self.path.clone();
@@ -1075,8 +1349,9 @@ impl Store {
         };
         let tx = self.conn.transaction().map_err(&wrap)?;
         tx.execute(
-            "INSERT INTO requests (article_id, emergency_by, created_ms) VALUES (?1, ?2, ?3)",
-            params![article_id, emergency_by, ms(now)],
+            "INSERT INTO requests (article_id, emergency_by, operator, created_ms)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![article_id, emergency_by, operator, ms(now)],
         )
         .map_err(&wrap)?;
         let id = tx.last_insert_rowid();
@@ -1109,7 +1384,7 @@ impl Store {
             .map_err(&wrap)?;
         let req = tx
             .query_row(
-                "SELECT id, article_id, emergency_by, created_ms FROM requests
+                "SELECT id, article_id, emergency_by, created_ms, operator FROM requests
                  WHERE taken_ms IS NULL ORDER BY id LIMIT 1",
                 [],
                 |r| {
@@ -1118,6 +1393,7 @@ impl Store {
                         article_id: r.get(1)?,
                         emergency_by: r.get(2)?,
                         created: ts(r.get(3)?),
+                        operator: r.get(4)?,
                     })
                 },
             )
@@ -1133,6 +1409,50 @@ impl Store {
         tx.commit().map_err(&wrap)?;
         Ok(req)
     }
+}
+
+/// An article as it goes on air: `(id, version, hash, approved by)`.
+type OnAirRow = (i64, i64, String, Option<String>);
+
+/// Articles refused for air, and why.
+type Refusals = Vec<(i64, String)>;
+
+/// Checks each of `on_air`'s articles: still there, still the script rendered, approved
+/// (or aired unsigned on an emergency order). Returns the rows to record and the refusals.
+fn judge_on_air(conn: &Connection, on_air: &OnAir) -> rusqlite::Result<(Vec<OnAirRow>, Refusals)> {
+    let mut refused = Vec::new();
+    let mut rows = Vec::new();
+    for (article, hash) in &on_air.articles {
+        let row: Option<(String, String, i64)> = conn
+            .query_row(
+                "SELECT status, hash, version FROM articles WHERE id = ?1",
+                [article],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((status, current, version)) = row else {
+            refused.push((*article, "no longer in the database".to_owned()));
+            continue;
+        };
+        if &current != hash {
+            refused.push((
+                *article,
+                "its text changed after the program was made".into(),
+            ));
+            continue;
+        }
+        let approval = valid_approval(conn, *article)?;
+        match (&approval, &on_air.emergency_by) {
+            (Some(_), _) if status == "approved" => {}
+            (_, Some(_)) if status == "draft" || status == "approved" => {}
+            _ => {
+                refused.push((*article, format!("it is {status}, not approved")));
+                continue;
+            }
+        }
+        rows.push((*article, version, hash.clone(), approval.map(|a| a.by)));
+    }
+    Ok((rows, refused))
 }
 
 fn status_of(conn: &Connection, id: i64) -> rusqlite::Result<Option<Status>> {

@@ -31,7 +31,10 @@ fn migrates_once_and_reopens() {
     );
     drop(s);
     let s = Store::open(&dir.path().join("state/dalaba.db")).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(
+        s.schema_version().unwrap(),
+        migrations::MIGRATIONS.len() as i64
+    );
     let mode: String = s
         .conn
         .pragma_query_value(None, "journal_mode", |r| r.get(0))
@@ -266,4 +269,42 @@ mod properties {
             }
         }
     }
+}
+
+#[test]
+fn a_full_disk_and_a_damaged_file_read_as_plain_words() {
+    let path = std::path::PathBuf::from("state/dalaba.db");
+    let full = StoreError::Sqlite {
+        path: path.clone(),
+        source: rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(13), None),
+    };
+    let text = full.to_string();
+    assert!(
+        text.contains("磁盘已满") && text.contains("disk full"),
+        "{text}"
+    );
+    assert!(text.contains("state/dalaba.db"), "{text}");
+    let damaged = StoreError::Sqlite {
+        path,
+        source: rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(26), None),
+    };
+    assert!(damaged.to_string().contains("restore it from a backup"));
+}
+
+#[test]
+fn a_pass_reads_only_the_articles_that_can_air_in_its_queues() {
+    let (_dir, mut s) = store();
+    let news = s.add_article(&article("a"), now()).unwrap();
+    let gone = s.add_article(&article("b"), now()).unwrap();
+    s.withdraw(gone, now()).unwrap();
+    let mut weather = article("c");
+    weather.queue = "weather".into();
+    s.add_article(&weather, now()).unwrap();
+    let ids: Vec<i64> = s
+        .articles_in(&["news".into()])
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(ids, vec![news]);
 }

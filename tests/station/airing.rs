@@ -110,7 +110,7 @@ fn quiet_hours_let_only_emergencies_through() {
     );
     b.station.write(
         "dalaba.toml",
-        "quiet_hours = { from = \"22:00\", until = \"06:00\" }\n",
+        "rehearsal = true\ndevice_realtime = false\nquiet_hours = { from = \"22:00\", until = \"06:00\" }\n",
     );
     let (id, _) = b.add("a.txt", &notice(1, 1), &[]);
     b.ok(&["approve", &id.to_string(), "--by", "王书记"]);
@@ -169,7 +169,7 @@ fn the_csv_tells_the_whole_story() {
     // Issue 14 item 17: a UTF-8 byte-order mark first, for Excel.
     assert_eq!(
         lines[0],
-        "\u{feff}slot,scheduled,started,ended,outcome,reason,articles,voice,duration_s,lufs,device,emergency_by"
+        "\u{feff}slot,scheduled,started,ended,outcome,reason,articles,voice,duration_s,lufs,device,emergency_by,operator"
     );
     assert_eq!(lines.len(), 3, "{csv}");
     assert!(
@@ -223,7 +223,7 @@ fn play_now_in_quiet_hours_needs_an_emergency() {
     // Quiet all day long (but the day's last second).
     b.station.write(
         "dalaba.toml",
-        "quiet_hours = { from = \"00:00\", until = \"23:59:59\" }\n",
+        "rehearsal = true\ndevice_realtime = false\nquiet_hours = { from = \"00:00\", until = \"23:59:59\" }\n",
     );
     let out = b.run(&["play-now", "1"]);
     assert!(!out.status.success());

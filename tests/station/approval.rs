@@ -176,9 +176,15 @@ fn play_now_needs_approval_or_an_explicit_emergency() {
     assert_eq!(log.len(), 1);
     assert_eq!(log[0]["outcome"], "aired");
     assert_eq!(log[0]["emergency_by"], "李站长");
-    assert_eq!(aired(&log[0])[0].2, "unsigned");
+    // `approved_by` is a name or null (issue 9: it used to carry a sentence).
+    assert!(log[0]["articles"][0]["approved_by"].is_null(), "{log:#?}");
+    assert_eq!(log[0]["operator"], "李站长");
     b.ok(&["approve", &id, "--by", "王书记"]);
-    assert_eq!(aired(&b.log()[0])[0].2, "unsigned, countersigned by 王书记");
+    let log = b.log();
+    assert!(log[0]["articles"][0]["approved_by"].is_null());
+    assert_eq!(log[0]["articles"][0]["countersigned_by"], "王书记");
+    let text = b.ok(&["log"]);
+    assert!(text.contains("unsigned, countersigned by 王书记"), "{text}");
     assert!(
         !b.alsa.samples_f32().iter().all(|s| *s == 0.0),
         "sound reached the device"

@@ -1,4 +1,6 @@
-//! `dalaba run`: on time, stopped gracefully, broken into by an emergency.
+//! `dalaba run` as a process, a smoke test: a real device, real signals (SIGTERM, SIGUSR1 from
+//! `play-now`), a real file watcher. The engine's timing is tested in process, on paused
+//! time, in `station::engine`.
 
 use std::process::Stdio;
 
@@ -72,33 +74,14 @@ fn the_daemon_airs_a_slot_on_time_through_the_device() {
     let late = parse(&row["started"]).duration_since(at);
     println!("started {} ms after the slot time", late.as_millis());
     assert!(late >= SignedDuration::ZERO, "never early: {late:?}");
-    assert!(late < SignedDuration::from_millis(500), "on time: {late:?}");
+    // To the millisecond in `station::engine` (paused time); here only: inside its window.
+    assert!(late < SignedDuration::from_mins(5), "on time: {late:?}");
     let samples = b.alsa.samples_f32();
     assert!(
         samples.iter().any(|s| s.abs() > 0.01),
         "the program reached the device"
     );
     assert_eq!(aired(&row).len(), 1);
-}
-
-#[test]
-fn sigterm_stops_the_program_on_air_and_logs_it_interrupted() {
-    let (mut b, _) = slot_soon(6);
-    let fifo = FifoAlsa::new();
-    b.alsa_config = fifo.config.clone();
-    let child = start(&b);
-    let reader = fifo.read_paced(96_000); // about real time for 24 kHz float mono
-    b.wait_for(60, |r| r["outcome"] == "airing");
-    stop(child);
-    reader.finish();
-    let log = b.log();
-    assert_eq!(log.len(), 1, "{log:#?}");
-    assert_eq!(log[0]["outcome"], "interrupted");
-    assert!(
-        log[0]["reason"].as_str().unwrap().contains("stopped"),
-        "{:#}",
-        log[0]
-    );
 }
 
 #[test]
@@ -137,7 +120,10 @@ fn play_now_under_the_daemon_breaks_in_then_the_slot_airs_again() {
     let emergency = by_slot("play-now");
     assert_eq!(emergency["outcome"], "aired");
     assert_eq!(aired(&emergency)[0].0, urgent);
-    assert_eq!(aired(&emergency)[0].2, "unsigned");
+    assert!(
+        emergency["articles"][0]["approved_by"].is_null(),
+        "unsigned: {emergency:#}"
+    );
     let again = by_slot("soon (resumed)");
     assert_eq!(again["outcome"], "aired");
     let reason = again["reason"].as_str().unwrap_or("");
@@ -178,13 +164,13 @@ fn play_now_handed_to_the_daemon_is_judged_at_the_keyboard() {
     let (b, _) = slot_soon(3_600);
     b.station.write(
         "dalaba.toml",
-        "quiet_hours = { from = \"00:00\", until = \"23:59:59\" }\n",
+        "device_realtime = false\nquiet_hours = { from = \"00:00\", until = \"23:59:59\" }\n",
     );
     let child = start(&b);
     let station = dalaba::station::Station::open(b.station.path()).unwrap();
     let up = (0..100).any(|_| {
         std::thread::sleep(std::time::Duration::from_millis(100));
-        dalaba::service::DaemonLock::held(&station)
+        dalaba::airing::DaemonLock::held(&station)
     });
     assert!(up, "the daemon never took its lock");
     let out = b.run(&["play-now", "1"]);
