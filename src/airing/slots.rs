@@ -110,6 +110,7 @@ mod tests {
     fn too_many_slots_is_a_plain_error() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("schedules")).unwrap();
+        std::fs::write(dir.path().join("dalaba.toml"), "").unwrap();
         let text: String = (0..=MAX_SLOTS)
             .map(|i| format!("[[slot]]\nname = \"s{i}\"\nat = [\"07:00\"]\nqueue = \"news\"\n"))
             .collect();

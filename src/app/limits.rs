@@ -7,9 +7,9 @@ use std::path::Path;
 use crate::article::Article;
 use crate::schedule::MAX_REPEAT;
 
-/// The largest article file, in bytes: a long notice is a few kilobytes; a newspaper page
-/// pasted whole is under 100 kB.
-pub(super) const MAX_ARTICLE_BYTES: u64 = 256 * 1024;
+/// The largest article file, in bytes: the limit the article reader itself enforces,
+/// checked here before the file is even read.
+pub(super) const MAX_ARTICLE_BYTES: u64 = crate::article::MAX_ARTICLE_BYTES as u64;
 
 /// The longest line of an article, in characters: a paragraph written on one line is a
 /// few hundred.

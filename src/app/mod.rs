@@ -181,7 +181,7 @@ pub fn load_article(path: &Path) -> anyhow::Result<Article> {
 }
 
 /// An article file's text (UTF-8 or GBK), refused by size before it is read.
-fn read_article_text(path: &Path) -> anyhow::Result<String> {
+pub(super) fn read_article_text(path: &Path) -> anyhow::Result<String> {
     limits::check_size(path)?;
     let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     Ok(article::decode(path, &bytes)?)

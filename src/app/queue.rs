@@ -22,10 +22,11 @@ pub(super) fn open(station: &Station) -> anyhow::Result<Store> {
 }
 
 /// Opens the station database for a command that only reads (`list`, `show`, `log`), so a
-/// viewer without write access can run it. A station with no database yet gets one made.
+/// viewer without write access can run it. A station with no database yet gets one made;
+/// an empty or missing one where the station was used is refused as [`open`] refuses it.
 pub(super) fn open_to_read(station: &Station) -> anyhow::Result<Store> {
-    let path = station.state_dir().join("dalaba.db");
-    if !path.exists() {
+    let path = station.db_path();
+    if std::fs::metadata(&path).map_or(true, |m| m.len() == 0) {
         return open(station);
     }
     Ok(Store::open_read_only(&path)?)
@@ -42,9 +43,7 @@ fn read(
     priority: Option<String>,
     fallback: Option<&NewArticle>,
 ) -> anyhow::Result<NewArticle> {
-    super::limits::check_size(file)?;
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read `{}`", file.display()))?;
-    let source = article::decode(file, &bytes)?;
+    let source = super::read_article_text(file)?;
     let parsed = article::parse(file, &source)?;
     super::limits::check_article(file, &source, &parsed)?;
     let (script, hash) = script_of(&parsed, &station.lexicon()?);

@@ -5,9 +5,10 @@ use std::path::Path;
 
 use super::ArticleError;
 
-/// The largest article accepted: 2 MiB is some 700 000 Chinese characters, sixty hours of
-/// speech; anything bigger is a wrong file, and is refused before it is decoded or parsed.
-pub const MAX_ARTICLE_BYTES: usize = 2 * 1024 * 1024;
+/// The largest article accepted: 256 KiB is some 87 000 Chinese characters, seven hours of
+/// speech, while a newspaper page pasted whole is under 100 kB; anything bigger is a wrong
+/// file, and is refused before it is decoded or parsed.
+pub const MAX_ARTICLE_BYTES: usize = 256 * 1024;
 
 /// Decodes file bytes: UTF-8 (with or without BOM), else GB18030 (a superset of GBK).
 ///

@@ -15,7 +15,7 @@ pub mod ingest;
 use std::path::{Path, PathBuf};
 
 pub use front::FrontMatter;
-pub use ingest::decode;
+pub use ingest::{MAX_ARTICLE_BYTES, decode};
 
 use crate::toml_file::TomlError;
 
