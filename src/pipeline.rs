@@ -195,8 +195,8 @@ pub async fn build(
 /// ([`program::verify`]); so is one read by a fallback voice whose main voice answers again
 /// ([`program::verify::in_main_voice_again`]), so it is rendered again in the main voice.
 pub async fn reusable(station: &Station, path: &Path) -> bool {
-    let summary = match program::load_verified(path) {
-        Ok(verified) => verified.summary,
+    let summary = match program::verify::verified_summary(path) {
+        Ok(summary) => summary,
         Err(ProgramDamage::Missing(_)) => return false,
         Err(damage) => {
             program::verify::discard(path, &damage.to_string());

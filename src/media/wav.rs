@@ -88,6 +88,17 @@ pub fn read_clip(path: &Path) -> Result<Clip, WavError> {
     read_clip_from(std::io::BufReader::new(file), path)
 }
 
+/// A WAV's sample rate and length in seconds, from its header alone (no samples decoded).
+pub fn header_of(bytes: &[u8], path: &Path) -> Result<(u32, f64), WavError> {
+    let reader =
+        hound::WavReader::new(std::io::Cursor::new(bytes)).map_err(|source| WavError::Wav {
+            path: path.to_owned(),
+            source,
+        })?;
+    let rate = reader.spec().sample_rate;
+    Ok((rate, f64::from(reader.duration()) / f64::from(rate.max(1))))
+}
+
 /// [`read_clip`] from any reader (e.g. bytes already in memory); `path` labels errors.
 pub fn read_clip_from<R: std::io::Read>(reader: R, path: &Path) -> Result<Clip, WavError> {
     let wav_err = |source| WavError::Wav {

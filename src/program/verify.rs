@@ -67,6 +67,16 @@ pub fn checksum(bytes: &[u8]) -> String {
 /// Reads the program at `path` and checks it against its summary. The audio returned is
 /// decoded from the very bytes that were checked.
 pub fn load_verified(path: &Path) -> Result<VerifiedProgram, ProgramDamage> {
+    let (bytes, summary) = checked(path)?;
+    let clip = wav::read_clip_from(Cursor::new(bytes), path)
+        .map_err(|e| unreadable(path, e.to_string()))?;
+    agrees(path, &summary, clip.rate, clip.duration())?;
+    Ok(VerifiedProgram { clip, summary })
+}
+
+/// The program's bytes and its summary, once the summary says it passed pre-flight and the
+/// bytes hash to the checksum it recorded.
+fn checked(path: &Path) -> Result<(Vec<u8>, ProgramSummary), ProgramDamage> {
     let summary = match std::fs::read(summary_path(path)) {
         Ok(bytes) => serde_json::from_slice::<ProgramSummary>(&bytes).map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),
@@ -76,12 +86,7 @@ pub fn load_verified(path: &Path) -> Result<VerifiedProgram, ProgramDamage> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(ProgramDamage::Missing(path.to_owned()));
         }
-        Err(e) => {
-            return Err(ProgramDamage::Unreadable {
-                path: path.to_owned(),
-                reason: e.to_string(),
-            });
-        }
+        Err(e) => return Err(unreadable(path, e.to_string())),
     };
     let summary = summary.map_err(|reason| ProgramDamage::NoSummary {
         path: path.to_owned(),
@@ -104,29 +109,52 @@ pub fn load_verified(path: &Path) -> Result<VerifiedProgram, ProgramDamage> {
             found,
         });
     }
-    let unreadable = |reason: String| ProgramDamage::Unreadable {
+    Ok((bytes, summary))
+}
+
+/// The audio (its rate and length) is what the summary describes: a summary written for
+/// other bytes that happen to hash alike is impossible, one copied beside another WAV is not.
+fn agrees(
+    path: &Path,
+    summary: &ProgramSummary,
+    rate: u32,
+    duration: f64,
+) -> Result<(), ProgramDamage> {
+    if rate != summary.sample_rate || (duration - summary.duration).abs() > 0.01 {
+        return Err(unreadable(
+            path,
+            format!(
+                "it holds {duration:.2} s at {rate} Hz, its summary says {:.2} s at {} Hz",
+                summary.duration, summary.sample_rate
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn unreadable(path: &Path, reason: String) -> ProgramDamage {
+    ProgramDamage::Unreadable {
         path: path.to_owned(),
         reason,
-    };
-    let clip =
-        wav::read_clip_from(Cursor::new(bytes), path).map_err(|e| unreadable(e.to_string()))?;
-    if clip.rate != summary.sample_rate || (clip.duration() - summary.duration).abs() > 0.01 {
-        return Err(unreadable(format!(
-            "it holds {:.2} s at {} Hz, its summary says {:.2} s at {} Hz",
-            clip.duration(),
-            clip.rate,
-            summary.duration,
-            summary.sample_rate
-        )));
     }
-    Ok(VerifiedProgram { clip, summary })
+}
+
+/// The summary of the program at `path` once its bytes hash to the summary's checksum and
+/// its header agrees with it: all that [`load_verified`] checks but decoding the audio, so
+/// the daemon can ask on every pass whether a program it will air is still good.
+pub fn verified_summary(path: &Path) -> Result<ProgramSummary, ProgramDamage> {
+    let (bytes, summary) = checked(path)?;
+    let (rate, duration) =
+        wav::header_of(&bytes, path).map_err(|e| unreadable(path, e.to_string()))?;
+    agrees(path, &summary, rate, duration)?;
+    Ok(summary)
 }
 
 /// Whether the program at `path` may be used as it is. A damaged one is discarded (its WAV
 /// and summary removed) and logged, so the caller renders it again; a missing one is simply
 /// not there.
 pub fn keep_if_verified(path: &Path) -> bool {
-    match load_verified(path) {
+    match verified_summary(path) {
         Ok(_) => true,
         Err(ProgramDamage::Missing(_)) => false,
         Err(damage) => {
@@ -186,6 +214,36 @@ mod tests {
                 summary.spoken_by
             );
         }
+    }
+
+    #[test]
+    fn the_summary_check_finds_what_decoding_would() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.wav");
+        wav::write_clip(&path, &Clip::new(8_000, vec![0.25; 800])).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let summary = ProgramSummary {
+            duration: 0.1,
+            sample_rate: 8_000,
+            ready: true,
+            checksum: Some(checksum(&bytes)),
+            ..Default::default()
+        };
+        summary.store(&path).unwrap();
+        assert_eq!(verified_summary(&path).unwrap(), summary);
+        // Same length, other bytes, written in place: found, not remembered.
+        let mut damaged = bytes.clone();
+        damaged[60..100].fill(0x7f);
+        std::fs::write(&path, &damaged).unwrap();
+        assert!(matches!(
+            verified_summary(&path),
+            Err(ProgramDamage::Checksum { .. })
+        ));
+        // The good bytes renamed into place again (a rebuild) verify again.
+        let fresh = dir.path().join("fresh.wav");
+        std::fs::write(&fresh, &bytes).unwrap();
+        std::fs::rename(&fresh, &path).unwrap();
+        assert_eq!(verified_summary(&path).unwrap(), summary);
     }
 
     #[test]
