@@ -8,6 +8,7 @@ mod audio;
 mod cli;
 mod engine;
 mod faults;
+mod neural;
 mod openai;
 mod protocols;
 mod resume;

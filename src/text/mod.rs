@@ -22,6 +22,7 @@ mod dial;
 pub mod lexicon;
 pub mod normalize;
 pub mod numbers;
+pub mod pinyin;
 pub mod segment;
 pub mod units;
 
