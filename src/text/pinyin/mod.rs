@@ -1,10 +1,10 @@
 //! Toned pinyin for a script: what dalaba tells its built-in neural voice to say, and what
 //! `dalaba script --pinyin` shows an approver. Pure: text in, readings out. \[core\]
 //!
-//! - Words first: the script is cut into the dictionary's phrases (fewest pieces wins), so a
-//!   多音字 takes its reading from the word it is in (银行 háng, 行人 xíng); a character on
-//!   its own takes its most common reading, or the one its neighbours call for
-//!   ([`context`]: 认真地 de, 种玉米 zhòng).
+//! - Words first: the script is cut into words (jieba, with its built-in dictionary), and
+//!   each word into the pinyin dictionary's phrases, so a 多音字 takes its reading from the
+//!   word it is in (银行 háng, 行人 xíng); a character on its own takes its most common
+//!   reading, or the one its neighbours call for (`context.rs`: 认真地 de, 种玉米 zhòng).
 //! - Pinyin written in the script (a lexicon reading such as `单县 = "shàn xiàn"`) is read
 //!   as written; other Latin letters are spelled the way Chinese speakers say them.
 //! - Tone sandhi ([`sandhi`]): 一 and 不 by the next tone, runs of third tones; 儿 after a
@@ -18,7 +18,33 @@ pub mod syllable;
 
 pub use syllable::{Syllable, parse_written, respell};
 
+use std::sync::LazyLock;
+
 use super::chars::is_cjk;
+
+/// The word segmenter, with dalaba's own phrases (place names) added as words.
+static JIEBA: LazyLock<jieba_rs::Jieba> = LazyLock::new(|| {
+    let mut jieba = jieba_rs::Jieba::new();
+    for word in dict::extra_phrases() {
+        let freq = jieba.suggest_freq(word);
+        jieba.add_word(word, Some(freq), None);
+    }
+    jieba
+});
+
+/// The words of a run of characters: jieba's words, each cut into dictionary phrases.
+fn words(chars: &[char]) -> Vec<Word> {
+    let run: String = chars.iter().collect();
+    let mut out = Vec::new();
+    for token in JIEBA.cut(&run, true) {
+        let end = token.end.min(chars.len());
+        out.extend(segment(&chars[token.start..end]).into_iter().map(|w| Word {
+            start: w.start + token.start,
+            ..w
+        }));
+    }
+    out
+}
 
 /// A break inside a segment, from its punctuation: the prosody marks `#1`–`#3` of the
 /// Baker corpus the voice was trained on (`#0`, no break, sits between other syllables).
@@ -72,7 +98,7 @@ fn build(text: &str, sandhi: bool) -> Vec<Unit> {
     while i < chars.len() {
         let c = chars[i];
         let end = if is_cjk(c) {
-            let end = run_end(&chars, i, |c| is_cjk(c));
+            let end = run_end(&chars, i, is_cjk);
             read_cjk(&chars[i..end], sandhi, &mut units);
             end
         } else if is_latin(c) {
@@ -142,7 +168,8 @@ fn latin_end(chars: &[char], from: usize) -> usize {
     let mut i = from;
     while i < chars.len() {
         let c = chars[i];
-        let inside = matches!(c, ' ' | '\'' | '’') && chars.get(i + 1).is_some_and(|&n| is_latin(n));
+        let inside =
+            matches!(c, ' ' | '\'' | '’') && chars.get(i + 1).is_some_and(|&n| is_latin(n));
         let digit = c.is_ascii_digit() && i > from && is_latin(chars[i - 1]);
         if is_latin(c) || digit {
             end = i + 1;
@@ -160,8 +187,8 @@ fn break_of(c: char) -> Option<Break> {
         '，' | ',' | '：' | ':' | '；' | ';' | '—' | '。' | '！' | '？' | '!' | '?' | '…' => {
             Some(Break::Clause)
         }
-        '“' | '”' | '‘' | '’' | '"' | '《' | '》' | '（' | '）' | '(' | ')' | '「' | '」' | '【'
-        | '】' | '·' | ' ' | '/' => Some(Break::Word),
+        '“' | '”' | '‘' | '’' | '"' | '《' | '》' | '（' | '）' | '(' | ')' | '「' | '」'
+        | '【' | '】' | '·' | ' ' | '/' => Some(Break::Word),
         _ => None,
     }
 }
@@ -175,29 +202,38 @@ fn push_break(units: &mut Vec<Unit>, b: Break) {
     }
 }
 
-/// A word of a run of characters and its readings.
+/// A word of a run of characters: a phrase with its own reading, a word read as its
+/// characters are, or a single character.
 struct Word {
     start: usize,
     len: usize,
     readings: Option<&'static [Syllable]>,
 }
 
-/// Cuts a run of characters into the fewest pieces, each a dictionary phrase or one
-/// character; on a tie the longer first piece wins.
+/// Cuts a run of characters into the fewest pieces, each a dictionary phrase or word or one
+/// character. A plain word that starts or ends with a particle (地、的、得、了、着) counts
+/// half a piece more, so 积极|地|参加 beats 积|极地|参加. On a tie the shorter first piece
+/// wins, favouring long words late in the run as backward maximum matching does
+/// (为|人民|服务, not 为人|民|服务).
 fn segment(chars: &[char]) -> Vec<Word> {
+    const PARTICLES: &str = "地的得了着";
     let n = chars.len();
     let longest = dict::longest_phrase();
-    // best[i]: pieces needed for chars[i..], and the first piece's length and reading.
+    // best[i]: cost of chars[i..] in half pieces, and the first piece's length and reading.
     let mut best: Vec<(usize, usize, Option<&'static [Syllable]>)> = vec![(0, 0, None); n + 1];
     for i in (0..n).rev() {
-        let mut choice = (best[i + 1].0 + 1, 1, None);
-        for len in (2..=longest.min(n - i)).rev() {
+        let mut choice = (best[i + 1].0 + 2, 1, None);
+        for len in 2..=longest.min(n - i) {
             let word: String = chars[i..i + len].iter().collect();
-            if let Some(reading) = dict::phrase(&word) {
-                let cost = best[i + len].0 + 1;
-                if cost < choice.0 || (cost == choice.0 && choice.2.is_none()) {
-                    choice = (cost, len, Some(reading));
-                }
+            let reading = dict::phrase(&word);
+            if reading.is_none() && !dict::is_word(&word) {
+                continue;
+            }
+            let particle = PARTICLES.contains(chars[i]) || PARTICLES.contains(chars[i + len - 1]);
+            let piece = if reading.is_none() && particle { 3 } else { 2 };
+            let cost = best[i + len].0 + piece;
+            if cost < choice.0 {
+                choice = (cost, len, reading);
             }
         }
         best[i] = choice;
@@ -219,12 +255,24 @@ fn segment(chars: &[char]) -> Vec<Word> {
 /// Reads a run of Chinese characters into `units`.
 fn read_cjk(chars: &[char], sandhi: bool, units: &mut Vec<Unit>) {
     let mut readings: Vec<(char, Syllable, bool)> = Vec::with_capacity(chars.len());
-    for word in segment(chars) {
+    for word in words(chars) {
+        let last = |k: usize| k + 1 == word.len && word.len > 1;
         match word.readings {
             Some(phrase) => {
                 for (k, s) in phrase.iter().enumerate() {
-                    let last = k + 1 == word.len && word.len > 1;
-                    readings.push((chars[word.start + k], s.clone(), last));
+                    readings.push((chars[word.start + k], s.clone(), last(k)));
+                }
+            }
+            None if word.len > 1 => {
+                for k in 0..word.len {
+                    let c = chars[word.start + k];
+                    // 这儿、哪儿: the word's 儿 is 儿化 when its neighbour says so.
+                    let erhua = (c == '儿' && last(k))
+                        .then(|| context::reading(c, Some(chars[word.start + k - 1]), None))
+                        .flatten();
+                    if let Some(s) = erhua.or_else(|| dict::char_reading(c)) {
+                        readings.push((c, s, last(k)));
+                    }
                 }
             }
             None => {
@@ -244,7 +292,10 @@ fn read_cjk(chars: &[char], sandhi: bool, units: &mut Vec<Unit>) {
     }
     for (c, syllable, _) in readings {
         let joins = c == '儿' && syllable.letters() == "er" && syllable.tone() == 5;
-        if joins && let Some(Unit::Syllable(prev)) = units.last_mut() && !prev.erhua {
+        if joins
+            && let Some(Unit::Syllable(prev)) = units.last_mut()
+            && !prev.erhua
+        {
             prev.text.push(c);
             prev.erhua = true;
             continue;
@@ -259,9 +310,32 @@ fn read_cjk(chars: &[char], sandhi: bool, units: &mut Vec<Unit>) {
 
 /// How Chinese speakers spell Latin letters and say digits.
 const LETTERS: [&str; 26] = [
-    "ei1", "bi4", "xi1", "di4", "yi4", "ai2 fu5", "ji4", "ai1 qi1", "ai4", "jie4", "kai4",
-    "ai2 le5", "ai2 mu5", "en1", "ou1", "pi4", "qiu1", "a4", "ai2 si5", "ti4", "you1", "wei1",
-    "da2 bu5 liu5", "ai2 ke4 si5", "wai4", "zei4",
+    "ei1",
+    "bi4",
+    "xi1",
+    "di4",
+    "yi4",
+    "ai2 fu5",
+    "ji4",
+    "ai1 qi1",
+    "ai4",
+    "jie4",
+    "kai4",
+    "ai2 le5",
+    "ai2 mu5",
+    "en1",
+    "ou1",
+    "pi4",
+    "qiu1",
+    "a4",
+    "ai2 si5",
+    "ti4",
+    "you1",
+    "wei1",
+    "da2 bu5 liu5",
+    "ai2 ke4 si5",
+    "wai4",
+    "zei4",
 ];
 const DIGITS: [&str; 10] = [
     "ling2", "yi1", "er4", "san1", "si4", "wu3", "liu4", "qi1", "ba1", "jiu3",

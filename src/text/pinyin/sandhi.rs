@@ -23,9 +23,11 @@ pub fn yi_bu(readings: &mut [(char, Syllable, bool)]) {
         let tone = match (c, s.numbered().as_str(), next) {
             ('一', "yi1", Some((n, t))) => {
                 let prev = i.checked_sub(1).map(|p| readings[p].0);
+                // 一点儿 is "a little", 一点 alone an hour.
+                let little = n == '点' && readings.get(i + 2).is_some_and(|r| r.0 == '儿');
                 let counting = prev.is_some_and(|p| NUMERIC.contains(p))
                     || NUMERIC.contains(n)
-                    || NUMBERED.contains(n);
+                    || (NUMBERED.contains(n) && !little);
                 match (counting || word_end, t) {
                     (true, _) => continue,
                     (false, 4 | 5) => 2,

@@ -187,7 +187,10 @@ mod tests {
             assert_eq!(Syllable::parse_marked(marked), Some(s.clone()), "{marked}");
             assert_eq!(s.numbered(), numbered);
         }
-        assert_eq!(Syllable::parse_numbered("lü4").map(|s| s.numbered()), Some("lv4".into()));
+        assert_eq!(
+            Syllable::parse_numbered("lü4").map(|s| s.numbered()),
+            Some("lv4".into())
+        );
     }
 
     #[test]

@@ -162,7 +162,9 @@ impl Engine {
         let mut vocoder = self.vocoder.lock().map_err(|e| e.to_string())?;
         let shape: Vec<usize> = mel.0.iter().map(|d| *d as usize).collect();
         let outputs = vocoder
-            .run(ort::inputs![Tensor::from_array((shape, mel.1)).map_err(fail)?])
+            .run(ort::inputs![
+                Tensor::from_array((shape, mel.1)).map_err(fail)?
+            ])
             .map_err(fail)?;
         let (_, audio) = outputs[0].try_extract_tensor::<f32>().map_err(fail)?;
         Ok(audio.to_vec())

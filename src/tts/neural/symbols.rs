@@ -39,8 +39,8 @@ const FRAME: [&str; 7] = ["sil", "eos", "#0", "#1", "#2", "#3", "er5"];
 impl SymbolTable {
     /// Reads `baker_mapper.json`'s text; the error says what is wrong with it.
     pub fn parse(json: &str) -> Result<Self, String> {
-        let file: MapperFile =
-            serde_json::from_str(json).map_err(|e| format!("it is not the Baker symbol table: {e}"))?;
+        let file: MapperFile = serde_json::from_str(json)
+            .map_err(|e| format!("it is not the Baker symbol table: {e}"))?;
         let mut split = file.pinyin_dict;
         for (letters, initial, fin) in NEAREST {
             split
@@ -76,10 +76,9 @@ impl SymbolTable {
                     }
                     pending = None;
                     let s = &r.syllable;
-                    let (initial, fin) = self
-                        .split
-                        .get(s.letters())
-                        .ok_or_else(|| format!("the voice has no sound for `{}` ({})", s.marked(), r.text))?;
+                    let (initial, fin) = self.split.get(s.letters()).ok_or_else(|| {
+                        format!("the voice has no sound for `{}` ({})", s.marked(), r.text)
+                    })?;
                     symbols.push(initial.clone());
                     symbols.push(format!("{fin}{}", s.tone()));
                     if r.erhua {
@@ -118,7 +117,10 @@ mod tests {
         let want = [
             1, 12, 56, 2, 6, 181, 2, 8, 183, 2, 17, 119, 2, 20, 125, 2, 27, 156, 2, 6, 81, 1, 218,
         ];
-        assert_eq!(table().ids(&pinyin::lexical("各位村民请注意")).unwrap(), want);
+        assert_eq!(
+            table().ids(&pinyin::lexical("各位村民请注意")).unwrap(),
+            want
+        );
     }
 
     #[test]
@@ -127,7 +129,14 @@ mod tests {
         let id = |s: &str| t.ids[s];
         let ids = t.ids(&pinyin::read("好，这儿")).unwrap();
         let want = [
-            id("sil"), id("h"), id("ao3"), id("#3"), id("zh"), id("e4"), id("er5"), id("sil"),
+            id("sil"),
+            id("h"),
+            id("ao3"),
+            id("#3"),
+            id("zh"),
+            id("e4"),
+            id("er5"),
+            id("sil"),
             id("eos"),
         ];
         assert_eq!(ids, want);
@@ -149,7 +158,11 @@ mod tests {
 
     #[test]
     fn a_broken_table_is_refused_with_a_reason() {
-        assert!(SymbolTable::parse("{}").unwrap_err().contains("not the Baker"));
+        assert!(
+            SymbolTable::parse("{}")
+                .unwrap_err()
+                .contains("not the Baker")
+        );
         let err = SymbolTable::parse(r#"{"symbol_to_id": {"sil": 1}, "pinyin_dict": {}}"#);
         assert!(err.unwrap_err().contains("`eos`"));
     }
