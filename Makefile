@@ -51,3 +51,4 @@ ci: deps lint test
 
 bench: deps
 	$(CARGO) bench
+	CARGO=$(CARGO) ./tools/voice/bench.sh

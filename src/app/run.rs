@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use super::tick::{line, stop_signal};
 use crate::service::{self, Clock, DaemonLock, Engine, Interrupt};
 use crate::station::Station;
+use crate::tts::{BackendKind, neural};
 
 pub(super) fn daemon(station: &Station) -> anyhow::Result<()> {
     let engine = Engine::new(station.clone(), Clock::system())?;
@@ -18,6 +19,7 @@ pub(super) fn daemon(station: &Station) -> anyhow::Result<()> {
             station.root.display()
         );
     };
+    preload_voice(station);
     let tz = engine.tz.clone();
     let runtime = super::runtime()?;
     runtime.block_on(async move {
@@ -52,6 +54,20 @@ pub(super) fn daemon(station: &Station) -> anyhow::Result<()> {
         })
         .await
     })
+}
+
+/// Loads the default voice's model in the background when it is the built-in neural voice,
+/// so the first render after boot does not wait for it; the daemon keeps it loaded.
+fn preload_voice(station: &Station) {
+    if let Ok(voice) = station.voice(None)
+        && voice.kind == BackendKind::Neural
+    {
+        std::thread::spawn(move || {
+            if let Err(why) = neural::availability(&voice) {
+                tracing::warn!("the default voice `{}` cannot run: {why}", voice.name);
+            }
+        });
+    }
 }
 
 pub(super) fn play_now(

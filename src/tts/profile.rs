@@ -313,6 +313,9 @@ impl VoiceProfile {
                 map.remove(*key);
             }
             map.insert("endpoint".into(), self.endpoint().into());
+            if self.kind == BackendKind::Neural {
+                map.insert("pinyin".into(), crate::text::pinyin::fingerprint().into());
+            }
         }
         value.to_string()
     }

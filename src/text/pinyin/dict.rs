@@ -75,6 +75,18 @@ fn entries(text: &str) -> impl Iterator<Item = (&str, Vec<Syllable>)> {
         })
 }
 
+/// A hash of the data and of dalaba's version: what a cached reading depends on.
+pub(super) fn fingerprint() -> &'static str {
+    static HASH: LazyLock<String> = LazyLock::new(|| {
+        let mut hasher = blake3::Hasher::new();
+        for text in [CHARS, PHRASES, WORDS, EXTRA, env!("CARGO_PKG_VERSION")] {
+            hasher.update(text.as_bytes());
+        }
+        hasher.finalize().to_hex()[..16].to_owned()
+    });
+    &HASH
+}
+
 /// Whether `letters` (no tone) is a syllable found in the data.
 pub(super) fn is_syllable(letters: &str) -> bool {
     INVENTORY.contains(letters)

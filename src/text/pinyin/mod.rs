@@ -120,6 +120,12 @@ fn build(text: &str, sandhi: bool) -> Vec<Unit> {
     units
 }
 
+/// Changes whenever the reading dictionary or dalaba's version changes: part of the cache
+/// key of voices that take dalaba's reading, so a corrected reading is not served stale.
+pub fn fingerprint() -> &'static str {
+    dict::fingerprint()
+}
+
 /// The reading as an approver reads it: `gè wèi cūn mín, qǐng zhù yì`.
 pub fn show(units: &[Unit]) -> String {
     let mut out = String::new();
