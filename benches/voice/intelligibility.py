@@ -82,6 +82,33 @@ def measured(cmd):
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def cost(station, voice, sentences):
+    """Cold start (a fresh process, empty cache, one short sentence, wall clock), then every
+    sentence as one article in a fresh process with an empty cache: CPU per audio second
+    and peak memory."""
+    station.clear_cache()
+    article = os.path.join(station.dir, "cold.txt")
+    with open(article, "w") as f:
+        f.write("各位村民请注意。\n")
+    cold, _, _ = measured([station.dalaba, "--station", station.dir, "render", article,
+                           "--out", os.path.join(station.dir, "cold.wav"), "--voice", voice])
+    station.clear_cache()
+    article = os.path.join(station.dir, "all.txt")
+    with open(article, "w") as f:
+        f.write("\n".join(sentences) + "\n")
+    program = os.path.join(station.dir, "all.wav")
+    wall, cpu, rss = measured([station.dalaba, "--station", station.dir, "render", article,
+                               "--out", program, "--voice", voice])
+    audio = seconds(program)
+    return {
+        "cpu_seconds_per_audio_second": round(cpu / audio, 4),
+        "program_audio_seconds": round(audio, 1),
+        "render_wall_seconds": round(wall, 1),
+        "peak_rss_mb": round(rss, 1),
+        "cold_start_seconds": round(cold, 2),
+    }
+
+
 def seconds(path):
     with wave.open(path) as w:
         return w.getnframes() / w.getframerate()
@@ -98,29 +125,16 @@ def main():
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     sentences = [l.strip() for l in open(args.sentences) if l.strip() and not l.startswith("#")]
     station = Station(repo, os.path.abspath(args.dalaba))
+    voices = args.voices.split(",")
+    report = {"sentences": len(sentences), "voices": {v: cost(station, v, sentences) for v in voices}}
+    # Whisper is loaded only now: a child forked from a process that holds it would count
+    # its memory as the child's peak.
     whisper = WhisperModel(args.model, device="cpu", compute_type="int8", cpu_threads=2)
 
     def normalize(text):
         return station.run(["normalize", "--no-lexicon"], stdin=text + "\n").strip()
 
-    report = {"sentences": len(sentences), "voices": {}}
-    for voice in args.voices.split(","):
-        # Cold start: a fresh process, empty cache, one short sentence.
-        station.clear_cache()
-        article = os.path.join(station.dir, "cold.txt")
-        with open(article, "w") as f:
-            f.write("各位村民请注意。\n")
-        cold, _, _ = measured([station.dalaba, "--station", station.dir, "render", article,
-                               "--out", os.path.join(station.dir, "cold.wav"), "--voice", voice])
-        # Cost: every sentence as one article, fresh process, empty cache.
-        station.clear_cache()
-        article = os.path.join(station.dir, "all.txt")
-        with open(article, "w") as f:
-            f.write("\n".join(sentences) + "\n")
-        program = os.path.join(station.dir, "all.wav")
-        wall, cpu, rss = measured([station.dalaba, "--station", station.dir, "render", article,
-                                   "--out", program, "--voice", voice])
-        audio = seconds(program)
+    for voice in voices:
         # Intelligibility, sentence by sentence (the cache holds them now).
         errors = chars = ref_syl = ref_chr = 0
         worst = []
@@ -137,16 +151,11 @@ def main():
             ref_syl, ref_chr = ref_syl + len(r), ref_chr + len(hanzi(reference))
             worst.append((e / max(len(r), 1), reference, heard))
         worst.sort(reverse=True)
-        report["voices"][voice] = {
+        report["voices"][voice].update({
             "syllable_error_rate": round(errors / ref_syl, 4),
             "character_error_rate": round(chars / ref_chr, 4),
-            "cpu_seconds_per_audio_second": round(cpu / audio, 4),
-            "program_audio_seconds": round(audio, 1),
-            "render_wall_seconds": round(wall, 1),
-            "peak_rss_mb": round(rss, 1),
-            "cold_start_seconds": round(cold, 2),
             "worst": [{"ser": round(s, 3), "said": r, "heard": h} for s, r, h in worst[:5]],
-        }
+        })
     shutil.rmtree(station.dir, ignore_errors=True)
 
     print(f"\nvoice intelligibility and cost ({len(sentences)} sentences, Whisper base, one run)")
