@@ -16,9 +16,8 @@ Run by tools/voice/bench.sh (`make bench`).
 """
 import argparse, json, os, shutil, subprocess, sys, tempfile, time, wave
 
-import zhconv
-from faster_whisper import WhisperModel
-from pypinyin import Style, lazy_pinyin
+# zhconv, pypinyin and faster_whisper are imported after the cost is measured: a child
+# forked from this process counts the parent's memory at the fork as its own peak.
 
 
 def edit_distance(a, b):
@@ -32,10 +31,14 @@ def edit_distance(a, b):
 
 
 def hanzi(text):
+    import zhconv
+
     return [c for c in zhconv.convert(text, "zh-cn") if "\u4e00" <= c <= "\u9fff"]
 
 
 def syllables(text):
+    from pypinyin import Style, lazy_pinyin
+
     return lazy_pinyin("".join(hanzi(text)), style=Style.TONE3, neutral_tone_with_five=True)
 
 
@@ -127,8 +130,8 @@ def main():
     station = Station(repo, os.path.abspath(args.dalaba))
     voices = args.voices.split(",")
     report = {"sentences": len(sentences), "voices": {v: cost(station, v, sentences) for v in voices}}
-    # Whisper is loaded only now: a child forked from a process that holds it would count
-    # its memory as the child's peak.
+    from faster_whisper import WhisperModel
+
     whisper = WhisperModel(args.model, device="cpu", compute_type="int8", cpu_threads=2)
 
     def normalize(text):
