@@ -265,9 +265,3 @@ impl Synthesizer for Neural {
 pub fn availability(profile: &VoiceProfile) -> Result<(), String> {
     Engine::shared(&Files::of(profile)).map(|_| ())
 }
-
-#[doc(hidden)]
-/// For tests: how many models this process has loaded.
-pub fn loaded_models() -> usize {
-    ENGINES.lock().map(|e| e.len()).unwrap_or(0)
-}
