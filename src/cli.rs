@@ -65,7 +65,7 @@ pub enum Command {
     },
     /// Print the speakable script of an article: what the loudspeaker will say.
     #[command(
-        after_help = "Example:\n  dalaba script notice.txt\n  dalaba script notice.txt --json\n  dalaba script notice.txt --keep-line 3 --drop-line 12"
+        after_help = "Example:\n  dalaba script notice.txt\n  dalaba script notice.txt --json\n  dalaba script notice.txt --pinyin\n  dalaba script notice.txt --keep-line 3 --drop-line 12"
     )]
     Script {
         /// The article: a file, or the id of a queued article.
@@ -81,6 +81,10 @@ pub enum Command {
         /// front matter does the same for airing.
         #[arg(long = "drop-line", value_name = "N")]
         drop_line: Vec<usize>,
+        /// Under each segment, the toned pinyin the built-in voice will say (check place
+        /// names here; give a reading in voices/lexicon.toml, e.g. "单县" = "shàn xiàn").
+        #[arg(long)]
+        pinyin: bool,
     },
     /// Normalize text from stdin into speakable Mandarin, one line in, one line out.
     #[command(after_help = "Example:\n  echo '增长2.8%' | dalaba normalize")]

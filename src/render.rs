@@ -129,15 +129,32 @@ pub struct Rendered {
 }
 
 /// The fallback profile of `profile`, loaded from the station, if it names one other than
-/// itself.
+/// itself. A built-in neural fallback that cannot run here (files missing) hands over to
+/// its own fallback, so espeak-ng stays the last resort behind it.
 pub fn resolve_fallback(
     station: &Station,
     profile: &VoiceProfile,
 ) -> Result<Option<VoiceProfile>, StationError> {
-    match profile.fallback.as_deref() {
-        Some(name) if name != profile.name => station.voice(Some(name)).map(Some),
-        _ => Ok(None),
+    let mut seen = vec![profile.name.clone()];
+    let mut current = profile.fallback.clone();
+    while let Some(name) = current.filter(|n| !seen.contains(n)) {
+        let fallback = station.voice(Some(&name))?;
+        if fallback.kind != tts::BackendKind::Neural {
+            return Ok(Some(fallback));
+        }
+        match tts::neural::availability(&fallback) {
+            Ok(()) => return Ok(Some(fallback)),
+            Err(why) if fallback.fallback.is_some() => {
+                tracing::warn!(
+                    "the fallback voice `{name}` cannot run ({why}); using its fallback"
+                );
+            }
+            Err(_) => return Ok(Some(fallback)),
+        }
+        seen.push(name);
+        current = fallback.fallback.clone();
     }
+    Ok(None)
 }
 
 /// Renders every segment through `profile`, reusing cached audio, and logs which segments

@@ -10,6 +10,7 @@ mod cli;
 mod engine;
 mod examples;
 mod faults;
+mod neural;
 mod openai;
 mod protocols;
 mod resume;

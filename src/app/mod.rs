@@ -112,6 +112,7 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
         Command::Script {
             file,
             json,
+            pinyin,
             keep_line,
             drop_line,
         } => {
@@ -119,7 +120,7 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
                 keep: keep_line,
                 drop: drop_line,
             };
-            script::run(&station()?, &file, json, &choices)
+            script::run(&station()?, &file, json, pinyin, &choices)
         }
         Command::Normalize { no_lexicon } => normalize::run(&station()?, no_lexicon),
         Command::Voices { action: None } => voices::list(&station()?),

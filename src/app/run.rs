@@ -17,6 +17,7 @@ use tokio::sync::mpsc;
 use super::tick::{line, stop_signal};
 use crate::airing::{self, DaemonLock, Inputs, Interrupt};
 use crate::station::Station;
+use crate::tts::{BackendKind, neural};
 
 pub(super) fn daemon(station: &Station) -> anyhow::Result<()> {
     let Some(_lock) = DaemonLock::try_take(station)? else {
@@ -25,6 +26,7 @@ pub(super) fn daemon(station: &Station) -> anyhow::Result<()> {
             station.root.display()
         );
     };
+    preload_voice(station);
     let runtime = super::runtime()?;
     let engine = super::edges::engine(station, None, false)?;
     let pid_file = station.state_dir().join("daemon.pid");
@@ -118,6 +120,20 @@ fn forward_changes(fd: &OwnedFd, tx: &mpsc::Sender<()>) {
         if tx.blocking_send(()).is_err() {
             return;
         }
+    }
+}
+
+/// Loads the default voice's model in the background when it is the built-in neural voice,
+/// so the first render after boot does not wait for it; the daemon keeps it loaded.
+fn preload_voice(station: &Station) {
+    if let Ok(voice) = station.voice(None)
+        && voice.kind == BackendKind::Neural
+    {
+        std::thread::spawn(move || {
+            if let Err(why) = neural::availability(&voice) {
+                tracing::warn!("the default voice `{}` cannot run: {why}", voice.name);
+            }
+        });
     }
 }
 

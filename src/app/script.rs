@@ -8,12 +8,13 @@ use anyhow::Context;
 
 use crate::article::{Article, LineChoices, RemovedLine};
 use crate::station::Station;
-use crate::text::{self, Pause, ScriptHit, Segment};
+use crate::text::{self, Pause, ScriptHit, Segment, pinyin};
 
 pub(super) fn run(
     station: &Station,
     file: &Path,
     json: bool,
+    pinyin: bool,
     choices: &LineChoices,
 ) -> anyhow::Result<()> {
     let article = super::load_article_with(station, file, choices)?;
@@ -26,10 +27,10 @@ pub(super) fn run(
         .unwrap_or(DEFAULT_MAX_CHARS);
     let segments = text::segment(&script, max_chars);
     let out = if json {
-        serde_json::to_string_pretty(&report(&article, &script, &segments, &hits))
+        serde_json::to_string_pretty(&report(&article, &script, &segments, &hits, pinyin))
             .context("encoding the script as JSON")?
     } else {
-        super::escape::text(&human(&article, &segments, &hits, choices)).into_owned()
+        super::escape::text(&human(&article, &segments, &hits, pinyin, choices)).into_owned()
     };
     print_all(&out)
 }
@@ -62,6 +63,14 @@ struct Report<'a> {
 struct JsonSegment<'a> {
     text: &'a str,
     pause: Pause,
+    /// With `--pinyin`: what the built-in voice says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pinyin: Option<String>,
+}
+
+/// The toned pinyin of a segment, as the built-in voice will say it.
+fn pinyin_of(text: &str) -> String {
+    pinyin::show(&pinyin::read(text))
 }
 
 #[derive(serde::Serialize)]
@@ -76,6 +85,7 @@ fn report<'a>(
     script: &'a text::Script,
     segments: &'a [Segment],
     hits: &'a [ScriptHit],
+    pinyin: bool,
 ) -> Report<'a> {
     Report {
         title: script.title.as_deref(),
@@ -85,6 +95,7 @@ fn report<'a>(
             .map(|s| JsonSegment {
                 text: &s.text,
                 pause: s.pause,
+                pinyin: pinyin.then(|| pinyin_of(&s.text)),
             })
             .collect(),
         removed: article
@@ -104,11 +115,20 @@ fn human(
     article: &Article,
     segments: &[Segment],
     hits: &[ScriptHit],
+    pinyin: bool,
     choices: &LineChoices,
 ) -> String {
     let mut out = String::new();
     for seg in segments {
         out.push_str(&seg.text);
+        if pinyin {
+            // One segment a line, its reading beneath it.
+            out.push_str(&format!("\n    {}\n", pinyin_of(&seg.text)));
+            if matches!(seg.pause, Pause::Title | Pause::Paragraph) {
+                out.push('\n');
+            }
+            continue;
+        }
         out.push_str(match seg.pause {
             Pause::Title => "\n\n",
             Pause::Paragraph => "\n\n",
@@ -116,7 +136,11 @@ fn human(
             Pause::Clause => " / ",
         });
     }
-    out.push_str("(segments end at \" | \" sentence, \" / \" clause, blank line paragraph)\n");
+    out.push_str(if pinyin {
+        "(each segment with the pinyin the built-in voice says; blank line paragraph)\n"
+    } else {
+        "(segments end at \" | \" sentence, \" / \" clause, blank line paragraph)\n"
+    });
     if !article.removed.is_empty() {
         out.push_str(&format!("\nremoved {} line(s):\n", article.removed.len()));
         for RemovedLine { line, text, reason } in &article.removed {

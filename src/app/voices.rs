@@ -15,7 +15,7 @@ use crate::pipeline::{self, ProgramOptions};
 use crate::player::{self, AudioSink, Played, RodioSink};
 use crate::program::ChimeSource;
 use crate::station::Station;
-use crate::tts::VoiceProfile;
+use crate::tts::{BackendKind, VoiceProfile, neural};
 
 /// What `voices test` says: a greeting, clause breaks and a count from one to five.
 pub const TEST_SENTENCE: &str = "各位村民请注意，这是大喇叭的试音，一二三四五。";
@@ -63,6 +63,12 @@ pub(super) fn list(station: &Station) -> anyhow::Result<()> {
 /// Whether a voice's server answers: any HTTP status counts as an answer; for local
 /// engines, whether the program is installed.
 async fn probe(voice: VoiceProfile) -> String {
+    if voice.kind == BackendKind::Neural {
+        return match neural::Files::of(&voice).missing() {
+            None => "installed (model and onnxruntime found)".into(),
+            Some(missing) => format!("not installed: {missing}"),
+        };
+    }
     if !voice.kind.is_http() {
         let program = voice.endpoint();
         return match find_program(&program) {

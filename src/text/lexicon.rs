@@ -63,7 +63,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Lexicon, LexiconError> {
                 written,
             });
         }
-        entries.push((written, spoken));
+        // A reading in tone numbers (`shan4 xian4`) goes into the script with tone marks.
+        entries.push((written, super::pinyin::respell(&spoken)));
     }
     Ok(Lexicon { entries })
 }

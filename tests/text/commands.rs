@@ -198,3 +198,28 @@ fn script_keeps_and_drops_lines_the_approver_names() {
         "{stderr}"
     );
 }
+
+#[test]
+fn script_pinyin_shows_the_reading_a_lexicon_gives_a_place_name() {
+    let station =
+        station_with_lexicon("[words]\n\"单县\" = \"shan4 xian4\"\n\"莘县\" = \"shēn xiàn\"\n");
+    let article = station.path().join("a.txt");
+    std::fs::write(&article, "通知\n\n单县和莘县的银行明天照常营业。\n").expect("article written");
+    let path = article.to_str().expect("utf-8 path");
+    let out = dalaba(station.path(), &["script", path, "--pinyin"], "");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("shàn xiàn hé shēn xiàn de yín háng míng tiān zhào cháng yíng yè"),
+        "{stdout}"
+    );
+    // Tone numbers in the lexicon reach the script as tone marks, so no digit is read.
+    assert!(stdout.contains("shàn xiàn和shēn xiàn的银行"), "{stdout}");
+    let json = dalaba(station.path(), &["script", path, "--json", "--pinyin"], "");
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(report["segments"][0]["pinyin"], "tōng zhī");
+}

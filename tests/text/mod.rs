@@ -5,6 +5,7 @@ mod articles;
 mod commands;
 mod pages;
 mod peers;
+mod pinyin;
 mod props;
 mod table;
 
