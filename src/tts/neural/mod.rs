@@ -60,8 +60,8 @@ impl Files {
             .or_else(|| profile.library.as_ref().map(PathBuf::from))
             .unwrap_or_else(|| default_library(Path::new("")));
         Self {
-            model_dir: root.join(model),
-            library: root.join(library),
+            model_dir: locate(&root, Path::new(model)),
+            library: locate(&root, &library),
         }
     }
 
@@ -81,6 +81,23 @@ impl Files {
         }
         (!missing.is_empty()).then(|| format!("missing {}", missing.join(" and ")))
     }
+}
+
+/// Where a relative model or library path is found: in the station, else in the data
+/// folder `make install` fills beside the program (`/usr/local/bin/dalaba` →
+/// `/usr/local/share/dalaba`), so a station made by `dalaba init` speaks without a copy of
+/// its own. An absolute path, or one found nowhere, stays as the station's (and a missing
+/// file is named there).
+fn locate(root: &Path, relative: &Path) -> PathBuf {
+    let in_station = root.join(relative);
+    if in_station.exists() || relative.is_absolute() {
+        return in_station;
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.join("share/dalaba").join(relative)))
+        .filter(|installed| installed.exists())
+        .unwrap_or(in_station)
 }
 
 /// `vendor/onnxruntime/libonnxruntime.so.VERSION` under `root`, where `make voice` puts it.
