@@ -6,7 +6,8 @@ use crate::support::{TestStation, repo, stdout};
 fn example_profiles_are_not_loaded_as_voices() {
     let station = dalaba::station::Station::open(&repo()).unwrap();
     let names = station.voice_names().unwrap();
-    assert_eq!(names, ["default"], "live voices in a fresh clone");
+    // The built-in neural voice and its last resort: both run on this machine.
+    assert_eq!(names, ["default", "espeak"], "live voices in a fresh clone");
     for entry in std::fs::read_dir(repo().join("voices/examples")).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
@@ -18,14 +19,19 @@ fn example_profiles_are_not_loaded_as_voices() {
 
 #[test]
 fn voices_in_a_fresh_clone_contacts_no_server() {
-    // Copied as TestStation copies a clone's voices/: only the default voice is listed, so
-    // nothing is resolved or contacted.
+    // Copied as TestStation copies a clone's voices/: only the two local voices are listed
+    // (the built-in neural default and espeak-ng), so nothing is resolved or contacted.
     let s = TestStation::new();
     let out = stdout(&s.run(&["voices"]));
     let listed: Vec<_> = out.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(listed.len(), 1, "{out}");
+    assert_eq!(listed.len(), 2, "{out}");
     assert!(
-        listed[0].contains("default") && listed[0].contains("espeak"),
+        listed[0].contains("default") && listed[0].contains("neural"),
         "{out}"
     );
+    assert!(
+        listed[1].contains("espeak") && listed[1].contains("espeak-ng"),
+        "{out}"
+    );
+    assert!(!out.contains("http"), "{out}");
 }

@@ -50,7 +50,7 @@ fn init_makes_a_station_that_checks_and_airs_nothing_until_told() {
     let check = dalaba(&station, &["check"]);
     assert!(check.status.success(), "{}", stderr(&check));
     assert!(
-        stdout(&check).contains("1 voice(s), 0 slot(s)"),
+        stdout(&check).contains("2 voice(s), 0 slot(s)"),
         "{}",
         stdout(&check)
     );
