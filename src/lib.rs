@@ -23,6 +23,9 @@
 //! | [`program`] | glue | rendered segments → program WAV (chimes, pauses, loudness) |
 //! | [`pipeline`] | glue | articles → script → segments → render → program: the one path every command uses |
 //! | [`service`] | glue | the broadcast loop used by `tick` and `run` |
+//! | [`protocol`] | pure | hub–box wire types (manifest, alert, report) and the box's manifest acceptance rules |
+//! | [`hub`] | edge | the township hub: box enrolment, its own SQLite store, publishing manifests, the HTTP API |
+//! | [`village_box`] | edge | a village box's side: manifest sync, resumable verified downloads, as-run outbox, alerts |
 //! | [`app`] | glue | one function per subcommand; the only place edges are built |
 //! | [`cli`] | edge | clap argument types, no logic |
 //!
@@ -39,6 +42,7 @@ pub mod media;
 pub mod pipeline;
 pub mod player;
 pub mod program;
+pub mod protocol;
 pub mod render;
 pub mod schedule;
 pub mod service;
