@@ -25,7 +25,6 @@
 //! | [`service`] | glue | the broadcast loop used by `tick` and `run` |
 //! | [`protocol`] | pure | hub–box wire types (manifest, alert, report) and the box's manifest acceptance rules |
 //! | [`hub`] | edge | the township hub: box enrolment, its own SQLite store, publishing manifests, the HTTP API |
-//! | [`village_box`] | edge | a village box's side: manifest sync, resumable verified downloads, as-run outbox, alerts |
 //! | [`app`] | glue | one function per subcommand; the only place edges are built |
 //! | [`cli`] | edge | clap argument types, no logic |
 //!
@@ -38,6 +37,7 @@ pub mod atomic;
 pub mod audio;
 pub mod cache;
 pub mod cli;
+pub mod hub;
 pub mod media;
 pub mod pipeline;
 pub mod player;
