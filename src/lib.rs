@@ -25,6 +25,7 @@
 //! | [`service`] | glue | the broadcast loop used by `tick` and `run` |
 //! | [`protocol`] | pure | hub–box wire types (manifest, alert, report) and the box's manifest acceptance rules |
 //! | [`hub`] | edge | the township hub: box enrolment, its own SQLite store, publishing manifests, the HTTP API |
+//! | [`village_box`] | edge | a village box's side: manifest sync, resumable verified downloads, as-run outbox, alerts |
 //! | [`app`] | glue | one function per subcommand; the only place edges are built |
 //! | [`cli`] | edge | clap argument types, no logic |
 //!
@@ -51,3 +52,4 @@ pub mod store;
 pub mod text;
 pub mod toml_file;
 pub mod tts;
+pub mod village_box;

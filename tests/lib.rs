@@ -6,6 +6,7 @@
 mod support;
 
 mod backends;
+mod hub;
 mod program;
 mod skeleton;
 mod station;

@@ -342,15 +342,15 @@ async fn alerts(
     let seen = backlog.last().map_or(after, |(seq, _)| *seq);
     let first = stream::iter(backlog.into_iter().map(|(seq, a)| event(seq, &a)));
     let rest = stream::unfold(live, |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(item) => return Some((item, rx)),
-                Err(broadcast::error::RecvError::Lagged(n)) => {
-                    tracing::warn!("hub: an alert stream fell {n} alerts behind; the box will catch up on reconnect");
-                    return None;
-                }
-                Err(broadcast::error::RecvError::Closed) => return None,
+        match rx.recv().await {
+            Ok(item) => Some((item, rx)),
+            Err(broadcast::error::RecvError::Lagged(n)) => {
+                tracing::warn!(
+                    "hub: an alert stream fell {n} alerts behind; closing it, the box catches up on reconnect"
+                );
+                None
             }
+            Err(broadcast::error::RecvError::Closed) => None,
         }
     })
     .filter(move |(seq, a)| std::future::ready(*seq > seen && a.zones.iter().any(|z| zones.contains(z))))

@@ -25,6 +25,16 @@ fn at(text: &str) -> Timestamp {
     text.parse().expect("fixture time")
 }
 
+/// (case, manifest, held version, box clock, offset, expected: Ok or a word of the error)
+type Case = (
+    &'static str,
+    Manifest,
+    Option<u64>,
+    Timestamp,
+    SignedDuration,
+    Result<(), &'static str>,
+);
+
 #[test]
 fn manifest_acceptance_rules() {
     let own: BoxId = "zhangjiacun".parse().expect("id");
@@ -32,15 +42,7 @@ fn manifest_acceptance_rules() {
     let now = at("2026-12-02T06:31:00+08:00");
     let zero = SignedDuration::ZERO;
     let hour = SignedDuration::from_hours(1);
-    // (case, manifest, held, box clock, offset, expected)
-    let cases: Vec<(
-        &str,
-        Manifest,
-        Option<u64>,
-        Timestamp,
-        SignedDuration,
-        Result<(), &str>,
-    )> = vec![
+    let cases: Vec<Case> = vec![
         (
             "first manifest",
             manifest("zhangjiacun", 5, expires),
