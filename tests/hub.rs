@@ -313,3 +313,119 @@ async fn hub_and_box_over_http() {
     );
     server.abort();
 }
+
+/// Kills the hub process when the test ends, even on a panic.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn hub_and_box_processes_enrol_publish_sync_revoke() {
+    use std::io::{BufRead, Read};
+    use std::process::Stdio;
+
+    use crate::support::{TestStation, stderr, stdout};
+
+    let hub = TestStation::new();
+    let village = TestStation::new();
+    let out = hub.run(&[
+        "hub",
+        "enroll",
+        "张家村",
+        "--id",
+        "zhangjiacun",
+        "--zone",
+        "东片",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let enrolled: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let credential = enrolled["credential"].as_str().unwrap().to_owned();
+    let secret = credential.split_once('.').unwrap().1.to_owned();
+    let out = hub.run(&["hub", "enroll", "张家村", "--zone", "东片"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--id"), "{}", stderr(&out));
+
+    let program = hub.join("morning.wav");
+    program_wav(&program, 5, 1);
+    let out = hub.run(&[
+        "hub",
+        "publish",
+        program.to_str().unwrap(),
+        "--slot",
+        "morning",
+        "--at",
+        "2026-12-02T07:00:00+08:00",
+        "--zone",
+        "东片",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "zhangjiacun\tv1");
+
+    let mut server = Child(
+        hub.cmd()
+            .args(["hub", "serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    std::io::BufReader::new(server.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("hub: listening on ")
+        .unwrap()
+        .to_owned();
+
+    let sync = |cred: &str| {
+        village
+            .cmd()
+            .args(["box", "sync", "--hub", &url])
+            .env("DALABA_CREDENTIAL", cred)
+            .output()
+            .unwrap()
+    };
+    let out = sync(&credential);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("programs fetched: 1; ready airings: 1"),
+        "{}",
+        stdout(&out)
+    );
+    let digest = Digest::of(&std::fs::read(&program).unwrap());
+    assert_eq!(
+        std::fs::read(village.join(&format!("box/programs/{}.wav", digest.hex()))).unwrap(),
+        std::fs::read(&program).unwrap()
+    );
+
+    let out = hub.run(&["hub", "revoke", "zhangjiacun"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = sync(&credential);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("401"), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains(&secret),
+        "the box never prints its secret"
+    );
+
+    let _ = server.0.kill();
+    let _ = server.0.wait();
+    let mut log = String::new();
+    server
+        .0
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    assert!(log.contains("box `zhangjiacun` from 127.0.0.1:"), "{log}");
+    assert!(!log.contains(&secret), "the hub never logs a secret: {log}");
+}

@@ -3,6 +3,7 @@
 
 mod cache;
 mod check;
+mod hub;
 mod log;
 mod normalize;
 mod plan;
@@ -141,6 +142,32 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
             json,
         } => log::run(&station()?, since.as_deref(), until.as_deref(), csv, json),
         Command::Check => check::run(&station()?),
+        Command::Hub { action } => hub_command(&station()?, action),
+        Command::Box {
+            action: crate::cli::BoxAction::Sync { hub, credential },
+        } => hub::box_sync(&station()?, &hub, &credential),
+    }
+}
+
+fn hub_command(station: &Station, action: crate::cli::HubAction) -> anyhow::Result<()> {
+    use crate::cli::HubAction;
+    match action {
+        HubAction::Enroll {
+            name,
+            id,
+            zone,
+            hub_url,
+            json,
+        } => hub::enroll(station, &name, id.as_deref(), &zone, &hub_url, json),
+        HubAction::Revoke { box_id } => hub::revoke(station, &box_id),
+        HubAction::Publish {
+            program,
+            slot,
+            at,
+            zone,
+            catch_up_minutes,
+        } => hub::publish(station, &program, &slot, &at, &zone, catch_up_minutes),
+        HubAction::Serve { listen } => hub::serve(station, &listen),
     }
 }
 
