@@ -68,6 +68,11 @@ impl HubState {
         Ok(seq)
     }
 
+    /// How many alert streams are open now.
+    pub fn open_alert_streams(&self) -> usize {
+        self.0.alerts.receiver_count()
+    }
+
     /// Program bytes sent so far (to check that an interrupted download resumes).
     pub fn program_bytes_served(&self) -> u64 {
         self.0.program_bytes_served.load(Ordering::Relaxed)
