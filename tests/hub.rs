@@ -96,8 +96,24 @@ fn row(id: &str) -> AsRun {
     }
 }
 
-#[tokio::test]
-async fn hub_and_box_over_http() {
+/// A hub serving on 127.0.0.1 and one box's client, as the phases below share them.
+struct Scene {
+    hub_dir: tempfile::TempDir,
+    box_dir: tempfile::TempDir,
+    db: std::path::PathBuf,
+    store: Arc<dyn HubStore>,
+    cred: Credential,
+    west: Credential,
+    programs_dir: std::path::PathBuf,
+    issue: Issue,
+    plan: Vec<PlannedAiring>,
+    state: HubState,
+    url: String,
+    client: BoxClient,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+async fn start() -> Scene {
     let hub_dir = tempfile::tempdir().unwrap();
     let box_dir = tempfile::tempdir().unwrap();
     let db = hub_dir.path().join("state/hub.sqlite");
@@ -127,7 +143,7 @@ async fn hub_and_box_over_http() {
         tz: beijing(),
         validity: SignedDuration::from_hours(24 * 7),
     };
-    let plan = [
+    let plan = vec![
         airing("morning", 30, &p1, &["东片"]),
         airing("noon", 300, &p1, &["全镇"]),
         airing("west", 60, &p2, &["西片"]),
@@ -150,8 +166,28 @@ async fn hub_and_box_over_http() {
     let url = format!("http://{}", listener.local_addr().unwrap());
     let server = tokio::spawn(serve(listener, state.clone(), std::future::pending()));
 
+    let client = BoxClient::new(&url, cred.clone(), box_dir.path().to_owned()).unwrap();
+    Scene {
+        hub_dir,
+        box_dir,
+        db,
+        store,
+        cred,
+        west,
+        programs_dir,
+        issue,
+        plan,
+        state,
+        url,
+        client,
+        server,
+    }
+}
+
+async fn manifest_and_downloads(s: &mut Scene) {
+    let p1 = s.hub_dir.path().join("p1.wav");
+    let (url, cred, state, client) = (&s.url, &s.cred, &s.state, &mut s.client);
     // Manifest, then 304.
-    let mut client = BoxClient::new(&url, cred.clone(), box_dir.path().to_owned()).unwrap();
     assert_eq!(
         client.poll_manifest(now()).await.unwrap(),
         ManifestPoll::Updated(1)
@@ -218,15 +254,26 @@ async fn hub_and_box_over_http() {
     std::fs::write(target.with_extension("wav.part"), &bytes[..half as usize]).unwrap();
     assert_eq!(client.fetch_programs().await.unwrap(), 1);
     assert_eq!(std::fs::read(&target).unwrap(), original);
+}
 
+async fn rollback_is_refused(s: &mut Scene) {
+    let (store, cred, programs_dir, plan, issue, db, client) = (
+        &*s.store,
+        &s.cred,
+        &s.programs_dir,
+        &s.plan,
+        &s.issue,
+        &s.db,
+        &mut s.client,
+    );
     // A newer manifest is taken; an older one (a hub restored from a backup) is refused.
     let (_, v1_json) = store.manifest(cred.box_id()).unwrap().unwrap();
-    publish(&*store, &programs_dir, &plan[..1], &issue).unwrap();
+    publish(store, programs_dir, &plan[..1], issue).unwrap();
     assert_eq!(
         client.poll_manifest(now()).await.unwrap(),
         ManifestPoll::Updated(2)
     );
-    rusqlite::Connection::open(&db)
+    rusqlite::Connection::open(db)
         .unwrap()
         .execute(
             "UPDATE hub_manifest SET version = 1, json = ?1 WHERE box_id = 'zhangjiacun'",
@@ -249,7 +296,10 @@ async fn hub_and_box_over_http() {
         2,
         "the held manifest stays"
     );
+}
 
+async fn reports_arrive_once(s: &mut Scene) {
+    let (store, cred, client) = (&*s.store, &s.cred, &mut s.client);
     // Reports: accepted once, not duplicated by a retry; the refusals travel in the health.
     let outbox = client.outbox();
     outbox
@@ -270,7 +320,10 @@ async fn hub_and_box_over_http() {
         2,
         "no duplicate row"
     );
+}
 
+async fn alerts_reach_the_box(s: &mut Scene) {
+    let (state, client) = (&s.state, &s.client);
     // Alerts: a pushed alert reaches the subscribed box; after a cut, the box reconnects
     // with Last-Event-ID and gets only what it missed, for its own zones.
     let mut alerts = client.alerts();
@@ -284,7 +337,18 @@ async fn hub_and_box_over_http() {
     state.push_alert(&alert("e-3", &["东片"])).unwrap();
     assert_eq!(alerts.next().await.unwrap().alert_id, "e-3");
     drop(alerts);
+}
 
+async fn bad_credentials_get_401(s: Scene) {
+    let Scene {
+        store,
+        cred,
+        west,
+        url,
+        box_dir,
+        server,
+        ..
+    } = s;
     // Revoked, unknown and wrong credentials get 401.
     assert!(store.revoke(cred.box_id()).unwrap());
     for bad in [
@@ -314,6 +378,16 @@ async fn hub_and_box_over_http() {
     server.abort();
 }
 
+#[tokio::test]
+async fn hub_and_box_over_http() {
+    let mut scene = start().await;
+    manifest_and_downloads(&mut scene).await;
+    rollback_is_refused(&mut scene).await;
+    reports_arrive_once(&mut scene).await;
+    alerts_reach_the_box(&mut scene).await;
+    bad_credentials_get_401(scene).await;
+}
+
 /// Kills the hub process when the test ends, even on a panic.
 struct Child(std::process::Child);
 
@@ -324,15 +398,9 @@ impl Drop for Child {
     }
 }
 
-#[test]
-fn hub_and_box_processes_enrol_publish_sync_revoke() {
-    use std::io::{BufRead, Read};
-    use std::process::Stdio;
-
-    use crate::support::{TestStation, stderr, stdout};
-
-    let hub = TestStation::new();
-    let village = TestStation::new();
+/// `dalaba hub enroll` and `dalaba hub publish` as processes: the credential and the program.
+fn enrol_and_publish(hub: &crate::support::TestStation) -> (String, std::path::PathBuf) {
+    use crate::support::{stderr, stdout};
     let out = hub.run(&[
         "hub",
         "enroll",
@@ -346,7 +414,6 @@ fn hub_and_box_processes_enrol_publish_sync_revoke() {
     assert!(out.status.success(), "{}", stderr(&out));
     let enrolled: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let credential = enrolled["credential"].as_str().unwrap().to_owned();
-    let secret = credential.split_once('.').unwrap().1.to_owned();
     let out = hub.run(&["hub", "enroll", "张家村", "--zone", "东片"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--id"), "{}", stderr(&out));
@@ -367,6 +434,20 @@ fn hub_and_box_processes_enrol_publish_sync_revoke() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out).trim(), "zhangjiacun\tv1");
 
+    (credential, program)
+}
+
+#[test]
+fn hub_and_box_processes_enrol_publish_sync_revoke() {
+    use std::io::{BufRead, Read};
+    use std::process::Stdio;
+
+    use crate::support::{TestStation, stderr, stdout};
+
+    let hub = TestStation::new();
+    let village = TestStation::new();
+    let (credential, program) = enrol_and_publish(&hub);
+    let secret = credential.split_once('.').unwrap().1.to_owned();
     let mut server = Child(
         hub.cmd()
             .args(["hub", "serve", "--listen", "127.0.0.1:0"])

@@ -277,6 +277,9 @@ async fn report(
         );
         return (StatusCode::FORBIDDEN, "report names another box").into_response();
     }
+    for line in &report.health.refused {
+        tracing::warn!("hub: box `{id}` reports a refusal: {}", line.escape_debug());
+    }
     let at = state.now().to_string();
     match state
         .0
