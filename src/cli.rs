@@ -255,6 +255,89 @@ pub enum Command {
         /// Where (default: `--station`, else the current directory). Created if missing.
         dir: Option<PathBuf>,
     },
+    /// The township hub: enrol boxes, publish programs, serve the boxes.
+    #[command(
+        after_help = "Example:\n  dalaba hub enroll 张家村 --id zhangjiacun --zone 东片 --zone 全镇\n  dalaba hub serve --listen 0.0.0.0:8443"
+    )]
+    Hub {
+        /// What to do.
+        #[command(subcommand)]
+        action: HubAction,
+    },
+    /// A village box: talk to its hub.
+    #[command(
+        name = "box",
+        after_help = "Example:\n  DALABA_CREDENTIAL=zhangjiacun.… dalaba box sync --hub https://hub.example:8443"
+    )]
+    Box {
+        /// What to do.
+        #[command(subcommand)]
+        action: BoxAction,
+    },
+}
+
+/// `dalaba hub …`.
+#[derive(Debug, Subcommand)]
+pub enum HubAction {
+    /// Enrol a box: prints its credential once.
+    Enroll {
+        /// The village's name (张家村).
+        name: String,
+        /// A plain id (default: the name, when it is one).
+        #[arg(long)]
+        id: Option<String>,
+        /// A zone the box belongs to (repeat for several).
+        #[arg(long, required = true)]
+        zone: Vec<String>,
+        /// The hub's URL as the box reaches it.
+        #[arg(long, default_value = "https://hub.example:8443")]
+        hub_url: String,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a box's credential worthless at once.
+    Revoke {
+        /// The box id.
+        box_id: String,
+    },
+    /// Publish a rendered program for one slot time to zones (new manifests for every box).
+    Publish {
+        /// The program WAV.
+        program: PathBuf,
+        /// Slot name.
+        #[arg(long)]
+        slot: String,
+        /// When it airs (RFC 3339).
+        #[arg(long)]
+        at: String,
+        /// Target zone (repeat for several).
+        #[arg(long, required = true)]
+        zone: Vec<String>,
+        /// How late it may still start.
+        #[arg(long, default_value_t = 10)]
+        catch_up_minutes: u32,
+    },
+    /// Serve the boxes (plain HTTP; put a TLS reverse proxy in front off this machine).
+    Serve {
+        /// Address to listen on (port 0: any free port, printed on stdout).
+        #[arg(long, default_value = "127.0.0.1:8443")]
+        listen: String,
+    },
+}
+
+/// `dalaba box …`.
+#[derive(Debug, Subcommand)]
+pub enum BoxAction {
+    /// One round: fetch the manifest and programs, send the as-run outbox.
+    Sync {
+        /// The hub's URL.
+        #[arg(long)]
+        hub: String,
+        /// The credential printed by `dalaba hub enroll` (prefer the environment variable).
+        #[arg(long, env = "DALABA_CREDENTIAL", hide_env_values = true)]
+        credential: String,
+    },
 }
 
 /// `dalaba voices …`.

@@ -23,6 +23,9 @@
 //! | [`program`] | glue | rendered segments → program WAV (chimes, pauses, loudness) |
 //! | [`pipeline`] | glue | articles → script → segments → render → program: the one path every command uses |
 //! | [`airing`] | glue | the airing state machine, one pass (`tick`), the daemon (`run`), play-now; edges handed in |
+//! | [`protocol`] | core | hub–box wire types (manifest, alert, report) and the box's manifest acceptance rules |
+//! | [`hub`] | edge | the township hub: box enrolment, its own SQLite store, publishing manifests, the HTTP API |
+//! | [`village_box`] | edge | a village box's side: manifest sync, resumable verified downloads, as-run outbox, alerts |
 //! | [`app`] | glue | one function per subcommand; the only place edges are built |
 //! | [`cli`] | edge | clap argument types, no logic |
 //!
@@ -36,10 +39,12 @@ pub mod atomic;
 pub mod audio;
 pub mod cache;
 pub mod cli;
+pub mod hub;
 pub mod media;
 pub mod pipeline;
 pub mod player;
 pub mod program;
+pub mod protocol;
 pub mod render;
 pub mod schedule;
 pub mod station;
@@ -47,3 +52,4 @@ pub mod store;
 pub mod text;
 pub mod toml_file;
 pub mod tts;
+pub mod village_box;

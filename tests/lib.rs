@@ -7,6 +7,7 @@ mod support;
 
 mod backends;
 mod hostile;
+mod hub;
 mod program;
 mod skeleton;
 mod station;

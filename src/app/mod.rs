@@ -8,6 +8,7 @@ mod escape;
 mod estimate;
 mod init;
 mod limits;
+mod hub;
 mod log;
 mod normalize;
 mod out_path;
@@ -162,6 +163,32 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
         } => log::run(&station()?, since.as_deref(), until.as_deref(), csv, json),
         Command::Check => check::run(&station()?),
         Command::Init { dir } => init::run(dir.as_deref().unwrap_or(&args.station)),
+        Command::Hub { action } => hub_command(&station()?, action),
+        Command::Box {
+            action: crate::cli::BoxAction::Sync { hub, credential },
+        } => hub::box_sync(&station()?, &hub, &credential),
+    }
+}
+
+fn hub_command(station: &Station, action: crate::cli::HubAction) -> anyhow::Result<()> {
+    use crate::cli::HubAction;
+    match action {
+        HubAction::Enroll {
+            name,
+            id,
+            zone,
+            hub_url,
+            json,
+        } => hub::enroll(station, &name, id.as_deref(), &zone, &hub_url, json),
+        HubAction::Revoke { box_id } => hub::revoke(station, &box_id),
+        HubAction::Publish {
+            program,
+            slot,
+            at,
+            zone,
+            catch_up_minutes,
+        } => hub::publish(station, &program, &slot, &at, &zone, catch_up_minutes),
+        HubAction::Serve { listen } => hub::serve(station, &listen),
     }
 }
 

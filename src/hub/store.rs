@@ -1,0 +1,302 @@
+//! The hub's own state: zones, boxes and their credential hashes, manifests, as-run rows,
+//! health and alerts. One trait, so a county can run the hub on PostgreSQL later; SQLite
+//! (its own file, `state/hub.sqlite`, with its own migrations) is the embedded default.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use anyhow::Context;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::protocol::{Alert, AsRun, BoxId, Health, SecretHash};
+
+/// A box as the hub knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoxRecord {
+    /// Its id.
+    pub box_id: BoxId,
+    /// Its display name (张家村).
+    pub name: String,
+    /// The zones it belongs to.
+    pub zones: Vec<String>,
+    /// Revoked boxes get nothing.
+    pub revoked: bool,
+}
+
+/// Everything the hub remembers. Methods are short and synchronous: handlers call them
+/// from async code without holding anything across an await.
+pub trait HubStore: Send + Sync {
+    /// Adds a box with its zones and the hash of its secret.
+    fn enroll(&self, record: &BoxRecord, hash: &SecretHash) -> anyhow::Result<()>;
+    /// Revokes a box; false when it is unknown.
+    fn revoke(&self, box_id: &BoxId) -> anyhow::Result<bool>;
+    /// The secret hash of an enrolled, unrevoked box.
+    fn live_secret(&self, box_id: &BoxId) -> anyhow::Result<Option<SecretHash>>;
+    /// Every box, revoked ones included.
+    fn boxes(&self) -> anyhow::Result<Vec<BoxRecord>>;
+    /// Stores `json` as the box's manifest at the next version, built by `make(version)`.
+    fn put_manifest(
+        &self,
+        box_id: &BoxId,
+        make: &dyn Fn(u64) -> anyhow::Result<String>,
+    ) -> anyhow::Result<u64>;
+    /// The box's current manifest: version and JSON.
+    fn manifest(&self, box_id: &BoxId) -> anyhow::Result<Option<(u64, String)>>;
+    /// Records as-run rows (a row already held is ignored) and returns all their ids.
+    fn record_report(
+        &self,
+        box_id: &BoxId,
+        rows: &[AsRun],
+        health: &Health,
+        at: &str,
+    ) -> anyhow::Result<Vec<String>>;
+    /// The as-run rows held for a box, as (airing_id, state).
+    fn as_run(&self, box_id: &BoxId) -> anyhow::Result<Vec<(String, String)>>;
+    /// Stores an alert and returns its sequence number (the SSE event id).
+    fn add_alert(&self, alert: &Alert) -> anyhow::Result<u64>;
+    /// Alerts with a sequence number above `after`, oldest first.
+    fn alerts_after(&self, after: u64) -> anyhow::Result<Vec<(u64, Alert)>>;
+}
+
+const MIGRATIONS: &[&str] = &["
+CREATE TABLE hub_box (
+  box_id TEXT PRIMARY KEY, name TEXT NOT NULL, secret_hash BLOB NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0, enrolled_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  last_contact TEXT, health TEXT);
+CREATE TABLE hub_box_zone (
+  box_id TEXT NOT NULL REFERENCES hub_box(box_id), zone TEXT NOT NULL,
+  PRIMARY KEY (box_id, zone));
+CREATE TABLE hub_manifest (box_id TEXT PRIMARY KEY REFERENCES hub_box(box_id),
+  version INTEGER NOT NULL, json TEXT NOT NULL);
+CREATE TABLE hub_as_run (box_id TEXT NOT NULL, airing_id TEXT NOT NULL, state TEXT NOT NULL,
+  json TEXT NOT NULL, received_at TEXT NOT NULL, PRIMARY KEY (box_id, airing_id));
+CREATE TABLE hub_alert (seq INTEGER PRIMARY KEY AUTOINCREMENT, json TEXT NOT NULL);
+"];
+
+/// [`HubStore`] on one SQLite file.
+pub struct SqliteHubStore {
+    conn: Mutex<Connection>,
+}
+
+impl SqliteHubStore {
+    /// Opens (creating and migrating) the hub database at `path`.
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create `{}`", dir.display()))?;
+        }
+        let mut conn = Connection::open(path)
+            .with_context(|| format!("cannot open hub database `{}`", path.display()))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let have: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let tx = conn.transaction()?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(have) {
+            tx.execute_batch(sql)
+                .with_context(|| format!("hub database migration {} failed", i + 1))?;
+        }
+        tx.pragma_update(None, "user_version", MIGRATIONS.len())?;
+        tx.commit()?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn box_id(text: String) -> anyhow::Result<BoxId> {
+    Ok(BoxId::try_from(text)?)
+}
+
+impl HubStore for SqliteHubStore {
+    fn enroll(&self, record: &BoxRecord, hash: &SecretHash) -> anyhow::Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let id = record.box_id.as_str();
+        let exists: bool = tx
+            .query_row("SELECT 1 FROM hub_box WHERE box_id = ?1", [id], |_| {
+                Ok(true)
+            })
+            .optional()?
+            .unwrap_or(false);
+        anyhow::ensure!(
+            !exists,
+            "box `{id}` is already enrolled: revoke it first, or choose another `--id`"
+        );
+        tx.execute(
+            "INSERT INTO hub_box (box_id, name, secret_hash) VALUES (?1, ?2, ?3)",
+            params![id, record.name, &hash.as_bytes()[..]],
+        )?;
+        for zone in &record.zones {
+            tx.execute(
+                "INSERT OR IGNORE INTO hub_box_zone (box_id, zone) VALUES (?1, ?2)",
+                params![id, zone],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn revoke(&self, box_id: &BoxId) -> anyhow::Result<bool> {
+        let n = self.conn().execute(
+            "UPDATE hub_box SET revoked = 1 WHERE box_id = ?1",
+            [box_id.as_str()],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn live_secret(&self, box_id: &BoxId) -> anyhow::Result<Option<SecretHash>> {
+        let blob: Option<Vec<u8>> = self
+            .conn()
+            .query_row(
+                "SELECT secret_hash FROM hub_box WHERE box_id = ?1 AND revoked = 0",
+                [box_id.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(blob
+            .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            .map(SecretHash::from_bytes))
+    }
+
+    fn boxes(&self) -> anyhow::Result<Vec<BoxRecord>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT b.box_id, b.name, b.revoked, COALESCE(group_concat(z.zone, char(31)), '')
+             FROM hub_box b LEFT JOIN hub_box_zone z ON z.box_id = b.box_id
+             GROUP BY b.box_id ORDER BY b.box_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, name, revoked, zones) = row?;
+            out.push(BoxRecord {
+                box_id: box_id(id)?,
+                name,
+                revoked,
+                zones: zones
+                    .split('\u{1f}')
+                    .filter(|z| !z.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            });
+        }
+        Ok(out)
+    }
+
+    fn put_manifest(
+        &self,
+        box_id: &BoxId,
+        make: &dyn Fn(u64) -> anyhow::Result<String>,
+    ) -> anyhow::Result<u64> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let held: Option<u64> = tx
+            .query_row(
+                "SELECT version FROM hub_manifest WHERE box_id = ?1",
+                [box_id.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let version = held.unwrap_or(0) + 1;
+        let json = make(version)?;
+        tx.execute(
+            "INSERT INTO hub_manifest (box_id, version, json) VALUES (?1, ?2, ?3)
+             ON CONFLICT (box_id) DO UPDATE SET version = ?2, json = ?3",
+            params![box_id.as_str(), version, json],
+        )?;
+        tx.commit()?;
+        Ok(version)
+    }
+
+    fn manifest(&self, box_id: &BoxId) -> anyhow::Result<Option<(u64, String)>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT version, json FROM hub_manifest WHERE box_id = ?1",
+                [box_id.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    fn record_report(
+        &self,
+        box_id: &BoxId,
+        rows: &[AsRun],
+        health: &Health,
+        at: &str,
+    ) -> anyhow::Result<Vec<String>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let id = box_id.as_str();
+        for row in rows {
+            let state = serde_json::to_value(row.state)?;
+            tx.execute(
+                "INSERT OR IGNORE INTO hub_as_run (box_id, airing_id, state, json, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    id,
+                    row.airing_id,
+                    state.as_str().unwrap_or_default(),
+                    serde_json::to_string(row)?,
+                    at
+                ],
+            )?;
+        }
+        tx.execute(
+            "UPDATE hub_box SET last_contact = ?2, health = ?3 WHERE box_id = ?1",
+            params![id, at, serde_json::to_string(health)?],
+        )?;
+        tx.commit()?;
+        Ok(rows.iter().map(|r| r.airing_id.clone()).collect())
+    }
+
+    fn as_run(&self, box_id: &BoxId) -> anyhow::Result<Vec<(String, String)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT airing_id, state FROM hub_as_run WHERE box_id = ?1 ORDER BY airing_id",
+        )?;
+        let rows = stmt.query_map([box_id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn add_alert(&self, alert: &Alert) -> anyhow::Result<u64> {
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO hub_alert (json) VALUES (?1)",
+            [serde_json::to_string(alert)?],
+        )?;
+        Ok(conn.last_insert_rowid() as u64)
+    }
+
+    fn alerts_after(&self, after: u64) -> anyhow::Result<Vec<(u64, Alert)>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT seq, json FROM hub_alert WHERE seq > ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([after], |r| {
+            Ok((r.get::<_, u64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (seq, json) = row?;
+            let alert = serde_json::from_str(&json)
+                .with_context(|| format!("hub alert {seq} in the database is not valid"))?;
+            out.push((seq, alert));
+        }
+        Ok(out)
+    }
+}
