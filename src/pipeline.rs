@@ -8,10 +8,13 @@ use anyhow::Context;
 use crate::article::Article;
 use crate::audio::chime::Direction;
 use crate::audio::layout::{self, Chimes, Cue, PauseGrammar, Sections};
-use crate::program::{self, ArticleVersion, Assembly, ChimeSource, ProgramDamage, ProgramSummary};
+use crate::program::{
+    self, ArticleVersion, Assembly, ChimeSource, ProgramDamage, ProgramSettings, ProgramSummary,
+};
 use crate::render::{self, RenderOptions};
 use crate::station::Station;
 use crate::text::{self, Lexicon, Segment};
+use crate::tts::VoiceProfile;
 
 /// What a program is made of beyond its articles. `None` fields take the station's
 /// `[program]` settings; a slot or the command line overrides them here.
@@ -118,39 +121,7 @@ pub async fn build(
     let profile = station.voice(voice)?;
     let lexicon = station.lexicon()?;
     let repeat = options.repeat.max(1);
-    let pick = |o: &Option<String>, d: &String| o.clone().unwrap_or_else(|| d.clone());
-
-    let mut script = Script::default();
-    let preamble = line_segments(
-        &pick(&options.preamble, &settings.preamble),
-        &lexicon,
-        profile.max_chars,
-    );
-    script.sections.preamble = script.add(preamble);
-    let mut versions = Vec::new();
-    for article in articles {
-        let spoken = text::script(article, &lexicon);
-        versions.push(ArticleVersion {
-            title: article.title.clone(),
-            script_hash: script_hash(&spoken.to_text()),
-        });
-        let cues = script.add(text::segment(&spoken, profile.max_chars));
-        script.sections.articles.push(cues);
-    }
-    if repeat > 1 {
-        let bridge = line_segments(
-            &pick(&options.bridge, &settings.bridge),
-            &lexicon,
-            profile.max_chars,
-        );
-        script.sections.bridge = script.add(bridge);
-    }
-    let closing = line_segments(
-        &pick(&options.closing, &settings.closing),
-        &lexicon,
-        profile.max_chars,
-    );
-    script.sections.closing = script.add(closing);
+    let (script, versions) = program_script(articles, options, settings, &lexicon, &profile);
 
     let render_options = RenderOptions {
         rate,
@@ -189,6 +160,50 @@ pub async fn build(
         .await
         .context("the assembler stopped unexpectedly")?
         .with_context(|| format!("writing the program `{}`", out.display()))
+}
+
+/// The program's script: preamble, each article (with the version approval binds), the
+/// bridge when it repeats, and the closing, in `profile`'s segment size.
+fn program_script(
+    articles: &[Article],
+    options: &ProgramOptions,
+    settings: &ProgramSettings,
+    lexicon: &Lexicon,
+    profile: &VoiceProfile,
+) -> (Script, Vec<ArticleVersion>) {
+    let pick = |o: &Option<String>, d: &String| o.clone().unwrap_or_else(|| d.clone());
+    let mut script = Script::default();
+    let preamble = line_segments(
+        &pick(&options.preamble, &settings.preamble),
+        lexicon,
+        profile.max_chars,
+    );
+    script.sections.preamble = script.add(preamble);
+    let mut versions = Vec::new();
+    for article in articles {
+        let spoken = text::script(article, lexicon);
+        versions.push(ArticleVersion {
+            title: article.title.clone(),
+            script_hash: script_hash(&spoken.to_text()),
+        });
+        let cues = script.add(text::segment(&spoken, profile.max_chars));
+        script.sections.articles.push(cues);
+    }
+    if options.repeat > 1 {
+        let bridge = line_segments(
+            &pick(&options.bridge, &settings.bridge),
+            lexicon,
+            profile.max_chars,
+        );
+        script.sections.bridge = script.add(bridge);
+    }
+    let closing = line_segments(
+        &pick(&options.closing, &settings.closing),
+        lexicon,
+        profile.max_chars,
+    );
+    script.sections.closing = script.add(closing);
+    (script, versions)
 }
 
 /// Whether the program at `path` can air as it is. A damaged one is discarded

@@ -232,32 +232,45 @@ pub(super) fn list(
         })
         .collect();
     if json {
-        let list: Vec<_> = rows
-            .iter()
-            .map(|(a, expired)| {
-                serde_json::json!({
-                    "id": a.id,
-                    "status": a.status.as_str(),
-                    "queue": a.data.queue,
-                    "priority": a.data.priority.to_string(),
-                    "script_hash": a.data.hash,
-                    "title": a.data.title,
-                    "from": a.data.valid_from,
-                    "until": a.data.valid_until,
-                    "approved_by": a.approval.as_ref().map(|v| v.by.clone()),
-                    "approval_void": a.status == Status::Approved && a.approval.is_none(),
-                    "not_airable": expired,
-                })
-            })
-            .collect();
-        println!("{}", serde_json::to_string_pretty(&list)?);
-        return Ok(());
+        print_list_json(&rows)
+    } else {
+        print_list(&rows);
+        Ok(())
     }
+}
+
+/// An article as `list` judges it, and why it can no longer air, if it cannot.
+type Listed = (ArticleRow, Option<String>);
+
+fn print_list_json(rows: &[Listed]) -> anyhow::Result<()> {
+    let list: Vec<_> = rows
+        .iter()
+        .map(|(a, expired)| {
+            serde_json::json!({
+                "id": a.id,
+                "status": a.status.as_str(),
+                "queue": a.data.queue,
+                "priority": a.data.priority.to_string(),
+                "script_hash": a.data.hash,
+                "title": a.data.title,
+                "from": a.data.valid_from,
+                "until": a.data.valid_until,
+                "approved_by": a.approval.as_ref().map(|v| v.by.clone()),
+                "approval_void": a.status == Status::Approved && a.approval.is_none(),
+                "not_airable": expired,
+            })
+        })
+        .collect();
+    println!("{}", serde_json::to_string_pretty(&list)?);
+    Ok(())
+}
+
+fn print_list(rows: &[Listed]) {
     println!(
         "{:>4}  {:<9}  {:<10}  {:<9}  {:<12}  title",
         "id", "status", "queue", "priority", "script"
     );
-    for (a, expired) in &rows {
+    for (a, expired) in rows {
         let expired = expired
             .as_deref()
             .map(|e| format!(" ({})", esc(e)))
@@ -280,7 +293,6 @@ pub(super) fn list(
             esc(a.data.title.as_deref().unwrap_or(""))
         );
     }
-    Ok(())
 }
 
 pub(super) fn show(station: &Station, id: i64) -> anyhow::Result<()> {
