@@ -423,13 +423,19 @@ fn ts(ms: i64) -> Timestamp {
     Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
+/// Turns a SQLite error into one that names the database file. A function of the path
+/// alone, so it can be used while the connection is borrowed for a transaction.
+fn sqlite_error(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + Copy + '_ {
+    move |source| StoreError::Sqlite {
+        path: path.to_owned(),
+        source,
+    }
+}
+
 impl Store {
     /// Opens (creating and migrating as needed) the database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
-        let wrap = |source| StoreError::Sqlite {
-            path: path.to_owned(),
-            source,
-        };
+        let wrap = sqlite_error(path);
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
@@ -454,10 +460,7 @@ impl Store {
     /// read the log. An older schema is refused with advice; a newer one too.
     pub fn open_read_only(path: &Path) -> Result<Store> {
         use rusqlite::OpenFlags;
-        let wrap = |source| StoreError::Sqlite {
-            path: path.to_owned(),
-            source,
-        };
+        let wrap = sqlite_error(path);
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = match Connection::open_with_flags(path, flags).and_then(|c| {
             c.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))?;
@@ -536,19 +539,12 @@ impl Store {
     }
 
     fn err(&self, source: rusqlite::Error) -> StoreError {
-        StoreError::Sqlite {
-            path: self.path.clone(),
-            source,
-        }
+        sqlite_error(&self.path)(source)
     }
 
     fn migrate(&mut self) -> Result<()> {
         let known = migrations::MIGRATIONS.len() as i64;
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = sqlite_error(&self.path);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -558,7 +554,7 @@ impl Store {
             .map_err(wrap)?;
         if found > known {
             return Err(StoreError::TooNew {
-                path: path.clone(),
+                path: self.path.clone(),
                 found,
                 known,
             });
@@ -584,11 +580,7 @@ impl Store {
 
     /// Stores a new article as a draft; returns its id.
     pub fn add_article(&mut self, a: &NewArticle, now: Timestamp) -> Result<i64> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = sqlite_error(&self.path);
         let tx = self.conn.transaction().map_err(&wrap)?;
         tx.execute(
             "INSERT INTO articles (source_name, source, script, hash, version, title, queue,
@@ -616,11 +608,7 @@ impl Store {
     /// Replaces an article's text and settings. Any approval is void: the article is a draft
     /// again, at a new version.
     pub fn update_article(&mut self, id: i64, a: &NewArticle, now: Timestamp) -> Result<i64> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = sqlite_error(&self.path);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -693,11 +681,7 @@ impl Store {
         hash: &str,
         now: Timestamp,
     ) -> Result<()> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = sqlite_error(&self.path);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -742,11 +726,7 @@ impl Store {
 
     /// Takes an article out of circulation for good.
     pub fn withdraw(&mut self, id: i64, now: Timestamp) -> Result<()> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = sqlite_error(&self.path);
         let tx = self.conn.transaction().map_err(&wrap)?;
         let n = tx
             .execute(
@@ -849,11 +829,7 @@ impl Store {
         now: Timestamp,
         owner: &str,
     ) -> Result<Option<i64>> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = sqlite_error(&self.path);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -882,11 +858,7 @@ impl Store {
         now: Timestamp,
         owner: &str,
     ) -> Result<Option<i64>> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = sqlite_error(&self.path);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -963,11 +935,7 @@ impl Store {
         outcome: Outcome,
         reason: &str,
     ) -> Result<bool> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = sqlite_error(&self.path);
         let tx = self.conn.transaction().map_err(&wrap)?;
         let n = tx
             .execute(
@@ -1007,11 +975,7 @@ impl Store {
         on_air: &OnAir,
         now: Timestamp,
     ) -> Result<Result<(), Vec<(i64, String)>>> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = sqlite_error(&self.path);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -1074,11 +1038,7 @@ impl Store {
         now: Timestamp,
         played: Option<f64>,
     ) -> Result<bool> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = sqlite_error(&self.path);
         let tx = self.conn.transaction().map_err(&wrap)?;
         let n = tx
             .execute(
@@ -1097,11 +1057,7 @@ impl Store {
 
     /// Gives back a claim that never went on air, so the occurrence can be claimed again.
     pub fn release(&mut self, id: i64) -> Result<bool> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = sqlite_error(&self.path);
         let tx = self.conn.transaction().map_err(&wrap)?;
         let n = tx
             .execute(
@@ -1142,11 +1098,7 @@ impl Store {
     /// Closes an airing whose process died on air as interrupted. `false` if it was closed
     /// meanwhile. (A claim that never went on air is given back with [`Store::release`].)
     pub fn close_abandoned(&mut self, id: i64, now: Timestamp) -> Result<bool> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = sqlite_error(&self.path);
         let tx = self.conn.transaction().map_err(&wrap)?;
         let n = tx
             .execute(
@@ -1280,11 +1232,7 @@ impl Store {
         now: Timestamp,
         settled: Option<Timestamp>,
     ) -> Result<usize> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = sqlite_error(&self.path);
         let tx = self.conn.transaction().map_err(&wrap)?;
         let mut new = 0;
         for (slot, scheduled, outcome, reason) in rows {
@@ -1316,11 +1264,7 @@ impl Store {
 
     /// Sets `key` unless it is set; returns the value now stored.
     pub fn meta_default(&mut self, key: &str, value: &str) -> Result<String> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = sqlite_error(&self.path);
         let tx = self.conn.transaction().map_err(&wrap)?;
         tx.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
@@ -1342,11 +1286,7 @@ impl Store {
         operator: Option<&str>,
         now: Timestamp,
     ) -> Result<i64> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = sqlite_error(&self.path);
         let tx = self.conn.transaction().map_err(&wrap)?;
         tx.execute(
             "INSERT INTO requests (article_id, emergency_by, operator, created_ms)
@@ -1373,11 +1313,7 @@ impl Store {
 
     /// Takes the oldest untaken request, marking it taken.
     pub fn take_request(&mut self, now: Timestamp) -> Result<Option<Request>> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = sqlite_error(&self.path);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
