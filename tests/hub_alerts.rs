@@ -204,7 +204,7 @@ async fn a_failed_airing_is_told_once_and_cleared_by_the_next_success() {
         AsRunState::Failed,
         Some("missed: box was off"),
     );
-    report(&store, &[missed.clone()], 1);
+    report(&store, std::slice::from_ref(&missed), 1);
     assert_eq!(round(&store, &config, &client, t(1)).await.unwrap(), 1);
     report(&store, &[missed], 2); // sent again by the box: not a new problem
     assert_eq!(round(&store, &config, &client, t(2)).await.unwrap(), 0);
