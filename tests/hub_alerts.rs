@@ -301,3 +301,83 @@ fn alerts_toml_errors_name_the_file_line_key_or_variable() {
         assert!(err.contains(expected), "{expected} not in: {err}");
     }
 }
+
+/// `dalaba hub status` through the real binary, on a hub store written by the library:
+/// one box reporting now (online), one silent since 2020 (offline), one never seen.
+#[test]
+fn hub_status_shows_every_box_from_the_store() {
+    let station = crate::support::TestStation::new();
+    let store = SqliteHubStore::open(&station.join("state/hub.sqlite")).unwrap();
+    for (id, name) in [
+        ("zhangjiacun", "张家村"),
+        ("lijiazhuang", "李家庄\u{1b}[2J"),
+        ("wangtun", "王屯"),
+    ] {
+        enroll(&store, id.parse().unwrap(), name, &["全镇".into()]).unwrap();
+    }
+    let aired = AsRun {
+        ended_at: Some("2026-12-02T07:02:56+08:00".to_owned().try_into().unwrap()),
+        ..row(
+            "morning@2026-12-02T07:00:00+08:00",
+            AsRunState::Succeeded,
+            None,
+        )
+    };
+    let zhang = "zhangjiacun".parse().unwrap();
+    let now = Timestamp::now().to_string();
+    store
+        .record_report(&zhang, &[aired], &health(-420), &now)
+        .unwrap();
+    let li = "lijiazhuang".parse().unwrap();
+    let long_ago = "2020-01-01T00:00:00+08:00";
+    store
+        .record_report(&li, &[], &health(90_000), long_ago)
+        .unwrap();
+    drop(store);
+
+    let out = station.run(&["hub", "status", "--json"]);
+    assert!(out.status.success(), "{}", crate::support::stderr(&out));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let by_id = |id: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["box_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let z = by_id("zhangjiacun");
+    assert_eq!(z["online"], true);
+    assert_eq!(
+        z["last_airing"]["airing_id"],
+        "morning@2026-12-02T07:00:00+08:00"
+    );
+    assert_eq!(z["last_airing"]["state"], "succeeded");
+    assert_eq!(z["device"], "present");
+    assert_eq!(z["clock_offset_ms"], -420);
+    assert_eq!(z["disk_free_bytes"], 6_123_456_789u64);
+    assert_eq!(z["version"], "0.1.0");
+    let l = by_id("lijiazhuang");
+    assert_eq!(l["online"], false);
+    assert_eq!(l["last_contact"], long_ago);
+    let w = by_id("wangtun");
+    assert_eq!(
+        (w["online"].clone(), w["last_contact"].clone()),
+        (false.into(), serde_json::Value::Null)
+    );
+
+    let out = station.run(&["hub", "status"]);
+    let text = crate::support::stdout(&out);
+    assert!(text.contains("张家村（zhangjiacun）  在线"), "{text}");
+    assert!(
+        text.contains("上次播出 morning@2026-12-02T07:00:00+08:00 succeeded"),
+        "{text}"
+    );
+    assert!(text.contains("时钟偏差 -0.4 秒  磁盘剩余 6.1 GB"), "{text}");
+    assert!(text.contains(&format!("离线，自 {long_ago} 起")), "{text}");
+    assert!(text.contains("王屯（wangtun）  从未联系"), "{text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "a box name reached the terminal unescaped: {text}"
+    );
+}
