@@ -11,7 +11,8 @@ use axum::http::{HeaderMap, Uri};
 use dalaba::hub::alerts::{AlertsConfig, round};
 use dalaba::hub::enroll;
 use dalaba::hub::store::{HubStore, SqliteHubStore};
-use dalaba::protocol::{AsRun, AsRunState, Health};
+use dalaba::protocol::{AsRun, AsRunState, Health, WireTime};
+use jiff::tz::Offset;
 use jiff::{SignedDuration, Timestamp};
 
 const SECRET: &str = "SECtest0123456789";
@@ -103,7 +104,8 @@ fn hub(dir: &std::path::Path, sinks: &str) -> (SqliteHubStore, AlertsConfig) {
 
 fn report(store: &SqliteHubStore, rows: &[AsRun], minutes: i64) {
     let id = "zhangjiacun".parse().unwrap();
-    let at = t(minutes).to_string();
+    // As the hub server writes it: in the station's time zone.
+    let at = WireTime::new(t(minutes), Offset::from_hours(8).unwrap()).to_string();
     store.record_report(&id, rows, &health(-420), &at).unwrap();
 }
 
@@ -266,6 +268,26 @@ async fn a_chat_that_is_down_gets_the_notice_when_it_is_back_and_no_secret_is_lo
     for secret in [SECRET, "WECOMKEY", "DTTOKEN", "sign="] {
         assert!(!text.contains(secret), "`{secret}` in the log:\n{text}");
     }
+}
+
+/// The example in the README's 「一个乡镇的部署」 is a valid `alerts.toml`.
+#[test]
+fn the_readme_alerts_toml_is_valid() {
+    let readme = std::fs::read_to_string(crate::support::repo().join("README.md")).unwrap();
+    let start = readme.find("  ```toml\n  offline_after_minutes").unwrap();
+    let block = &readme[start..];
+    let block = &block[block.find('\n').unwrap() + 1..block.find("  ```\n").unwrap()];
+    let text: String = block
+        .lines()
+        .map(|l| format!("{}\n", l.trim_start()))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("alerts.toml");
+    std::fs::write(&path, text).unwrap();
+    let env = |var: &str| (var == "DALABA_DINGTALK_SECRET").then(|| SECRET.to_owned());
+    let config = AlertsConfig::load(&path, &env).unwrap();
+    let names: Vec<&str> = config.sinks.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["wecom", "dingtalk", "webhook"]);
 }
 
 #[test]

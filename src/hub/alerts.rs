@@ -17,7 +17,7 @@ use sha2::Sha256;
 
 use super::notice::{self, BoxFacts, Notice, Thresholds};
 use super::store::HubStore;
-use crate::protocol::AsRunState;
+use crate::protocol::{AsRunState, WireTime};
 
 /// How long one send may take before it counts as failed (and is retried next round).
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
@@ -188,7 +188,7 @@ fn facts(store: &dyn HubStore) -> anyhow::Result<Vec<BoxFacts>> {
         if status.record.revoked {
             continue;
         }
-        let last_contact = status.last_contact.and_then(|t| t.parse().ok());
+        let last_contact = status.last_contact.and_then(|t| WireTime::try_from(t).ok());
         out.push(BoxFacts {
             box_id: status.record.box_id.to_string(),
             name: status.record.name,

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use crate::protocol::WireTime;
+
 /// When a box's silence or clock becomes worth a notice.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Thresholds {
@@ -25,7 +27,7 @@ pub struct BoxFacts {
     /// Its display name (张家村).
     pub name: String,
     /// Its last report, if it ever sent one.
-    pub last_contact: Option<Timestamp>,
+    pub last_contact: Option<WireTime>,
     /// Hub clock minus box clock from its last report.
     pub clock_offset_ms: Option<i64>,
     /// Airings it reported failed (or missed, or interrupted) with no success reported
@@ -76,10 +78,10 @@ pub fn conditions(
     let mut out = Vec::new();
     for b in boxes {
         let who = format!("{}（{}）", b.name, b.box_id);
-        if let Some(last) = b.last_contact
-            && now.duration_since(last) > thresholds.offline_after
+        if let Some(last) = &b.last_contact
+            && now.duration_since(last.at()) > thresholds.offline_after
         {
-            let minutes = now.duration_since(last).as_mins();
+            let minutes = now.duration_since(last.at()).as_mins();
             out.push(Condition {
                 key: format!("offline:{}", b.box_id),
                 text: format!("{who} 已离线 {minutes} 分钟（最后联系 {last}）"),
@@ -161,7 +163,10 @@ mod tests {
         BoxFacts {
             box_id: "zhangjiacun".into(),
             name: "张家村".into(),
-            last_contact: Some(at(last)),
+            last_contact: Some(WireTime::new(
+                at(last),
+                jiff::tz::Offset::from_hours(8).unwrap(),
+            )),
             clock_offset_ms: Some(offset_ms),
             failed_airings: failed
                 .iter()
