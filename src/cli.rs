@@ -257,7 +257,7 @@ pub enum Command {
     },
     /// The township hub: enrol boxes, publish programs, serve the boxes.
     #[command(
-        after_help = "Example:\n  dalaba hub enroll 张家村 --id zhangjiacun --zone 东片 --zone 全镇\n  dalaba hub serve --listen 0.0.0.0:8443"
+        after_help = "Example:\n  dalaba hub enroll 张家村 --id zhangjiacun --zone 东片 --zone 全镇\n  dalaba hub serve --listen 0.0.0.0:8443\n  dalaba hub status"
     )]
     Hub {
         /// What to do.
@@ -300,6 +300,12 @@ pub enum HubAction {
     Revoke {
         /// The box id.
         box_id: String,
+    },
+    /// Every box: online or offline since when, last airing, device, clock, disk, version.
+    Status {
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
     },
     /// Publish a rendered program for one slot time to zones (new manifests for every box).
     Publish {

@@ -8,6 +8,7 @@ mod support;
 mod backends;
 mod hostile;
 mod hub;
+mod hub_alerts;
 mod program;
 mod skeleton;
 mod station;

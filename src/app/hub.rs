@@ -10,6 +10,7 @@ use anyhow::Context;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
+use crate::hub::alerts::AlertsConfig;
 use crate::hub::publish::{Issue, PlannedAiring};
 use crate::hub::server::HubState;
 use crate::hub::store::{HubStore, SqliteHubStore};
@@ -114,11 +115,23 @@ pub fn publish(
     Ok(())
 }
 
+/// The station's `alerts.toml`, when it has one.
+fn alerts_config(station: &Station) -> anyhow::Result<Option<AlertsConfig>> {
+    let path = station.root.join("alerts.toml");
+    if !path.exists() {
+        return Ok(None);
+    }
+    let config = AlertsConfig::load(&path, &|var| std::env::var(var).ok())?;
+    tracing::info!("hub: alerts go to {} group chat(s)", config.sinks.len());
+    Ok(Some(config))
+}
+
 /// `dalaba hub serve --listen ADDR`: prints the bound address, serves until Ctrl-C/SIGTERM.
 pub fn serve(station: &Station, listen: &str) -> anyhow::Result<()> {
     let store: Arc<dyn HubStore> = Arc::new(store(station)?);
+    let alerts = alerts_config(station)?;
     let state = HubState::new(
-        store,
+        store.clone(),
         programs_dir(station),
         Arc::new(Timestamp::now),
         timezone(station)?,
@@ -128,6 +141,11 @@ pub fn serve(station: &Station, listen: &str) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("cannot listen on `{listen}`"))?;
         println!("hub: listening on http://{}", listener.local_addr()?);
+        if let Some(config) = alerts {
+            let every = std::time::Duration::from_secs(30);
+            let clock = Arc::new(Timestamp::now);
+            tokio::spawn(crate::hub::alerts::watch(store, config, clock, every));
+        }
         let shutdown = async {
             let mut term =
                 tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
@@ -165,4 +183,90 @@ pub fn box_sync(station: &Station, hub: &str, credential: &str) -> anyhow::Resul
         println!("manifest: {poll:?}; programs fetched: {fetched}; ready airings: {}; as-run rows sent: {sent}", client.ready()?.len());
         Ok(())
     })
+}
+
+/// A box counts as online when its last report is at most this old (four 30 s polls).
+const ONLINE_WITHIN: SignedDuration = SignedDuration::from_mins(2);
+
+/// One box in `dalaba hub status --json`.
+#[derive(Debug, serde::Serialize)]
+struct StatusRow {
+    box_id: String,
+    name: String,
+    zones: Vec<String>,
+    revoked: bool,
+    online: bool,
+    last_contact: Option<String>,
+    last_airing: Option<crate::protocol::AsRun>,
+    device: Option<String>,
+    clock_offset_ms: Option<i64>,
+    disk_free_bytes: Option<u64>,
+    version: Option<String>,
+}
+
+fn status_row(status: crate::hub::store::BoxStatus, now: Timestamp) -> StatusRow {
+    let seen: Option<Timestamp> = status.last_contact.as_deref().and_then(|t| t.parse().ok());
+    let health = status.health;
+    StatusRow {
+        box_id: status.record.box_id.to_string(),
+        name: status.record.name,
+        zones: status.record.zones,
+        revoked: status.record.revoked,
+        online: seen.is_some_and(|t| now.duration_since(t) <= ONLINE_WITHIN),
+        last_contact: status.last_contact,
+        last_airing: status.last_airing,
+        device: health.as_ref().map(|h| h.device.clone()),
+        clock_offset_ms: health.as_ref().map(|h| h.clock_offset_ms),
+        disk_free_bytes: health.as_ref().and_then(|h| h.disk_free_bytes),
+        version: health.map(|h| h.version),
+    }
+}
+
+/// The Chinese line a clerk reads for one box; every reported string escaped.
+fn status_line(row: &StatusRow) -> String {
+    use super::escape::line;
+    let or_dash = |s: &Option<String>| s.as_deref().map_or("—".into(), |s| line(s).into_owned());
+    let contact = match (&row.last_contact, row.online, row.revoked) {
+        (_, _, true) => "已吊销".to_owned(),
+        (None, _, _) => "从未联系".to_owned(),
+        (Some(t), true, _) => format!("在线（最后联系 {}）", line(t)),
+        (Some(t), false, _) => format!("离线，自 {} 起", line(t)),
+    };
+    let airing = row.last_airing.as_ref().map_or("—".to_owned(), |a| {
+        let state = serde_json::to_value(a.state).ok();
+        let state = state.as_ref().and_then(|v| v.as_str()).unwrap_or("?");
+        format!("{} {state}", line(&a.airing_id))
+    });
+    let clock = row.clock_offset_ms.map_or("—".to_owned(), |ms| {
+        format!("{:+.1} 秒", ms as f64 / 1000.0)
+    });
+    let disk = row
+        .disk_free_bytes
+        .map_or("—".to_owned(), |b| format!("{:.1} GB", b as f64 / 1e9));
+    format!(
+        "{}（{}）  {contact}  上次播出 {airing}  音频设备 {}  时钟偏差 {clock}  磁盘剩余 {disk}  版本 {}",
+        line(&row.name),
+        row.box_id,
+        or_dash(&row.device),
+        or_dash(&row.version),
+    )
+}
+
+/// `dalaba hub status [--json]`: every box as the hub's store knows it at `now`.
+pub fn status(station: &Station, json: bool, now: Timestamp) -> anyhow::Result<()> {
+    let rows: Vec<StatusRow> = store(station)?
+        .box_statuses()?
+        .into_iter()
+        .map(|s| status_row(s, now))
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else if rows.is_empty() {
+        println!("还没有登记任何喇叭箱（用 `dalaba hub enroll` 登记）");
+    } else {
+        for row in &rows {
+            println!("{}", status_line(row));
+        }
+    }
+    Ok(())
 }

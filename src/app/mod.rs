@@ -181,6 +181,7 @@ fn hub_command(station: &Station, action: crate::cli::HubAction) -> anyhow::Resu
             json,
         } => hub::enroll(station, &name, id.as_deref(), &zone, &hub_url, json),
         HubAction::Revoke { box_id } => hub::revoke(station, &box_id),
+        HubAction::Status { json } => hub::status(station, json, jiff::Timestamp::now()),
         HubAction::Publish {
             program,
             slot,

@@ -4,6 +4,8 @@
 //! Not wired to the airing engine yet: [`publish::publish`] takes rendered programs from its
 //! caller; the engine's planner will be that caller.
 
+pub mod alerts;
+pub mod notice;
 pub mod publish;
 pub mod server;
 pub mod store;

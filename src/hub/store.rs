@@ -2,6 +2,7 @@
 //! health and alerts. One trait, so a county can run the hub on PostgreSQL later; SQLite
 //! (its own file, `state/hub.sqlite`, with its own migrations) is the embedded default.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -56,9 +57,39 @@ pub trait HubStore: Send + Sync {
     fn add_alert(&self, alert: &Alert) -> anyhow::Result<u64>;
     /// Alerts with a sequence number above `after`, oldest first.
     fn alerts_after(&self, after: u64) -> anyhow::Result<Vec<(u64, Alert)>>;
+    /// Every box with what its reports said, for `hub status` and the alerts.
+    fn box_statuses(&self) -> anyhow::Result<Vec<BoxStatus>>;
+    /// The conditions already announced to the group chats: key → text.
+    fn announced(&self) -> anyhow::Result<BTreeMap<String, String>>;
+    /// In one transaction: replaces the announced set and queues `notices` (sink name, JSON).
+    fn queue_notices(
+        &self,
+        announced: &BTreeMap<String, String>,
+        notices: &[(String, String)],
+    ) -> anyhow::Result<()>;
+    /// Queued notices not yet delivered, oldest first: (seq, sink name, JSON).
+    fn pending_notices(&self) -> anyhow::Result<Vec<(u64, String, String)>>;
+    /// Drops a delivered notice from the queue.
+    fn notice_delivered(&self, seq: u64) -> anyhow::Result<()>;
 }
 
-const MIGRATIONS: &[&str] = &["
+/// What the hub's store says about one box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoxStatus {
+    /// The box.
+    pub record: BoxRecord,
+    /// When its last report arrived (RFC 3339), if ever.
+    pub last_contact: Option<String>,
+    /// The health from its last report.
+    pub health: Option<Health>,
+    /// The as-run row received last.
+    pub last_airing: Option<AsRun>,
+    /// Failed rows received after its last succeeded row, oldest first.
+    pub failed_since_success: Vec<AsRun>,
+}
+
+const MIGRATIONS: &[&str] = &[
+    "
 CREATE TABLE hub_box (
   box_id TEXT PRIMARY KEY, name TEXT NOT NULL, secret_hash BLOB NOT NULL,
   revoked INTEGER NOT NULL DEFAULT 0, enrolled_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -71,7 +102,13 @@ CREATE TABLE hub_manifest (box_id TEXT PRIMARY KEY REFERENCES hub_box(box_id),
 CREATE TABLE hub_as_run (box_id TEXT NOT NULL, airing_id TEXT NOT NULL, state TEXT NOT NULL,
   json TEXT NOT NULL, received_at TEXT NOT NULL, PRIMARY KEY (box_id, airing_id));
 CREATE TABLE hub_alert (seq INTEGER PRIMARY KEY AUTOINCREMENT, json TEXT NOT NULL);
-"];
+",
+    "
+CREATE TABLE hub_announced (key TEXT PRIMARY KEY, text TEXT NOT NULL);
+CREATE TABLE hub_notice_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, sink TEXT NOT NULL,
+  json TEXT NOT NULL);
+",
+];
 
 /// [`HubStore`] on one SQLite file.
 pub struct SqliteHubStore {
@@ -299,4 +336,100 @@ impl HubStore for SqliteHubStore {
         }
         Ok(out)
     }
+
+    fn box_statuses(&self) -> anyhow::Result<Vec<BoxStatus>> {
+        let records = self.boxes()?;
+        let conn = self.conn();
+        let mut out = Vec::with_capacity(records.len());
+        for record in records {
+            let id = record.box_id.as_str();
+            let (last_contact, health): (Option<String>, Option<String>) = conn.query_row(
+                "SELECT last_contact, health FROM hub_box WHERE box_id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let health = health
+                .map(|h| serde_json::from_str(&h))
+                .transpose()
+                .with_context(|| format!("the stored health of box `{id}` is not valid"))?;
+            let last_airing = as_run_rows(
+                &conn,
+                "SELECT json FROM hub_as_run WHERE box_id = ?1 ORDER BY rowid DESC LIMIT 1",
+                id,
+            )?
+            .pop();
+            let failed_since_success = as_run_rows(
+                &conn,
+                "SELECT json FROM hub_as_run WHERE box_id = ?1 AND state = 'failed' AND rowid >
+                   (SELECT COALESCE(MAX(rowid), 0) FROM hub_as_run
+                    WHERE box_id = ?1 AND state = 'succeeded') ORDER BY rowid",
+                id,
+            )?;
+            out.push(BoxStatus {
+                record,
+                last_contact,
+                health,
+                last_airing,
+                failed_since_success,
+            });
+        }
+        Ok(out)
+    }
+
+    fn announced(&self) -> anyhow::Result<BTreeMap<String, String>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT key, text FROM hub_announced")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn queue_notices(
+        &self,
+        announced: &BTreeMap<String, String>,
+        notices: &[(String, String)],
+    ) -> anyhow::Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute("DELETE FROM hub_announced", [])?;
+        for (key, text) in announced {
+            tx.execute(
+                "INSERT INTO hub_announced (key, text) VALUES (?1, ?2)",
+                params![key, text],
+            )?;
+        }
+        for (sink, json) in notices {
+            tx.execute(
+                "INSERT INTO hub_notice_outbox (sink, json) VALUES (?1, ?2)",
+                params![sink, json],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn pending_notices(&self) -> anyhow::Result<Vec<(u64, String, String)>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT seq, sink, json FROM hub_notice_outbox ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn notice_delivered(&self, seq: u64) -> anyhow::Result<()> {
+        self.conn()
+            .execute("DELETE FROM hub_notice_outbox WHERE seq = ?1", [seq])?;
+        Ok(())
+    }
+}
+
+fn as_run_rows(conn: &Connection, sql: &str, box_id: &str) -> anyhow::Result<Vec<AsRun>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([box_id], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for json in rows {
+        let row = serde_json::from_str(&json?)
+            .with_context(|| format!("a stored as-run row of box `{box_id}` is not valid"))?;
+        out.push(row);
+    }
+    Ok(out)
 }
