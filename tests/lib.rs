@@ -8,6 +8,7 @@ mod support;
 mod backends;
 mod hostile;
 mod hub;
+mod package;
 mod program;
 mod skeleton;
 mod station;
