@@ -3,7 +3,10 @@
 # machine: its control data and file list (dpkg-deb -I / -c), then its files unpacked into a
 # scratch directory (dpkg-deb -x), where the unpacked usr/bin/dalaba makes a station, checks
 # it, and speaks a notice with the built-in voice it finds in the unpacked usr/share/dalaba.
-# No user is created, no unit is started. Slow (a release build): not part of `make test`.
+# As root, it also installs the package with dpkg into a throw-away overlay of / in a private
+# mount namespace (unshare + chroot): user, station, reinstall over an existing station,
+# removal. This machine is not changed: no user is created here, no unit is started.
+# Slow (a release build): not part of `make test`.
 #   tools/deb/check.sh            build, then check
 #   tools/deb/check.sh FILE.deb   check an existing package
 set -euo pipefail
@@ -57,6 +60,34 @@ printf '开会通知\n\n各位村民请注意。今天下午村委会开会，�
 seconds=$(soxi -D "$station/notice.wav")
 awk -v s="$seconds" 'BEGIN { exit !(s > 3) }' || fail "the notice is only ${seconds} s long"
 
+# dpkg -i into an overlay of / (writes land in $work/upper, gone with $work).
+install_check() {
+    mkdir -p "$work/upper" "$work/ovl" "$work/merged"
+    cp "$deb" "$work/upper.deb"
+    W=$work unshare -m --propagation private sh -euc '
+        mount -t overlay overlay -o lowerdir=/,upperdir=$W/upper,workdir=$W/ovl $W/merged
+        mount -t proc proc $W/merged/proc
+        mount -t tmpfs tmpfs $W/merged/run
+        cp $W/upper.deb $W/merged/tmp/dalaba.deb
+        chroot $W/merged sh -euc "
+            dpkg -i /tmp/dalaba.deb >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }
+            id -nG dalaba | grep -qw audio || { echo user dalaba is not in audio; exit 1; }
+            [ \$(stat -c %U:%a /var/lib/dalaba) = dalaba:700 ] || { echo station not dalaba:700; exit 1; }
+            echo \"# kept\" >>/var/lib/dalaba/dalaba.toml
+            dpkg -i /tmp/dalaba.deb >/dev/null 2>&1
+            tail -n1 /var/lib/dalaba/dalaba.toml | grep -qx \"# kept\" || { echo station overwritten; exit 1; }
+            runuser -u dalaba -- dalaba --station /var/lib/dalaba check >/dev/null
+            runuser -u dalaba -- dalaba --station /var/lib/dalaba voices | grep -q \"installed (model\"
+            dpkg -r dalaba >/dev/null 2>&1
+            [ ! -e /usr/bin/dalaba ] && [ -e /var/lib/dalaba/dalaba.toml ] || { echo removal wrong; exit 1; }
+        "
+    ' || fail "installing into the scratch overlay"
+    echo "  dpkg -i in a scratch overlay: user dalaba in audio, station 0700, kept on reinstall and removal"
+}
+
 echo "ok: $deb"
 echo "  package: $(stat -c %s "$deb") bytes; installed size: $(dpkg-deb -f "$deb" Installed-Size) KiB"
 echo "  unpacked usr/bin/dalaba spoke the notice with /usr/share/dalaba's voice: ${seconds} s"
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then install_check; else
+    echo "  (not root: the dpkg -i check in a scratch overlay was skipped)"
+fi
