@@ -50,7 +50,7 @@ install: build
 deb: deps
 	@command -v cargo-deb >/dev/null || $(CARGO) install cargo-deb --locked
 	$(CARGO) build --release
-	$(CARGO) deb --no-build
+	$(CARGO) deb --no-build --strip
 
 test: deps
 	$(CARGO) test --lib --bins --tests
