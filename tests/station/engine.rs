@@ -108,6 +108,22 @@ async fn render_ahead(e: &Engine, at: Timestamp) {
     e.render_play_now(2).await.unwrap();
 }
 
+/// Runs the daemon on paused time from `begin` to 07:30 on the 1st; the as-run log.
+async fn run_until_half_past_seven(
+    b: &BoxUnderTest,
+    db: &StoreHandle,
+    speaker: Arc<dyn Speaker>,
+    begin: Timestamp,
+) -> Vec<dalaba::store::Airing> {
+    tokio::time::pause();
+    let clock = RunningClock::starting_at(begin);
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let daemon = start(engine(b, db, speaker, begin), &events);
+    sleep_to(&clock, "2026-12-01T07:30:00+08:00").await;
+    daemon.stop().await;
+    db.call(|s| s.airings(None, None)).await.unwrap()
+}
+
 async fn sleep_to(clock: &RunningClock, at: &str) {
     airing::sleep_until(clock, ts(at)).await;
 }
@@ -284,13 +300,7 @@ async fn a_device_that_swallows_the_program_is_failed_and_retried_inside_the_win
     let begin = ts("2026-12-01T06:50:00+08:00");
     let speaker: Arc<dyn Speaker> = Arc::new(Swallower);
     render_ahead(&engine(&b, &db, speaker.clone(), begin), begin).await;
-    tokio::time::pause();
-    let clock = RunningClock::starting_at(begin);
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let daemon = start(engine(&b, &db, speaker, begin), &events);
-    sleep_to(&clock, "2026-12-01T07:30:00+08:00").await;
-    daemon.stop().await;
-    let log = db.call(|s| s.airings(None, None)).await.unwrap();
+    let log = run_until_half_past_seven(&b, &db, speaker, begin).await;
     let morning = log.iter().find(|a| a.slot == "morning").unwrap();
     assert_eq!(morning.outcome.to_string(), "failed");
     let reason = morning.reason.clone().unwrap();
@@ -357,13 +367,7 @@ async fn the_log_names_the_voice_the_program_summary_says_spoke() {
         serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
     json["spoken_by"] = serde_json::json!({ "voice": "fallback-espeak", "fallback_for": null });
     std::fs::write(&summary, json.to_string()).unwrap();
-    tokio::time::pause();
-    let clock = RunningClock::starting_at(begin);
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let daemon = start(engine(&b, &db, speaker, begin), &events);
-    sleep_to(&clock, "2026-12-01T07:30:00+08:00").await;
-    daemon.stop().await;
-    let log = db.call(|s| s.airings(None, None)).await.unwrap();
+    let log = run_until_half_past_seven(&b, &db, speaker, begin).await;
     let aired = log.iter().find(|a| a.slot == "morning").unwrap();
     assert_eq!(aired.outcome.to_string(), "aired");
     assert_eq!(aired.voice.as_deref(), Some("fallback-espeak"));
