@@ -116,13 +116,7 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
             pinyin,
             keep_line,
             drop_line,
-        } => {
-            let choices = article::LineChoices {
-                keep: keep_line,
-                drop: drop_line,
-            };
-            script::run(&station()?, &file, json, pinyin, &choices)
-        }
+        } => script::run(&station()?, &file, json, pinyin, keep_line, drop_line),
         Command::Normalize { no_lexicon } => normalize::run(&station()?, no_lexicon),
         Command::Voices { action: None } => voices::list(&station()?),
         Command::Voices {

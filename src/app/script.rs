@@ -15,8 +15,10 @@ pub(super) fn run(
     file: &Path,
     json: bool,
     pinyin: bool,
-    choices: &LineChoices,
+    keep: Vec<usize>,
+    drop: Vec<usize>,
 ) -> anyhow::Result<()> {
+    let choices = &LineChoices { keep, drop };
     let article = super::load_article_with(station, file, choices)?;
     let lexicon = station.lexicon()?;
     let (script, hits) = text::script_with_hits(&article, &lexicon);
