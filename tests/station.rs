@@ -138,8 +138,8 @@ impl BoxUnderTest {
 }
 
 impl BoxUnderTest {
-    /// Waits until a just-started daemon holds its lock (its schedules are loaded by
-    /// then), and a little more for its file watcher to take its first look.
+    /// Waits until a just-started daemon wrote its pid file: its schedules are loaded and its
+    /// file watcher is in place by then (both come first, in `app::run::daemon`).
     pub fn wait_for_daemon(&self) {
         let start = Instant::now();
         while !self.station.join("state/daemon.pid").exists() {
@@ -149,7 +149,6 @@ impl BoxUnderTest {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        std::thread::sleep(Duration::from_millis(1500));
     }
 }
 

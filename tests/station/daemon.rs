@@ -167,12 +167,8 @@ fn play_now_handed_to_the_daemon_is_judged_at_the_keyboard() {
         "device_realtime = false\nquiet_hours = { from = \"00:00\", until = \"23:59:59\" }\n",
     );
     let child = start(&b);
-    let station = dalaba::station::Station::open(b.station.path()).unwrap();
-    let up = (0..100).any(|_| {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        dalaba::airing::DaemonLock::held(&station)
-    });
-    assert!(up, "the daemon never took its lock");
+    // Its pid file, not only its lock: a SIGTERM before its handlers are in place kills it.
+    b.wait_for_daemon();
     let out = b.run(&["play-now", "1"]);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     stop(child);
