@@ -159,8 +159,13 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
         Command::Init { dir } => init::run(dir.as_deref().unwrap_or(&args.station)),
         Command::Hub { action } => hub_command(&station()?, action),
         Command::Box {
-            action: crate::cli::BoxAction::Sync { hub, credential },
-        } => hub::box_sync(&station()?, &hub, &credential),
+            action:
+                crate::cli::BoxAction::Sync {
+                    hub,
+                    credential,
+                    hub_ca,
+                },
+        } => hub::box_sync(&station()?, &hub, &credential, hub_ca.as_deref()),
     }
 }
 
@@ -183,7 +188,15 @@ fn hub_command(station: &Station, action: crate::cli::HubAction) -> anyhow::Resu
             zone,
             catch_up_minutes,
         } => hub::publish(station, &program, &slot, &at, &zone, catch_up_minutes),
-        HubAction::Serve { listen } => hub::serve(station, &listen),
+        HubAction::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+            behind_proxy,
+        } => {
+            let tls = tls_cert.zip(tls_key);
+            hub::serve(station, &listen, tls.as_ref(), behind_proxy)
+        }
     }
 }
 
