@@ -18,15 +18,15 @@ use crate::protocol::{BoxId, Credential, Health};
 use crate::station::Station;
 use crate::village_box::BoxClient;
 
-fn store(station: &Station) -> anyhow::Result<SqliteHubStore> {
+pub(super) fn store(station: &Station) -> anyhow::Result<SqliteHubStore> {
     SqliteHubStore::open(&station.state_dir().join("hub.sqlite"))
 }
 
-fn programs_dir(station: &Station) -> std::path::PathBuf {
+pub(super) fn programs_dir(station: &Station) -> std::path::PathBuf {
     station.state_dir().join("hub-programs")
 }
 
-fn timezone(station: &Station) -> anyhow::Result<TimeZone> {
+pub(super) fn timezone(station: &Station) -> anyhow::Result<TimeZone> {
     let name = &station.settings.timezone;
     TimeZone::get(name)
         .with_context(|| format!("`timezone = {name:?}` in dalaba.toml is not a known time zone"))
@@ -141,6 +141,7 @@ pub fn serve(station: &Station, listen: &str) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("cannot listen on `{listen}`"))?;
         println!("hub: listening on http://{}", listener.local_addr()?);
+        super::hub_emergency::announce_on_signal(station, state.clone())?;
         if let Some(config) = alerts {
             let every = std::time::Duration::from_secs(30);
             let clock = Arc::new(Timestamp::now);
@@ -157,9 +158,11 @@ pub fn serve(station: &Station, listen: &str) -> anyhow::Result<()> {
             };
             tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term => {} }
         };
-        crate::hub::server::serve(listener, state, shutdown)
+        let served = crate::hub::server::serve(listener, state, shutdown)
             .await
-            .context("hub server failed")
+            .context("hub server failed");
+        let _ = std::fs::remove_file(super::hub_emergency::pid_file(station));
+        served
     })
 }
 

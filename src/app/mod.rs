@@ -1,12 +1,14 @@
 //! One function per subcommand. This is the only place concrete edges (backends, devices,
 //! files) are built and handed to the core. \[glue\]
 
+mod box_run;
 mod cache;
 mod check;
 mod edges;
 mod escape;
 mod estimate;
 mod hub;
+mod hub_emergency;
 mod init;
 mod limits;
 mod log;
@@ -161,6 +163,15 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
         Command::Box {
             action: crate::cli::BoxAction::Sync { hub, credential },
         } => hub::box_sync(&station()?, &hub, &credential),
+        Command::Box {
+            action:
+                crate::cli::BoxAction::Run {
+                    hub,
+                    credential,
+                    every,
+                    now,
+                },
+        } => box_run::run(&station()?, &hub, &credential, every, now.as_deref()),
     }
 }
 
@@ -184,6 +195,31 @@ fn hub_command(station: &Station, action: crate::cli::HubAction) -> anyhow::Resu
             catch_up_minutes,
         } => hub::publish(station, &program, &slot, &at, &zone, catch_up_minutes),
         HubAction::Serve { listen } => hub::serve(station, &listen),
+        HubAction::Emergency {
+            program,
+            text,
+            zone,
+            reason,
+            by,
+            severity,
+            minutes,
+            repeat,
+            json,
+        } => hub_emergency::emergency(
+            station,
+            &hub_emergency::Order {
+                program,
+                text,
+                zones: zone,
+                reason,
+                by,
+                severity,
+                minutes,
+                repeat,
+            },
+            json,
+        ),
+        HubAction::Cancel { alert_id, by } => hub_emergency::cancel(station, &alert_id, &by),
     }
 }
 
