@@ -241,7 +241,9 @@ impl HubStore for SqliteHubStore {
         make: &dyn Fn(u64) -> anyhow::Result<String>,
     ) -> anyhow::Result<u64> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        // Immediate: a read that later writes would get SQLITE_BUSY at once (no busy wait)
+        // when a box's report commits in between.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let held: Option<u64> = tx
             .query_row(
                 "SELECT version FROM hub_manifest WHERE box_id = ?1",
