@@ -1,12 +1,14 @@
 //! One function per subcommand. This is the only place concrete edges (backends, devices,
 //! files) are built and handed to the core. \[glue\]
 
+mod box_run;
 mod cache;
 mod check;
 mod edges;
 mod escape;
 mod estimate;
 mod hub;
+mod hub_emergency;
 mod init;
 mod limits;
 mod log;
@@ -185,6 +187,23 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
                     hub_ca,
                 },
         } => hub::box_sync(&station()?, &hub, &credential, hub_ca.as_deref()),
+        Command::Box {
+            action:
+                crate::cli::BoxAction::Run {
+                    hub,
+                    credential,
+                    hub_ca,
+                    every,
+                    now,
+                },
+        } => box_run::run(
+            &station()?,
+            &hub,
+            &credential,
+            hub_ca.as_deref(),
+            every,
+            now.as_deref(),
+        ),
     }
 }
 
@@ -216,6 +235,31 @@ fn hub_command(station: &Station, action: crate::cli::HubAction) -> anyhow::Resu
             let tls = tls_cert.zip(tls_key);
             hub::serve(station, &listen, tls.as_ref(), behind_proxy)
         }
+        HubAction::Emergency {
+            program,
+            text,
+            zone,
+            reason,
+            by,
+            severity,
+            minutes,
+            repeat,
+            json,
+        } => hub_emergency::emergency(
+            station,
+            &hub_emergency::Order {
+                program,
+                text,
+                zones: zone,
+                reason,
+                by,
+                severity,
+                minutes,
+                repeat,
+            },
+            json,
+        ),
+        HubAction::Cancel { alert_id, by } => hub_emergency::cancel(station, &alert_id, &by),
     }
 }
 
