@@ -157,9 +157,12 @@ fn the_csv_tells_the_whole_story() {
     b.ok(&["tick", "--now", "2026-11-30T20:00:00+08:00"]);
     b.ok(&["tick", "--now", "2026-12-01T07:00:01+08:00"]);
     b.ok(&["tick", "--now", "2026-12-02T08:00:00+08:00"]);
+    // The English format (`--csv-lang en`); tests/i18n.rs checks the Chinese default.
     let csv = b.ok(&[
         "log",
         "--csv",
+        "--csv-lang",
+        "en",
         "--since",
         "2026-12-01",
         "--until",
@@ -181,7 +184,7 @@ fn the_csv_tells_the_whole_story() {
         "{csv}"
     );
     assert!(lines[2].contains(",missed,"), "{csv}");
-    let only_first = b.ok(&["log", "--csv", "--until", "2026-12-01"]);
+    let only_first = b.ok(&["log", "--csv", "--csv-lang", "en", "--until", "2026-12-01"]);
     assert_eq!(only_first.lines().count(), 2, "{only_first}");
 }
 
