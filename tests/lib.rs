@@ -10,6 +10,7 @@ mod box_run;
 mod hostile;
 mod hub;
 mod hub_alerts;
+mod hub_tls;
 mod package;
 mod program;
 mod skeleton;

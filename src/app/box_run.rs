@@ -15,6 +15,7 @@ pub(super) fn run(
     station: &Station,
     hub: &str,
     credential: &str,
+    hub_ca: Option<&std::path::Path>,
     every: u64,
     now: Option<&str>,
 ) -> anyhow::Result<()> {
@@ -32,6 +33,7 @@ pub(super) fn run(
         hub: hub.to_owned(),
         credential,
         station: station.root.clone(),
+        hub_ca: hub_ca.map(std::path::Path::to_path_buf),
         every: Duration::from_secs(every),
         device: device_probe(station),
         test_alerts: station.settings.rehearsal,

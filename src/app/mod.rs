@@ -161,17 +161,30 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
         Command::Init { dir } => init::run(dir.as_deref().unwrap_or(&args.station)),
         Command::Hub { action } => hub_command(&station()?, action),
         Command::Box {
-            action: crate::cli::BoxAction::Sync { hub, credential },
-        } => hub::box_sync(&station()?, &hub, &credential),
+            action:
+                crate::cli::BoxAction::Sync {
+                    hub,
+                    credential,
+                    hub_ca,
+                },
+        } => hub::box_sync(&station()?, &hub, &credential, hub_ca.as_deref()),
         Command::Box {
             action:
                 crate::cli::BoxAction::Run {
                     hub,
                     credential,
+                    hub_ca,
                     every,
                     now,
                 },
-        } => box_run::run(&station()?, &hub, &credential, every, now.as_deref()),
+        } => box_run::run(
+            &station()?,
+            &hub,
+            &credential,
+            hub_ca.as_deref(),
+            every,
+            now.as_deref(),
+        ),
     }
 }
 
@@ -194,7 +207,15 @@ fn hub_command(station: &Station, action: crate::cli::HubAction) -> anyhow::Resu
             zone,
             catch_up_minutes,
         } => hub::publish(station, &program, &slot, &at, &zone, catch_up_minutes),
-        HubAction::Serve { listen } => hub::serve(station, &listen),
+        HubAction::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+            behind_proxy,
+        } => {
+            let tls = tls_cert.zip(tls_key);
+            hub::serve(station, &listen, tls.as_ref(), behind_proxy)
+        }
         HubAction::Emergency {
             program,
             text,

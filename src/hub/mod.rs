@@ -9,6 +9,7 @@ pub mod notice;
 pub mod publish;
 pub mod server;
 pub mod store;
+pub mod tls;
 
 use crate::protocol::{BoxId, Credential};
 use store::{BoxRecord, HubStore};

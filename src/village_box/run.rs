@@ -57,6 +57,8 @@ pub struct BoxSettings {
     pub credential: Credential,
     /// The station directory (`box/` inside holds manifest, programs, outbox).
     pub station: PathBuf,
+    /// The hub's own CA certificate (PEM), when it has a private one (`--hub-ca`).
+    pub hub_ca: Option<PathBuf>,
     /// How often to sync.
     pub every: Duration,
     /// The output device check.
@@ -124,7 +126,14 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
     say: Say,
 ) -> anyhow::Result<()> {
-    let client = |s: &BoxSettings| BoxClient::new(&s.hub, s.credential.clone(), s.station.clone());
+    let client = |s: &BoxSettings| {
+        BoxClient::with_hub_ca(
+            &s.hub,
+            s.credential.clone(),
+            s.station.clone(),
+            s.hub_ca.as_deref(),
+        )
+    };
     let shared = Arc::new(Shared::default());
     let (tx, rx) = mpsc::channel(64);
     let sync = tokio::spawn(sync_loop(
