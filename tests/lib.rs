@@ -11,6 +11,7 @@ mod hostile;
 mod hub;
 mod hub_alerts;
 mod hub_tls;
+mod i18n;
 mod package;
 mod program;
 mod skeleton;
