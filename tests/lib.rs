@@ -9,6 +9,7 @@ mod backends;
 mod hostile;
 mod hub;
 mod hub_alerts;
+mod hub_plan;
 mod package;
 mod program;
 mod skeleton;

@@ -7,6 +7,7 @@ mod edges;
 mod escape;
 mod estimate;
 mod hub;
+mod hub_plan;
 mod init;
 mod limits;
 mod log;
@@ -143,7 +144,12 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
         Command::Reject { id, by, reason } => queue::reject(&station()?, id, &by, &reason),
         Command::Withdraw { id } => queue::withdraw(&station()?, id),
         Command::Update { id, file } => queue::update(&station()?, id, &file),
-        Command::Plan { hours, now, json } => plan::run(&station()?, hours, now.as_deref(), json),
+        Command::Plan {
+            hours,
+            now,
+            json,
+            zone,
+        } => plan::run(&station()?, hours, now.as_deref(), json, zone.as_deref()),
         Command::Tick { now } => tick::run(&station()?, now.as_deref()),
         Command::Run => run::daemon(&station()?),
         Command::PlayNow { id, emergency, by } => {
@@ -183,7 +189,13 @@ fn hub_command(station: &Station, action: crate::cli::HubAction) -> anyhow::Resu
             zone,
             catch_up_minutes,
         } => hub::publish(station, &program, &slot, &at, &zone, catch_up_minutes),
-        HubAction::Serve { listen } => hub::serve(station, &listen),
+        HubAction::Serve { listen, hours, now } => {
+            hub::serve(station, &listen, hours, now.as_deref())
+        }
+        HubAction::PlanPublish { now, hours, json } => {
+            hub::plan_publish(station, now.as_deref(), hours, json)
+        }
+        HubAction::Log { box_id, json } => hub::log(station, box_id.as_deref(), json),
     }
 }
 
