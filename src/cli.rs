@@ -270,7 +270,7 @@ pub enum Command {
     /// A village box: talk to its hub.
     #[command(
         name = "box",
-        after_help = "Example:\n  DALABA_CREDENTIAL=zhangjiacun.… dalaba box sync --hub https://hub.example:8443"
+        after_help = "Example:\n  DALABA_CREDENTIAL=zhangjiacun.… dalaba box sync --hub https://hub.example:8443 --hub-ca ca.pem"
     )]
     Box {
         /// What to do.
@@ -327,13 +327,36 @@ pub enum HubAction {
         #[arg(long, default_value_t = 10)]
         catch_up_minutes: u32,
     },
-    /// Serve the boxes (plain HTTP; put a TLS reverse proxy in front off this machine).
+    /// Serve the boxes: HTTPS with `--tls-cert`/`--tls-key`; plain HTTP only on a loopback
+    /// address or `--behind-proxy`.
     /// With slots in schedules/, also plans: every minute, and within seconds of a change
     /// to the schedules or an approval, as `hub plan-publish` does once.
+    #[command(
+        after_help = "Example:\n  dalaba hub serve --listen 0.0.0.0:8443 --tls-cert hub.pem --tls-key hub-key.pem\n  dalaba hub serve --listen 127.0.0.1:8443   # a TLS reverse proxy on this machine in front"
+    )]
     Serve {
         /// Address to listen on (port 0: any free port, printed on stdout).
         #[arg(long, default_value = "127.0.0.1:8443")]
         listen: String,
+        /// The hub's certificate (PEM; the hub's own first, then any intermediate CAs).
+        #[arg(
+            long,
+            env = "DALABA_TLS_CERT",
+            requires = "tls_key",
+            value_name = "PEM"
+        )]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(
+            long,
+            env = "DALABA_TLS_KEY",
+            requires = "tls_cert",
+            value_name = "PEM"
+        )]
+        tls_key: Option<PathBuf>,
+        /// Serve plain HTTP on a non-loopback address: a TLS reverse proxy terminates HTTPS.
+        #[arg(long, env = "DALABA_BEHIND_PROXY", conflicts_with = "tls_cert")]
+        behind_proxy: bool,
         /// How many hours ahead manifests list airings.
         #[arg(long, default_value_t = 36, value_parser = clap::value_parser!(u32).range(1..=168))]
         hours: u32,
@@ -381,6 +404,10 @@ pub enum BoxAction {
         /// The credential printed by `dalaba hub enroll` (prefer the environment variable).
         #[arg(long, env = "DALABA_CREDENTIAL", hide_env_values = true)]
         credential: String,
+        /// Trust only this CA certificate (PEM) for the hub: its private CA, or its
+        /// self-signed certificate.
+        #[arg(long, env = "DALABA_HUB_CA", value_name = "PEM")]
+        hub_ca: Option<PathBuf>,
     },
 }
 

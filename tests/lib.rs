@@ -10,6 +10,7 @@ mod hostile;
 mod hub;
 mod hub_alerts;
 mod hub_plan;
+mod hub_tls;
 mod package;
 mod program;
 mod skeleton;

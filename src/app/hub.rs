@@ -3,7 +3,7 @@
 //! `state/hub.sqlite` and its programs in `state/hub-programs/`; a box keeps its files in
 //! `box/`. \[glue\]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -126,12 +126,61 @@ fn alerts_config(station: &Station) -> anyhow::Result<Option<AlertsConfig>> {
     Ok(Some(config))
 }
 
-/// `dalaba hub serve --listen ADDR`: prints the bound address, serves (and plans, when the
-/// station has slots) until Ctrl-C/SIGTERM.
-pub fn serve(station: &Station, listen: &str, hours: u32, now: Option<&str>) -> anyhow::Result<()> {
+/// Plain HTTP only where no credential crosses a network: a loopback `listen` address.
+fn check_plain_http(listen: &str) -> anyhow::Result<()> {
+    use std::net::ToSocketAddrs;
+    let addrs: Vec<std::net::SocketAddr> = listen
+        .to_socket_addrs()
+        .with_context(|| format!("`--listen {listen}` is not an address (e.g. 0.0.0.0:8443)"))?
+        .collect();
+    anyhow::ensure!(
+        crate::hub::tls::loopback_only(&addrs),
+        "refusing plain HTTP on `{listen}`, which is reachable from the network: box \
+         credentials and programs would cross it unencrypted. Give the hub its certificate \
+         with `--tls-cert hub.pem --tls-key hub-key.pem` (DALABA_TLS_CERT and DALABA_TLS_KEY \
+         in /etc/dalaba/hub.env), or add `--behind-proxy` when a TLS reverse proxy in front \
+         terminates HTTPS"
+    );
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn stop_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let term = async move {
+        match term.as_mut() {
+            Some(t) => t.recv().await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term => {} }
+}
+
+/// How `hub serve` plans: the horizon, and the rehearsal clock's start.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanOptions<'a> {
+    /// Hours ahead the manifests list.
+    pub hours: u32,
+    /// `--now` (rehearsal stations only).
+    pub now: Option<&'a str>,
+}
+
+/// `dalaba hub serve --listen ADDR [--tls-cert PEM --tls-key PEM | --behind-proxy]`: prints
+/// the URL it serves on, serves (and plans, when the station has slots) until
+/// Ctrl-C/SIGTERM.
+pub fn serve(
+    station: &Station,
+    listen: &str,
+    tls: Option<&(PathBuf, PathBuf)>,
+    behind_proxy: bool,
+    plan: PlanOptions<'_>,
+) -> anyhow::Result<()> {
+    if tls.is_none() && !behind_proxy {
+        check_plain_http(listen)?;
+    }
     let store: Arc<dyn HubStore> = Arc::new(store(station)?);
     let alerts = alerts_config(station)?;
-    let engine = super::hub_plan::engine(station, now)
+    let engine = super::hub_plan::engine(station, plan.now)
         .context("the hub plans from its schedules and approvals")?;
     let engine_clock = engine.clock.clone();
     let clock: crate::hub::server::Clock = Arc::new(move || engine_clock.now());
@@ -142,10 +191,15 @@ pub fn serve(station: &Station, listen: &str, hours: u32, now: Option<&str>) -> 
         timezone(station)?,
     );
     super::runtime()?.block_on(async {
+        let tls = match tls {
+            Some((cert, key)) => Some(crate::hub::tls::load(cert, key).await?),
+            None => None,
+        };
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on `{listen}`"))?;
-        println!("hub: listening on http://{}", listener.local_addr()?);
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        println!("hub: listening on {scheme}://{}", listener.local_addr()?);
         if let Some(config) = alerts {
             let every = std::time::Duration::from_secs(30);
             tokio::spawn(crate::hub::alerts::watch(
@@ -157,7 +211,7 @@ pub fn serve(station: &Station, listen: &str, hours: u32, now: Option<&str>) -> 
         }
         let (stop, stopped) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
-            shutdown_signal().await;
+            stop_signal().await;
             let _ = stop.send(true);
         });
         let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
@@ -167,26 +221,22 @@ pub fn serve(station: &Station, listen: &str, hours: u32, now: Option<&str>) -> 
             engine,
             store,
             programs_dir(station),
-            hours,
+            plan.hours,
             std::time::Duration::from_secs(60),
             until_stopped(stopped.clone()),
         );
-        let server = crate::hub::server::serve(listener, state, until_stopped(stopped));
+        let server = async {
+            match tls {
+                Some(tls) => {
+                    crate::hub::server::serve_tls(listener, tls, state, until_stopped(stopped))
+                        .await
+                }
+                None => crate::hub::server::serve(listener, state, until_stopped(stopped)).await,
+            }
+        };
         let (served, ()) = tokio::join!(server, planner);
         served.context("hub server failed")
     })
-}
-
-/// Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    let term = async move {
-        match term.as_mut() {
-            Some(t) => t.recv().await,
-            None => std::future::pending().await,
-        }
-    };
-    tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term => {} }
 }
 
 /// `dalaba hub plan-publish`: one planning round (see [`super::hub_plan`]).
@@ -283,10 +333,15 @@ fn log_line(r: &LogRow) -> String {
     )
 }
 
-/// `dalaba box sync --hub URL`: one round: manifest, programs, report.
-pub fn box_sync(station: &Station, hub: &str, credential: &str) -> anyhow::Result<()> {
+/// `dalaba box sync --hub URL [--hub-ca PEM]`: one round: manifest, programs, report.
+pub fn box_sync(
+    station: &Station,
+    hub: &str,
+    credential: &str,
+    hub_ca: Option<&Path>,
+) -> anyhow::Result<()> {
     let credential = Credential::parse(credential)?;
-    let mut client = BoxClient::new(hub, credential, station.root.clone())?;
+    let mut client = BoxClient::with_hub_ca(hub, credential, station.root.clone(), hub_ca)?;
     super::runtime()?.block_on(async {
         let poll = client.poll_manifest(Timestamp::now()).await?;
         let fetched = client.fetch_programs().await?;

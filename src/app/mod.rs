@@ -165,8 +165,13 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
         Command::Init { dir } => init::run(dir.as_deref().unwrap_or(&args.station)),
         Command::Hub { action } => hub_command(&station()?, action),
         Command::Box {
-            action: crate::cli::BoxAction::Sync { hub, credential },
-        } => hub::box_sync(&station()?, &hub, &credential),
+            action:
+                crate::cli::BoxAction::Sync {
+                    hub,
+                    credential,
+                    hub_ca,
+                },
+        } => hub::box_sync(&station()?, &hub, &credential, hub_ca.as_deref()),
     }
 }
 
@@ -189,8 +194,20 @@ fn hub_command(station: &Station, action: crate::cli::HubAction) -> anyhow::Resu
             zone,
             catch_up_minutes,
         } => hub::publish(station, &program, &slot, &at, &zone, catch_up_minutes),
-        HubAction::Serve { listen, hours, now } => {
-            hub::serve(station, &listen, hours, now.as_deref())
+        HubAction::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+            behind_proxy,
+            hours,
+            now,
+        } => {
+            let tls = tls_cert.zip(tls_key);
+            let plan = hub::PlanOptions {
+                hours,
+                now: now.as_deref(),
+            };
+            hub::serve(station, &listen, tls.as_ref(), behind_proxy, plan)
         }
         HubAction::PlanPublish { now, hours, json } => {
             hub::plan_publish(station, now.as_deref(), hours, json)

@@ -11,6 +11,7 @@ pub mod plan;
 pub mod publish;
 pub mod server;
 pub mod store;
+pub mod tls;
 
 use crate::protocol::{BoxId, Credential};
 use store::{BoxRecord, HubStore};
