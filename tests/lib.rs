@@ -10,6 +10,7 @@ mod box_run;
 mod hostile;
 mod hub;
 mod hub_alerts;
+mod hub_plan;
 mod hub_tls;
 mod i18n;
 mod package;

@@ -9,6 +9,7 @@ mod escape;
 mod estimate;
 mod hub;
 mod hub_emergency;
+mod hub_plan;
 mod init;
 mod limits;
 mod log;
@@ -156,7 +157,12 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
         Command::Reject { id, by, reason } => queue::reject(&station()?, id, &by, &reason),
         Command::Withdraw { id } => queue::withdraw(&station()?, id),
         Command::Update { id, file } => queue::update(&station()?, id, &file),
-        Command::Plan { hours, now, json } => plan::run(&station()?, hours, now.as_deref(), json),
+        Command::Plan {
+            hours,
+            now,
+            json,
+            zone,
+        } => plan::run(&station()?, hours, now.as_deref(), json, zone.as_deref()),
         Command::Tick { now } => tick::run(&station()?, now.as_deref()),
         Command::Run => run::daemon(&station()?),
         Command::PlayNow { id, emergency, by } => {
@@ -231,9 +237,15 @@ fn hub_command(station: &Station, action: crate::cli::HubAction) -> anyhow::Resu
             tls_cert,
             tls_key,
             behind_proxy,
+            hours,
+            now,
         } => {
             let tls = tls_cert.zip(tls_key);
-            hub::serve(station, &listen, tls.as_ref(), behind_proxy)
+            let plan = hub::PlanOptions {
+                hours,
+                now: now.as_deref(),
+            };
+            hub::serve(station, &listen, tls.as_ref(), behind_proxy, plan)
         }
         HubAction::Emergency {
             program,
@@ -260,6 +272,10 @@ fn hub_command(station: &Station, action: crate::cli::HubAction) -> anyhow::Resu
             json,
         ),
         HubAction::Cancel { alert_id, by } => hub_emergency::cancel(station, &alert_id, &by),
+        HubAction::PlanPublish { now, hours, json } => {
+            hub::plan_publish(station, now.as_deref(), hours, json)
+        }
+        HubAction::Log { box_id, json } => hub::log(station, box_id.as_deref(), json),
     }
 }
 

@@ -21,6 +21,11 @@ struct Upcoming {
     queue: String,
     voice: String,
     repeat: u32,
+    /// The zones a hub sends it to (a slot without `zones` reaches 全镇).
+    zones: Vec<String>,
+    /// The slot names its zones (a single box ignores them; only then are they printed).
+    #[serde(skip)]
+    zoned: bool,
     /// The whole program: chimes, frame lines, repeats and pauses included.
     estimate_s: f64,
     /// `estimate_s` is the rendered program's measured length.
@@ -53,8 +58,15 @@ pub(super) fn run(
     hours: u32,
     now: Option<&str>,
     json: bool,
+    zone: Option<&str>,
 ) -> anyhow::Result<()> {
-    let upcoming = upcoming(station, hours, now)?;
+    let mut upcoming = upcoming(station, hours, now)?;
+    if let Some(zone) = zone {
+        upcoming.retain(|u| u.zones.iter().any(|z| z == zone));
+        if !json {
+            print_zone(station, zone)?;
+        }
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(&upcoming)?);
         return Ok(());
@@ -65,6 +77,27 @@ pub(super) fn run(
         upcoming.iter().for_each(print);
     }
     print_calendar(station, hours, now)
+}
+
+/// `--zone Z` at a hub: which boxes the zone reaches, before the airings.
+fn print_zone(station: &Station, zone: &str) -> anyhow::Result<()> {
+    let e = super::escape::line;
+    let path = station.state_dir().join("hub.sqlite");
+    if !path.exists() {
+        return Ok(());
+    }
+    let store = crate::hub::store::SqliteHubStore::open(&path)?;
+    let boxes: Vec<String> = crate::hub::store::HubStore::boxes(&store)?
+        .into_iter()
+        .filter(|b| !b.revoked && b.zones.iter().any(|z| z == zone))
+        .map(|b| format!("{}（{}）", e(&b.name), b.box_id))
+        .collect();
+    if boxes.is_empty() {
+        println!("片区 {}：还没有喇叭箱", e(zone));
+    } else {
+        println!("片区 {}：{}", e(zone), boxes.join("、"));
+    }
+    Ok(())
 }
 
 /// The days in the window on which a `workdays` / `holidays` slot follows the holiday
@@ -131,6 +164,8 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
                 .clone()
                 .unwrap_or_else(|| station.settings.default_voice.clone()),
             repeat: slot.repeat,
+            zones: slot.target_zones(),
+            zoned: !slot.zones.is_empty(),
             estimate_s: (seconds * 10.0).round() / 10.0,
             measured,
             quiet: matches!(plan.skip, Some(schedule::plan::Skip::Quiet { .. }))
@@ -193,6 +228,12 @@ fn print(u: &Upcoming) {
         length = length,
     );
     println!("{line}{already}");
+    if u.zoned {
+        println!(
+            "    zones: {}",
+            u.zones.iter().map(|z| e(z)).collect::<Vec<_>>().join("、")
+        );
+    }
     if u.quiet {
         println!("    {}", t!("plan-quiet"));
     }
