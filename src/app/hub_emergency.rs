@@ -136,10 +136,9 @@ fn speak(station: &Station, reason: &str, text: &str) -> anyhow::Result<PathBuf>
     let out = station.state_dir().join("emergency.wav");
     std::fs::create_dir_all(station.state_dir())?;
     let options = crate::pipeline::ProgramOptions::default();
-    let voices = super::edges::voices();
     super::runtime()?.block_on(crate::pipeline::build(
         station,
-        voices.as_ref(),
+        super::edges::voices().as_ref(),
         &[article],
         &options,
         &out,
