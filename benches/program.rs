@@ -58,6 +58,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         synthesize_segments(&work.path().join(rate.to_string()), rate)?;
     }
 
+    hour_against_sox(work.path(), scale)?;
+    memory_by_length(work.path(), scale)?;
+    Ok(())
+}
+
+/// Assembles a 1-hour program from segments at each rate and runs the sox chain on the same
+/// segments right after it; prints both and their ratios.
+fn hour_against_sox(work: &Path, scale: f64) -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "\n1-hour program vs the sox chain (concatenate, resample to {PROGRAM_RATE} Hz, gain)"
     );
@@ -75,11 +83,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "LUFS"
     );
     for rate in [PROGRAM_RATE, ENGINE_RATE] {
-        let dir = work.path().join(rate.to_string());
+        let dir = work.join(rate.to_string());
         let seconds = 3600.0 * scale;
-        let run = run_child(&dir, seconds, &work.path().join("hour.wav"))?;
+        let run = run_child(&dir, seconds, &work.join("hour.wav"))?;
         let files = segment_sequence(&dir, seconds);
-        let (sox_wall, sox_cpu) = sox_chain(&files, &work.path().join("sox.wav"))?;
+        let (sox_wall, sox_cpu) = sox_chain(&files, &work.join("sox.wav"))?;
         println!(
             "{:<22} {:>9.0} {:>8.2} {:>8.2} {:>8.4} {:>8.2} {:>10.2} {:>10.2} {:>8.2}",
             format!("{} at {rate} Hz", files.len()),
@@ -95,14 +103,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{:<22} sox cpu s: {sox_cpu:.2}", "");
     }
 
+    Ok(())
+}
+
+/// Peak resident memory of 10-minute, 1-hour and 3-hour assemblies, each in a child.
+fn memory_by_length(work: &Path, scale: f64) -> Result<(), Box<dyn std::error::Error>> {
     println!("\npeak resident memory by program length (child process, VmHWM)");
     println!(
         "{:<10} {:>10} {:>10} {:>10}",
         "program", "seconds", "wall s", "peak MB"
     );
     for (label, minutes) in [("10 min", 10.0), ("1 h", 60.0), ("3 h", 180.0)] {
-        let dir = work.path().join(PROGRAM_RATE.to_string());
-        let run = run_child(&dir, minutes * 60.0 * scale, &work.path().join("rss.wav"))?;
+        let dir = work.join(PROGRAM_RATE.to_string());
+        let run = run_child(&dir, minutes * 60.0 * scale, &work.join("rss.wav"))?;
         println!(
             "{label:<10} {:>10.0} {:>10.2} {:>10.1}",
             run.program,

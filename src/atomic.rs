@@ -75,10 +75,8 @@ pub fn write_with<T, E>(
     let temp = TempFile::beside(path);
     let mut file = BufWriter::new(temp.create().map_err(&io)?);
     let value = fill(&mut file)?;
-    file.into_inner()
-        .map_err(|e| io(e.into_error()))?
-        .sync_all()
-        .map_err(&io)?;
+    // Flushed and closed here; `commit` syncs it (once) before the rename.
+    drop(file.into_inner().map_err(|e| io(e.into_error()))?);
     temp.commit().map_err(&io)?;
     Ok(value)
 }

@@ -502,7 +502,7 @@ async fn produce(
         SynthError::Connect("the server was found down earlier in this render".into())
     } else {
         match within_budget(primary, attempt(shared, primary, text, permit)).await {
-            Ok(clip) => return store(shared, primary, number, text, key, &clip, false).await,
+            Ok(clip) => return store(shared, primary, number, text, key, clip, false).await,
             Err(e) => e,
         }
     };
@@ -527,7 +527,7 @@ async fn produce(
         });
     }
     match within_budget(fallback, attempt(shared, fallback, text, None)).await {
-        Ok(clip) => store(shared, fallback, number, text, &key, &clip, true).await,
+        Ok(clip) => store(shared, fallback, number, text, &key, clip, true).await,
         Err(e) => Err(fallback.error(
             number,
             text,
@@ -647,6 +647,10 @@ async fn condition(audio: tts::EncodedAudio, text: &str, rate: u32) -> Result<Cl
     let text = text.to_owned();
     tokio::task::spawn_blocking(move || {
         let clip = answer::check(&audio, &text)?;
+        if clip.rate == rate {
+            // Already at the program rate: no copy.
+            return Ok(clip);
+        }
         resample::to_rate(&clip, rate).map_err(|e| SynthError::Rejected(e.to_string()))
     })
     .await
@@ -660,13 +664,14 @@ async fn store(
     number: usize,
     text: &str,
     key: &str,
-    clip: &Clip,
+    clip: Clip,
     fallback: bool,
 ) -> Result<Done, RenderError> {
     let cache = shared.cache.clone();
-    let (key_owned, clip_owned) = (key.to_owned(), clip.clone());
+    let key_owned = key.to_owned();
     let duration = clip.duration();
-    let path = tokio::task::spawn_blocking(move || cache.put(&key_owned, &clip_owned))
+    // The clip moves to the writer: a long segment is not copied.
+    let path = tokio::task::spawn_blocking(move || cache.put(&key_owned, &clip))
         .await
         .map_err(|e| voice.error(number, text, e.to_string()))?
         .map_err(|e| voice.error(number, text, format!("cannot cache the audio: {e}")))?;

@@ -27,7 +27,7 @@ use crate::media::wav::{self, WavError};
 
 use super::preflight::{self, Expected, Measured, Tolerances};
 use super::summary::{ArticleVersion, ProgramSummary, SpokenBy, failed_path};
-use super::verify::checksum;
+use super::verify::checksum_file;
 use crate::atomic::TempFile;
 
 /// Speech is trimmed where it falls this far below its own peak, dB.
@@ -334,7 +334,6 @@ impl Assembly {
                 .map_err(|source| self.io_err(source))?,
             limiter: Limiter::new(LimiterSettings::new(self.rate, ceiling)),
             meter: MeterThread::start(Meter::for_program(self.rate)?),
-            true_peak: TruePeak::new(),
             out: Vec::with_capacity(BLOCK * 2),
             frames: 0,
             silence: 0,
@@ -411,21 +410,23 @@ enum Chunk {
     Silence(usize),
 }
 
-/// The loudness meter on its own thread (it is the costliest stage), fed copies of the
-/// output.
+/// The loudness and true-peak meters on their own thread (they are the costliest stages
+/// after the limiter, which stays on the writer's), fed copies of the output.
 struct MeterThread {
     tx: Option<std::sync::mpsc::SyncSender<Vec<f32>>>,
-    handle: std::thread::JoinHandle<Option<f64>>,
+    handle: std::thread::JoinHandle<(Option<f64>, Option<f64>)>,
 }
 
 impl MeterThread {
     fn start(mut meter: Meter) -> Self {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<f32>>(8);
         let handle = std::thread::spawn(move || {
+            let mut true_peak = TruePeak::new();
             for block in rx {
                 meter.add(&block);
+                true_peak.add(&block);
             }
-            meter.integrated()
+            (meter.integrated(), true_peak.dbtp())
         });
         Self {
             tx: Some(tx),
@@ -440,10 +441,10 @@ impl MeterThread {
         }
     }
 
-    /// Integrated loudness of everything added.
-    fn finish(mut self) -> Option<f64> {
+    /// Integrated loudness (LUFS) and true peak (dBTP) of everything added.
+    fn finish(mut self) -> (Option<f64>, Option<f64>) {
         self.tx = None;
-        self.handle.join().unwrap_or(None)
+        self.handle.join().unwrap_or((None, None))
     }
 }
 
@@ -452,7 +453,6 @@ struct Sink<W: Write + Seek> {
     writer: hound::WavWriter<W>,
     limiter: Limiter,
     meter: MeterThread,
-    true_peak: TruePeak,
     out: Vec<f32>,
     frames: u64,
     silence: u64,
@@ -469,7 +469,6 @@ impl<W: Write + Seek> Sink<W> {
 
     fn emit(&mut self) -> std::io::Result<()> {
         self.meter.add(&self.out);
-        self.true_peak.add(&self.out);
         let mut writer = self.writer.get_i16_writer(self.out.len() as u32);
         for &s in &self.out {
             let q = wav::to_i16(s);
@@ -494,10 +493,11 @@ impl<W: Write + Seek> Sink<W> {
         self.limiter.flush(&mut self.out);
         self.emit()?;
         self.writer.finalize().map_err(std::io::Error::other)?;
+        let (lufs, true_peak_dbtp) = self.meter.finish();
         Ok(PassResult {
             frames: self.frames,
-            lufs: self.meter.finish(),
-            true_peak_dbtp: self.true_peak.dbtp(),
+            lufs,
+            true_peak_dbtp,
             longest_silence: self.longest_silence.max(self.silence),
             clipped: self.clipped,
             lowest_gain: self.limiter.lowest_gain(),
@@ -590,9 +590,9 @@ fn settle(
         move |source| AssembleError::Io { path, source }
     };
     if summary.ready {
-        let bytes = std::fs::read(temp.path()).map_err(io(temp.path()))?;
+        let sum = checksum_file(temp.path()).map_err(io(temp.path()))?;
         let summary = ProgramSummary {
-            checksum: Some(checksum(&bytes)),
+            checksum: Some(sum),
             ..summary
         };
         summary.store(out).map_err(io(out))?;

@@ -64,6 +64,14 @@ pub fn checksum(bytes: &[u8]) -> String {
     format!("blake3:{}", blake3::hash(bytes).to_hex())
 }
 
+/// [`checksum`] of the file at `path`, read in blocks: a long program is never held in
+/// memory whole.
+pub fn checksum_file(path: &Path) -> std::io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(std::fs::File::open(path)?)?;
+    Ok(format!("blake3:{}", hasher.finalize().to_hex()))
+}
+
 /// Reads the program at `path` and checks it against its summary. The audio returned is
 /// decoded from the very bytes that were checked.
 pub fn load_verified(path: &Path) -> Result<VerifiedProgram, ProgramDamage> {
@@ -189,6 +197,16 @@ pub fn discard(path: &Path, why: &str) {
 mod tests {
     use super::*;
     use crate::program::SpokenBy;
+
+    #[test]
+    fn a_file_streamed_through_the_checksum_hashes_as_its_bytes_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.wav");
+        // Longer than one read block, and not a multiple of it.
+        let bytes: Vec<u8> = (0..200_001u32).map(|i| (i * 7 % 251) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(checksum_file(&path).unwrap(), checksum(&bytes));
+    }
 
     #[test]
     fn only_a_fallback_program_whose_main_voice_answers_is_rendered_again() {
