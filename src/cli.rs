@@ -270,7 +270,7 @@ pub enum Command {
     /// A village box: talk to its hub.
     #[command(
         name = "box",
-        after_help = "Example:\n  DALABA_CREDENTIAL=zhangjiacun.… dalaba box sync --hub https://hub.example:8443 --hub-ca ca.pem"
+        after_help = "Example:\n  DALABA_CREDENTIAL=zhangjiacun.… dalaba box run --hub https://hub.example:8443 --hub-ca ca.pem\n  DALABA_CREDENTIAL=zhangjiacun.… dalaba box sync --hub https://hub.example:8443 --hub-ca ca.pem"
     )]
     Box {
         /// What to do.
@@ -391,6 +391,48 @@ pub enum HubAction {
         #[arg(long)]
         json: bool,
     },
+    /// An emergency cut-in to zones: every online box airs it at once (offline boxes when
+    /// they reconnect, while it is valid).
+    #[command(
+        after_help = "Example:\n  dalaba hub emergency --zone 全镇 --reason 暴雪橙色预警 --by 李站长 blizzard.wav\n  dalaba hub emergency --zone 东片 --reason 停水通知 --by 李站长 --text '今天下午两点到五点停水。'\n  dalaba hub cancel e-20261202-140311-3f2a"
+    )]
+    Emergency {
+        /// The program WAV (or `--text`).
+        #[arg(required_unless_present = "text", conflicts_with = "text")]
+        program: Option<PathBuf>,
+        /// Speak this text in the station's default voice instead of a WAV.
+        #[arg(long)]
+        text: Option<String>,
+        /// Target zone (repeat for several).
+        #[arg(long, required = true)]
+        zone: Vec<String>,
+        /// Why (its title, e.g. 暴雪橙色预警).
+        #[arg(long)]
+        reason: String,
+        /// Who orders it.
+        #[arg(long)]
+        by: String,
+        /// Severity: 1 (red) … 4 (blue), or `test`.
+        #[arg(long, default_value = "2")]
+        severity: String,
+        /// How long it stays valid for boxes that are offline now.
+        #[arg(long, default_value_t = 60)]
+        minutes: u32,
+        /// How many times each box reads it.
+        #[arg(long, default_value_t = 1)]
+        repeat: u32,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel an emergency: boxes airing it stop, boxes that have not aired it never will.
+    Cancel {
+        /// The alert id `hub emergency` printed.
+        alert_id: String,
+        /// Who cancels it.
+        #[arg(long, default_value = "hub")]
+        by: String,
+    },
 }
 
 /// `dalaba box …`.
@@ -408,6 +450,26 @@ pub enum BoxAction {
         /// self-signed certificate.
         #[arg(long, env = "DALABA_HUB_CA", value_name = "PEM")]
         hub_ca: Option<PathBuf>,
+    },
+    /// Run the box: sync every `--every` seconds, keep the alert stream open, and air what
+    /// the hub's manifest lists at its time, whether or not the link is up.
+    Run {
+        /// The hub's URL.
+        #[arg(long)]
+        hub: String,
+        /// The credential printed by `dalaba hub enroll` (prefer the environment variable).
+        #[arg(long, env = "DALABA_CREDENTIAL", hide_env_values = true)]
+        credential: String,
+        /// Trust only this CA certificate (PEM) for the hub: its private CA, or its
+        /// self-signed certificate.
+        #[arg(long, env = "DALABA_HUB_CA", value_name = "PEM")]
+        hub_ca: Option<PathBuf>,
+        /// Seconds between syncs.
+        #[arg(long, default_value_t = 30)]
+        every: u64,
+        /// Run as if it were this time (RFC 3339); only on a rehearsal station.
+        #[arg(long)]
+        now: Option<String>,
     },
 }
 

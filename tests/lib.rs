@@ -6,6 +6,7 @@
 mod support;
 
 mod backends;
+mod box_run;
 mod hostile;
 mod hub;
 mod hub_alerts;

@@ -18,15 +18,15 @@ use crate::protocol::{BoxId, Credential, Health};
 use crate::station::Station;
 use crate::village_box::BoxClient;
 
-fn store(station: &Station) -> anyhow::Result<SqliteHubStore> {
+pub(super) fn store(station: &Station) -> anyhow::Result<SqliteHubStore> {
     SqliteHubStore::open(&station.state_dir().join("hub.sqlite"))
 }
 
-fn programs_dir(station: &Station) -> std::path::PathBuf {
+pub(super) fn programs_dir(station: &Station) -> std::path::PathBuf {
     station.state_dir().join("hub-programs")
 }
 
-fn timezone(station: &Station) -> anyhow::Result<TimeZone> {
+pub(super) fn timezone(station: &Station) -> anyhow::Result<TimeZone> {
     let name = &station.settings.timezone;
     TimeZone::get(name)
         .with_context(|| format!("`timezone = {name:?}` in dalaba.toml is not a known time zone"))
@@ -200,6 +200,7 @@ pub fn serve(
             .with_context(|| format!("cannot listen on `{listen}`"))?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         println!("hub: listening on {scheme}://{}", listener.local_addr()?);
+        super::hub_emergency::announce_on_signal(station, state.clone())?;
         if let Some(config) = alerts {
             let every = std::time::Duration::from_secs(30);
             tokio::spawn(crate::hub::alerts::watch(
@@ -235,6 +236,7 @@ pub fn serve(
             }
         };
         let (served, ()) = tokio::join!(server, planner);
+        let _ = std::fs::remove_file(super::hub_emergency::pid_file(station));
         served.context("hub server failed")
     })
 }

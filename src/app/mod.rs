@@ -1,12 +1,14 @@
 //! One function per subcommand. This is the only place concrete edges (backends, devices,
 //! files) are built and handed to the core. \[glue\]
 
+mod box_run;
 mod cache;
 mod check;
 mod edges;
 mod escape;
 mod estimate;
 mod hub;
+mod hub_emergency;
 mod hub_plan;
 mod init;
 mod limits;
@@ -172,6 +174,23 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
                     hub_ca,
                 },
         } => hub::box_sync(&station()?, &hub, &credential, hub_ca.as_deref()),
+        Command::Box {
+            action:
+                crate::cli::BoxAction::Run {
+                    hub,
+                    credential,
+                    hub_ca,
+                    every,
+                    now,
+                },
+        } => box_run::run(
+            &station()?,
+            &hub,
+            &credential,
+            hub_ca.as_deref(),
+            every,
+            now.as_deref(),
+        ),
     }
 }
 
@@ -213,6 +232,31 @@ fn hub_command(station: &Station, action: crate::cli::HubAction) -> anyhow::Resu
             hub::plan_publish(station, now.as_deref(), hours, json)
         }
         HubAction::Log { box_id, json } => hub::log(station, box_id.as_deref(), json),
+        HubAction::Emergency {
+            program,
+            text,
+            zone,
+            reason,
+            by,
+            severity,
+            minutes,
+            repeat,
+            json,
+        } => hub_emergency::emergency(
+            station,
+            &hub_emergency::Order {
+                program,
+                text,
+                zones: zone,
+                reason,
+                by,
+                severity,
+                minutes,
+                repeat,
+            },
+            json,
+        ),
+        HubAction::Cancel { alert_id, by } => hub_emergency::cancel(station, &alert_id, &by),
     }
 }
 

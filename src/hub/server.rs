@@ -68,6 +68,18 @@ impl HubState {
         Ok(seq)
     }
 
+    /// Pushes to every open alert stream the alerts another process (`dalaba hub
+    /// emergency`, `hub cancel`) stored after sequence number `after`; returns the last
+    /// sequence number now announced.
+    pub fn announce_stored(&self, after: u64) -> anyhow::Result<u64> {
+        let mut last = after;
+        for (seq, alert) in self.0.store.alerts_after(after)? {
+            let _ = self.0.alerts.send((seq, alert));
+            last = seq;
+        }
+        Ok(last)
+    }
+
     /// How many alert streams are open now.
     pub fn open_alert_streams(&self) -> usize {
         self.0.alerts.receiver_count()

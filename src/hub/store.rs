@@ -43,7 +43,8 @@ pub trait HubStore: Send + Sync {
     ) -> anyhow::Result<u64>;
     /// The box's current manifest: version and JSON.
     fn manifest(&self, box_id: &BoxId) -> anyhow::Result<Option<(u64, String)>>;
-    /// Records as-run rows (a row already held is ignored) and returns all their ids.
+    /// Records as-run rows (one per airing: a row sent again unchanged is ignored, a changed
+    /// one replaces it) and returns all their ids.
     fn record_report(
         &self,
         box_id: &BoxId,
@@ -263,7 +264,9 @@ impl HubStore for SqliteHubStore {
         make: &dyn Fn(u64) -> anyhow::Result<String>,
     ) -> anyhow::Result<u64> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        // Immediate: a read that later writes would get SQLITE_BUSY at once (no busy wait)
+        // when a box's report commits in between.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let held: Option<u64> = tx
             .query_row(
                 "SELECT version FROM hub_manifest WHERE box_id = ?1",
@@ -306,8 +309,13 @@ impl HubStore for SqliteHubStore {
         for row in rows {
             let state = serde_json::to_value(row.state)?;
             tx.execute(
-                "INSERT OR IGNORE INTO hub_as_run (box_id, airing_id, state, json, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                // One row per airing: a row sent again unchanged is ignored; a later state
+                // (a retry that aired after a failure) replaces the one held.
+                "INSERT INTO hub_as_run (box_id, airing_id, state, json, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (box_id, airing_id) DO UPDATE SET state = excluded.state,
+                   json = excluded.json, received_at = excluded.received_at
+                 WHERE hub_as_run.json <> excluded.json",
                 params![
                     id,
                     row.airing_id,

@@ -7,6 +7,7 @@
 //! the gap; one that happens twice (fall back) airs once, at the first.
 
 mod calendar;
+pub mod held;
 mod occur;
 pub mod plan;
 mod select;

@@ -2,10 +2,12 @@
 //! as-run outbox in its own station directory (`box/`), and talks to the hub only outward.
 //! Time comes from the caller (`box_now`), and so does every wait between retries. \[edge\]
 //!
-//! Not wired to the airing engine yet: the engine will air what [`BoxClient::ready`] lists
-//! and push its outcomes into [`BoxClient::outbox`].
+//! `run` is the long-running box (`dalaba box run`): it syncs, keeps the alert stream open
+//! and airs what the held manifest lists through the airing engine.
 
+mod asrun;
 mod outbox;
+pub mod run;
 pub mod sse;
 
 use std::collections::VecDeque;
@@ -131,6 +133,24 @@ impl BoxClient {
         self.offset = offset;
     }
 
+    /// Hub clock − box clock, as measured at the last manifest poll (from the hub's `Date`).
+    pub fn clock_offset(&self) -> SignedDuration {
+        self.offset
+    }
+
+    /// This box's id.
+    pub fn box_id(&self) -> &crate::protocol::BoxId {
+        self.credential.box_id()
+    }
+
+    /// Makes one program (an emergency's) present and verified; returns its path.
+    pub async fn fetch_program(&mut self, program: &ProgramRef) -> anyhow::Result<PathBuf> {
+        if !self.verified(program)? {
+            self.download(program).await?;
+        }
+        Ok(self.program_path(&program.digest))
+    }
+
     /// The as-run outbox.
     pub fn outbox(&self) -> Outbox {
         Outbox::new(self.dir.join("outbox"))
@@ -189,6 +209,10 @@ impl BoxClient {
         }
         let response = request.send().await.map_err(|e| self.unreachable(e, ""))?;
         self.check(response.status())?;
+        if let Some(hub_now) = http_date(response.headers()) {
+            // The `Date` header has second resolution: good enough to report drift.
+            self.offset = hub_now.duration_since(box_now);
+        }
         if response.status() == StatusCode::NOT_MODIFIED {
             return Ok(ManifestPoll::Unchanged);
         }
@@ -449,6 +473,12 @@ fn untrusted_certificate(err: &(dyn std::error::Error + 'static)) -> bool {
         cause = e.source();
     }
     false
+}
+
+/// The hub's clock from a response's `Date` header (RFC 9110's IMF-fixdate).
+fn http_date(headers: &reqwest::header::HeaderMap) -> Option<Timestamp> {
+    let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    jiff::fmt::rfc2822::parse(text).ok().map(|z| z.timestamp())
 }
 
 /// The digest of a file, or None when it does not exist.
