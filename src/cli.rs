@@ -240,9 +240,19 @@ pub enum Command {
         /// Up to and including this day or instant.
         #[arg(long)]
         until: Option<String>,
-        /// CSV, for filing upward.
+        /// CSV, for filing upward: Chinese headers and outcome words, UTF-8 with a
+        /// byte-order mark and CRLF lines, as Excel on Chinese Windows opens it.
         #[arg(long, conflicts_with = "json")]
         csv: bool,
+        /// The CSV's language: `zh` (default) or `en` (the English format of before).
+        #[arg(
+            long,
+            value_enum,
+            default_value = "zh",
+            requires = "csv",
+            value_name = "LANG"
+        )]
+        csv_lang: CsvLang,
         /// JSON.
         #[arg(long)]
         json: bool,
@@ -277,6 +287,15 @@ pub enum Command {
         #[command(subcommand)]
         action: BoxAction,
     },
+}
+
+/// The language of `dalaba log --csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsvLang {
+    /// Chinese headers and outcome words (the default).
+    Zh,
+    /// The English headers and words of before.
+    En,
 }
 
 /// `dalaba hub …`.

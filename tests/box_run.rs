@@ -149,6 +149,7 @@ impl Hub {
 
     fn publish(&self, program: &Path, slot: &str, at: Timestamp, zone: &str) {
         let at = at.to_string();
+        let started = Instant::now();
         let out = self.station.run(&[
             "hub",
             "publish",
@@ -160,7 +161,12 @@ impl Hub {
             "--zone",
             zone,
         ]);
-        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            out.status.success(),
+            "after {:?}: {}",
+            started.elapsed(),
+            stderr(&out)
+        );
     }
 
     /// The merged as-run log: `(box, airing_id, state, row)`.
@@ -468,7 +474,7 @@ fn kill_9_during_download_and_during_airing_never_airs_twice() {
 
     // A big program, so that the box is likely still downloading when it is killed.
     let big = hub.station.join("big.wav");
-    program_wav(&big, 3, 3000);
+    program_wav(&big, 3, 1500);
     let digest = dalaba::protocol::Digest::of(&std::fs::read(&big).unwrap());
     let size = std::fs::metadata(&big).unwrap().len();
     let t = Timestamp::now() + SignedDuration::from_secs(5);

@@ -12,6 +12,7 @@ mod hub;
 mod hub_alerts;
 mod hub_plan;
 mod hub_tls;
+mod i18n;
 mod package;
 mod program;
 mod skeleton;

@@ -53,6 +53,7 @@ pub(super) fn engine(station: &Station, now: Option<&str>) -> anyhow::Result<Eng
         clock: super::edges::clock(station, now, false)?,
         speaker: Arc::new(NullSpeaker),
         db: StoreHandle::new(super::queue::open(station)?),
+        voices: super::edges::voices(),
     };
     Engine::new(station.clone(), edges)
 }

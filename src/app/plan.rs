@@ -72,7 +72,7 @@ pub(super) fn run(
         return Ok(());
     }
     if upcoming.is_empty() {
-        println!("nothing airs in the next {hours} hours");
+        println!("{}", crate::t!("plan-nothing", hours = hours));
     } else {
         upcoming.iter().for_each(print);
     }
@@ -118,7 +118,7 @@ fn print_calendar(station: &Station, hours: u32, now: Option<&str>) -> anyhow::R
         );
     }
     for gap in schedule::calendar_gaps(&engine.slots, first, last) {
-        eprintln!("warning: {gap}");
+        eprintln!("{}", crate::t!("warning-line", message = gap.to_string()));
     }
     Ok(())
 }
@@ -202,26 +202,32 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
 }
 
 fn print(u: &Upcoming) {
-    let e = super::escape::line;
+    use crate::t;
+    let e = |s: &str| super::escape::line(s).into_owned();
     let length = if u.measured {
-        format!("{:.1} s (rendered)", u.estimate_s)
+        t!("plan-rendered", seconds = format!("{:.1}", u.estimate_s))
     } else {
-        format!("~{:.0} s", u.estimate_s)
+        t!("plan-estimate", seconds = format!("{:.0}", u.estimate_s))
     };
     let already = u
         .already
         .as_deref()
-        .map(|o| format!("  [already {o}]"))
+        .map(|o| {
+            let word = crate::i18n::message_in(crate::i18n::lang(), &format!("outcome-{o}"), &[]);
+            format!("  [{}]", t!("plan-already", outcome = word))
+        })
         .unwrap_or_default();
-    println!(
-        "{}  {}  {}  queue `{}`  voice {}  ×{}  {length}{already}",
-        u.shown_at,
-        e(&u.slot),
-        e(&u.title),
-        e(&u.queue),
-        e(&u.voice),
-        u.repeat,
+    let line = t!(
+        "plan-slot",
+        at = u.shown_at.clone(),
+        slot = e(&u.slot),
+        title = e(&u.title),
+        queue = e(&u.queue),
+        voice = e(&u.voice),
+        repeat = u.repeat.to_string(),
+        length = length,
     );
+    println!("{line}{already}");
     if u.zoned {
         println!(
             "    zones: {}",
@@ -229,21 +235,22 @@ fn print(u: &Upcoming) {
         );
     }
     if u.quiet {
-        println!("    quiet hours: only emergency articles air");
+        println!("    {}", t!("plan-quiet"));
     }
     for a in &u.articles {
-        println!(
-            "    + {:>3} {} (script {}, approved by {})",
-            a.id,
-            e(&a.title),
-            a.script,
-            e(&a.approved_by)
+        let line = t!(
+            "plan-article",
+            id = format!("{:>3}", a.id),
+            title = e(&a.title),
+            script = a.script.clone(),
+            by = e(&a.approved_by),
         );
+        println!("    {line}");
     }
     for x in &u.excluded {
         println!("    - {:>3} {}: {}", x.id, e(&x.title), e(&x.reason));
     }
     if u.articles.is_empty() {
-        println!("    (nothing to air: the slot will be logged as skipped)");
+        println!("    {}", t!("plan-empty-slot"));
     }
 }

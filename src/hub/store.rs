@@ -148,11 +148,20 @@ impl SqliteHubStore {
         }
         let mut conn = Connection::open(path)
             .with_context(|| format!("cannot open hub database `{}`", path.display()))?;
+        // The busy wait first: the hub serving many boxes writes (and syncs) all the time,
+        // and a command (`hub publish`, `hub emergency`) must wait its turn; under heavy disk
+        // load 5 s was measured too short (a publish failed after 5.1 s beside 5 boxes
+        // reporting every second).
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let have: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let tx = conn.transaction()?;
+        if have == MIGRATIONS.len() {
+            return Ok(Self {
+                conn: Mutex::new(conn),
+            });
+        }
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(have) {
             tx.execute_batch(sql)
                 .with_context(|| format!("hub database migration {} failed", i + 1))?;
@@ -178,7 +187,7 @@ fn box_id(text: String) -> anyhow::Result<BoxId> {
 impl HubStore for SqliteHubStore {
     fn enroll(&self, record: &BoxRecord, hash: &SecretHash) -> anyhow::Result<()> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let id = record.box_id.as_str();
         let exists: bool = tx
             .query_row("SELECT 1 FROM hub_box WHERE box_id = ?1", [id], |_| {
