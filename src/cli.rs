@@ -202,6 +202,9 @@ pub enum Command {
         /// Print JSON (an array of upcoming airings) for scripts.
         #[arg(long)]
         json: bool,
+        /// Only slots that reach this zone (a slot without `zones` reaches 全镇).
+        #[arg(long)]
+        zone: Option<String>,
     },
     /// Cron entry point: render what is coming, air what is due, log what was missed.
     #[command(after_help = "Example (crontab):\n  * * * * * cd /srv/station && dalaba tick")]
@@ -237,9 +240,19 @@ pub enum Command {
         /// Up to and including this day or instant.
         #[arg(long)]
         until: Option<String>,
-        /// CSV, for filing upward.
+        /// CSV, for filing upward: Chinese headers and outcome words, UTF-8 with a
+        /// byte-order mark and CRLF lines, as Excel on Chinese Windows opens it.
         #[arg(long, conflicts_with = "json")]
         csv: bool,
+        /// The CSV's language: `zh` (default) or `en` (the English format of before).
+        #[arg(
+            long,
+            value_enum,
+            default_value = "zh",
+            requires = "csv",
+            value_name = "LANG"
+        )]
+        csv_lang: CsvLang,
         /// JSON.
         #[arg(long)]
         json: bool,
@@ -274,6 +287,15 @@ pub enum Command {
         #[command(subcommand)]
         action: BoxAction,
     },
+}
+
+/// The language of `dalaba log --csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsvLang {
+    /// Chinese headers and outcome words (the default).
+    Zh,
+    /// The English headers and words of before.
+    En,
 }
 
 /// `dalaba hub …`.
@@ -326,6 +348,8 @@ pub enum HubAction {
     },
     /// Serve the boxes: HTTPS with `--tls-cert`/`--tls-key`; plain HTTP only on a loopback
     /// address or `--behind-proxy`.
+    /// With slots in schedules/, also plans: every minute, and within seconds of a change
+    /// to the schedules or an approval, as `hub plan-publish` does once.
     #[command(
         after_help = "Example:\n  dalaba hub serve --listen 0.0.0.0:8443 --tls-cert hub.pem --tls-key hub-key.pem\n  dalaba hub serve --listen 127.0.0.1:8443   # a TLS reverse proxy on this machine in front"
     )]
@@ -352,6 +376,39 @@ pub enum HubAction {
         /// Serve plain HTTP on a non-loopback address: a TLS reverse proxy terminates HTTPS.
         #[arg(long, env = "DALABA_BEHIND_PROXY", conflicts_with = "tls_cert")]
         behind_proxy: bool,
+        /// How many hours ahead manifests list airings.
+        #[arg(long, default_value_t = 36, value_parser = clap::value_parser!(u32).range(1..=168))]
+        hours: u32,
+        /// Run the hub's clock from this time (RFC 3339; rehearsal stations only).
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Plan once: what every slot of the next hours airs, for which zones; render each
+    /// distinct program once; give each box whose airings changed a new manifest.
+    #[command(
+        name = "plan-publish",
+        after_help = "Example (crontab):\n  * * * * * cd /srv/hub && dalaba hub plan-publish\n  dalaba hub plan-publish --now 2026-12-02T06:00:00+08:00 --json"
+    )]
+    PlanPublish {
+        /// Pretend it is this time (RFC 3339; rehearsal stations only).
+        #[arg(long)]
+        now: Option<String>,
+        /// How many hours ahead manifests list airings.
+        #[arg(long, default_value_t = 36, value_parser = clap::value_parser!(u32).range(1..=168))]
+        hours: u32,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The as-run log of all boxes, merged, with the box named on each row.
+    #[command(after_help = "Example:\n  dalaba hub log\n  dalaba hub log --box zhangjiacun --json")]
+    Log {
+        /// Only this box.
+        #[arg(long = "box", value_name = "BOX_ID")]
+        box_id: Option<String>,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
     },
     /// An emergency cut-in to zones: every online box airs it at once (offline boxes when
     /// they reconnect, while it is valid).

@@ -28,6 +28,7 @@
 //! | [`village_box`] | edge | a village box's side: manifest sync, resumable verified downloads, as-run outbox, alerts |
 //! | [`app`] | glue | one function per subcommand; the only place edges are built |
 //! | [`cli`] | edge | clap argument types, no logic |
+//! | [`i18n`] | core | the command line in the locale's language: Fluent messages (English, Chinese) and localized `--help` |
 //!
 //! Core modules never use the edge modules and never read the clock or the filesystem;
 //! `make lint` checks this with a grep.
@@ -40,6 +41,7 @@ pub mod audio;
 pub mod cache;
 pub mod cli;
 pub mod hub;
+pub mod i18n;
 pub mod media;
 pub mod pipeline;
 pub mod player;

@@ -156,23 +156,38 @@ async fn stop_signal() {
     tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term => {} }
 }
 
+/// How `hub serve` plans: the horizon, and the rehearsal clock's start.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanOptions<'a> {
+    /// Hours ahead the manifests list.
+    pub hours: u32,
+    /// `--now` (rehearsal stations only).
+    pub now: Option<&'a str>,
+}
+
 /// `dalaba hub serve --listen ADDR [--tls-cert PEM --tls-key PEM | --behind-proxy]`: prints
-/// the URL it serves on, serves until Ctrl-C/SIGTERM.
+/// the URL it serves on, serves (and plans, when the station has slots) until
+/// Ctrl-C/SIGTERM.
 pub fn serve(
     station: &Station,
     listen: &str,
     tls: Option<&(PathBuf, PathBuf)>,
     behind_proxy: bool,
+    plan: PlanOptions<'_>,
 ) -> anyhow::Result<()> {
     if tls.is_none() && !behind_proxy {
         check_plain_http(listen)?;
     }
     let store: Arc<dyn HubStore> = Arc::new(store(station)?);
     let alerts = alerts_config(station)?;
+    let engine = super::hub_plan::engine(station, plan.now)
+        .context("the hub plans from its schedules and approvals")?;
+    let engine_clock = engine.clock.clone();
+    let clock: crate::hub::server::Clock = Arc::new(move || engine_clock.now());
     let state = HubState::new(
         store.clone(),
         programs_dir(station),
-        Arc::new(Timestamp::now),
+        clock.clone(),
         timezone(station)?,
     );
     super::runtime()?.block_on(async {
@@ -188,16 +203,136 @@ pub fn serve(
         super::hub_emergency::announce_on_signal(station, state.clone())?;
         if let Some(config) = alerts {
             let every = std::time::Duration::from_secs(30);
-            let clock = Arc::new(Timestamp::now);
-            tokio::spawn(crate::hub::alerts::watch(store, config, clock, every));
+            tokio::spawn(crate::hub::alerts::watch(
+                store.clone(),
+                config,
+                clock,
+                every,
+            ));
         }
-        let served = match tls {
-            Some(tls) => crate::hub::server::serve_tls(listener, tls, state, stop_signal()).await,
-            None => crate::hub::server::serve(listener, state, stop_signal()).await,
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            stop_signal().await;
+            let _ = stop.send(true);
+        });
+        let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|s| *s).await;
         };
+        let planner = super::hub_plan::keep_planning(
+            engine,
+            store,
+            programs_dir(station),
+            plan.hours,
+            std::time::Duration::from_secs(60),
+            until_stopped(stopped.clone()),
+        );
+        let server = async {
+            match tls {
+                Some(tls) => {
+                    crate::hub::server::serve_tls(listener, tls, state, until_stopped(stopped))
+                        .await
+                }
+                None => crate::hub::server::serve(listener, state, until_stopped(stopped)).await,
+            }
+        };
+        let (served, ()) = tokio::join!(server, planner);
         let _ = std::fs::remove_file(super::hub_emergency::pid_file(station));
         served.context("hub server failed")
     })
+}
+
+/// `dalaba hub plan-publish`: one planning round (see [`super::hub_plan`]).
+pub fn plan_publish(
+    station: &Station,
+    now: Option<&str>,
+    hours: u32,
+    json: bool,
+) -> anyhow::Result<()> {
+    let store = store(station)?;
+    super::hub_plan::plan_publish(station, &programs_dir(station), &store, now, hours, json)
+}
+
+/// One row of `dalaba hub log --json`.
+#[derive(Debug, serde::Serialize)]
+struct LogRow {
+    box_id: String,
+    box_name: String,
+    received_at: String,
+    #[serde(flatten)]
+    row: crate::protocol::AsRun,
+}
+
+/// `dalaba hub log [--box ID] [--json]`: every box's as-run rows, merged in time order
+/// (when it started, else when the hub received it), each naming its box.
+pub fn log(station: &Station, box_id: Option<&str>, json: bool) -> anyhow::Result<()> {
+    let only: Option<BoxId> = box_id
+        .map(|id| {
+            id.parse()
+                .with_context(|| format!("`--box {}` is not a box id", id.escape_debug()))
+        })
+        .transpose()?;
+    let store = store(station)?;
+    if let Some(id) = &only {
+        anyhow::ensure!(
+            store.boxes()?.iter().any(|b| &b.box_id == id),
+            "box `{id}` is not enrolled at this hub (see `dalaba hub status`)"
+        );
+    }
+    let mut rows: Vec<LogRow> = store
+        .as_run_log(only.as_ref())?
+        .into_iter()
+        .map(|r| LogRow {
+            box_id: r.box_id.to_string(),
+            box_name: r.box_name,
+            received_at: r.received_at,
+            row: r.row,
+        })
+        .collect();
+    let when = |r: &LogRow| -> Option<Timestamp> {
+        r.row
+            .started_at
+            .as_ref()
+            .map(crate::protocol::WireTime::at)
+            .or_else(|| r.received_at.parse().ok())
+    };
+    rows.sort_by_key(when);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else if rows.is_empty() {
+        println!("还没有收到任何播出记录");
+    } else {
+        rows.iter().for_each(|r| println!("{}", log_line(r)));
+    }
+    Ok(())
+}
+
+/// The line a clerk reads for one as-run row; every reported string escaped.
+fn log_line(r: &LogRow) -> String {
+    use super::escape::line;
+    let state = match r.row.state {
+        crate::protocol::AsRunState::Waiting => "等待",
+        crate::protocol::AsRunState::Playing => "正在播",
+        crate::protocol::AsRunState::Succeeded => "已播出",
+        crate::protocol::AsRunState::Failed => "失败",
+        crate::protocol::AsRunState::Cancelled => "已取消",
+    };
+    let started = r
+        .row
+        .started_at
+        .as_ref()
+        .map_or_else(|| "—".to_owned(), |t| line(&t.to_string()).into_owned());
+    let reason = r
+        .row
+        .reason
+        .as_deref()
+        .map(|why| format!("：{}", line(why)))
+        .unwrap_or_default();
+    format!(
+        "{started}  {}（{}）  {}  {state}{reason}",
+        line(&r.box_name),
+        r.box_id,
+        line(&r.row.airing_id)
+    )
 }
 
 /// `dalaba box sync --hub URL [--hub-ca PEM]`: one round: manifest, programs, report.

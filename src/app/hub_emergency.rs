@@ -136,7 +136,13 @@ fn speak(station: &Station, reason: &str, text: &str) -> anyhow::Result<PathBuf>
     let out = station.state_dir().join("emergency.wav");
     std::fs::create_dir_all(station.state_dir())?;
     let options = crate::pipeline::ProgramOptions::default();
-    super::runtime()?.block_on(crate::pipeline::build(station, &[article], &options, &out))?;
+    super::runtime()?.block_on(crate::pipeline::build(
+        station,
+        super::edges::voices().as_ref(),
+        &[article],
+        &options,
+        &out,
+    ))?;
     Ok(out)
 }
 

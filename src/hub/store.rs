@@ -72,6 +72,26 @@ pub trait HubStore: Send + Sync {
     fn pending_notices(&self) -> anyhow::Result<Vec<(u64, String, String)>>;
     /// Drops a delivered notice from the queue.
     fn notice_delivered(&self, seq: u64) -> anyhow::Result<()>;
+    /// Replaces the programs that fail pre-flight now, as (program, reason): what the last
+    /// planning round found, for the alerts.
+    fn set_preflight_failures(&self, failures: &[(String, String)]) -> anyhow::Result<()>;
+    /// The programs failing pre-flight as the last planning round left them.
+    fn preflight_failures(&self) -> anyhow::Result<Vec<(String, String)>>;
+    /// The as-run rows of every box, or of one, in the order they arrived.
+    fn as_run_log(&self, box_id: Option<&BoxId>) -> anyhow::Result<Vec<LoggedRow>>;
+}
+
+/// One as-run row in the hub's merged log: which box sent it, and when it arrived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedRow {
+    /// The box that aired (or failed to air) it.
+    pub box_id: BoxId,
+    /// The box's display name.
+    pub box_name: String,
+    /// When the hub received it (RFC 3339).
+    pub received_at: String,
+    /// The row as the box sent it.
+    pub row: AsRun,
 }
 
 /// What the hub's store says about one box.
@@ -108,6 +128,9 @@ CREATE TABLE hub_alert (seq INTEGER PRIMARY KEY AUTOINCREMENT, json TEXT NOT NUL
 CREATE TABLE hub_announced (key TEXT PRIMARY KEY, text TEXT NOT NULL);
 CREATE TABLE hub_notice_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, sink TEXT NOT NULL,
   json TEXT NOT NULL);
+",
+    "
+CREATE TABLE hub_preflight (program TEXT PRIMARY KEY, reason TEXT NOT NULL);
 ",
 ];
 
@@ -436,6 +459,58 @@ impl HubStore for SqliteHubStore {
         self.conn()
             .execute("DELETE FROM hub_notice_outbox WHERE seq = ?1", [seq])?;
         Ok(())
+    }
+
+    fn set_preflight_failures(&self, failures: &[(String, String)]) -> anyhow::Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute("DELETE FROM hub_preflight", [])?;
+        for (program, reason) in failures {
+            tx.execute(
+                "INSERT OR REPLACE INTO hub_preflight (program, reason) VALUES (?1, ?2)",
+                params![program, reason],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn preflight_failures(&self) -> anyhow::Result<Vec<(String, String)>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT program, reason FROM hub_preflight ORDER BY program")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn as_run_log(&self, box_id: Option<&BoxId>) -> anyhow::Result<Vec<LoggedRow>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT r.box_id, b.name, r.received_at, r.json
+             FROM hub_as_run r JOIN hub_box b ON b.box_id = r.box_id
+             WHERE ?1 IS NULL OR r.box_id = ?1 ORDER BY r.rowid",
+        )?;
+        let rows = stmt.query_map([box_id.map(BoxId::as_str)], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, box_name, received_at, json) = row?;
+            let row = serde_json::from_str(&json)
+                .with_context(|| format!("a stored as-run row of box `{id}` is not valid"))?;
+            out.push(LoggedRow {
+                box_id: self::box_id(id)?,
+                box_name,
+                received_at,
+                row,
+            });
+        }
+        Ok(out)
     }
 }
 
