@@ -547,3 +547,71 @@ fn a_box_restarted_with_its_clock_moved_on_logs_the_slot_missed_and_does_not_air
     assert_eq!(b.played(), 0);
     assert!(b.log().contains("missed"), "{}", b.log());
 }
+
+#[test]
+fn a_cancel_stops_the_emergency_on_air_and_the_box_logs_it_cancelled() {
+    let mut hub = Hub::new();
+    let mut boxes = vec![
+        VillageBox::new("east1", hub.enroll("east1", &["全镇"])),
+        VillageBox::new("east2", hub.enroll("east2", &["全镇"])),
+    ];
+    let url = hub.start();
+    for b in boxes.iter_mut() {
+        b.start(&url, None);
+    }
+    let long = hub.station.join("long-alert.wav");
+    program_wav(&long, 3, 120);
+    let out = hub.station.run(&[
+        "hub",
+        "emergency",
+        "--zone",
+        "全镇",
+        "--reason",
+        "停水通知",
+        "--by",
+        "李站长",
+        long.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sent: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let alert_id = sent["alert_id"].as_str().unwrap().to_owned();
+    wait_for("the alert on air on both boxes", || {
+        boxes.iter().all(|b| b.played() == 1)
+    });
+    let out = hub
+        .station
+        .run(&["hub", "cancel", &alert_id, "--by", "李站长"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let start = Instant::now();
+    while !boxes
+        .iter()
+        .all(|b| hub.state_of(&b.id, &alert_id).as_deref() == Some("cancelled"))
+    {
+        let outputs: Vec<String> = boxes.iter().map(VillageBox::output).collect();
+        let hub_log = hub.proc.as_ref().unwrap().stderr();
+        assert!(
+            start.elapsed() < HANG,
+            "hung waiting for the cancel: {outputs:#?} {hub_log} {:?}",
+            hub.rows()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for (_, _, _, row) in hub.rows() {
+        let took = at(&row, "ended_at").duration_since(at(&row, "started_at"));
+        assert!(
+            took < SignedDuration::from_secs(120),
+            "stopped early: {row}"
+        );
+        assert!(
+            row["reason"]
+                .as_str()
+                .unwrap()
+                .contains("cancelled by the hub"),
+            "{row}"
+        );
+    }
+    for b in &boxes {
+        assert_eq!(b.played(), 1, "{} aired it once", b.id);
+    }
+}

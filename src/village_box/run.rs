@@ -585,6 +585,15 @@ async fn sync_round(
         Err(err) if matches!(err.downcast_ref(), Some(BoxError::Refused(_))) => {
             ManifestPoll::Unchanged
         }
+        // No manifest published for this box yet: it still reports (health, alerts aired).
+        Err(err)
+            if err
+                .downcast_ref::<reqwest::Error>()
+                .and_then(reqwest::Error::status)
+                == Some(reqwest::StatusCode::NOT_FOUND) =>
+        {
+            ManifestPoll::Unchanged
+        }
         Err(err) => return Err(err),
     };
     let offset = client.clock_offset();
