@@ -6,6 +6,7 @@
 mod support;
 
 mod backends;
+mod console;
 mod hostile;
 mod hub;
 mod hub_alerts;

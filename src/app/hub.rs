@@ -136,6 +136,7 @@ pub fn serve(station: &Station, listen: &str) -> anyhow::Result<()> {
         Arc::new(Timestamp::now),
         timezone(station)?,
     );
+    let console = console(station, &state, &store)?;
     super::runtime()?.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
@@ -157,10 +158,60 @@ pub fn serve(station: &Station, listen: &str) -> anyhow::Result<()> {
             };
             tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term => {} }
         };
-        crate::hub::server::serve(listener, state, shutdown)
+        crate::hub::server::serve_with(listener, state, console, shutdown)
             .await
             .context("hub server failed")
     })
+}
+
+/// The staff console's routes, over this station's database, the hub and the planner.
+pub fn console(
+    station: &Station,
+    state: &HubState,
+    store: &Arc<dyn HubStore>,
+) -> anyhow::Result<axum::Router> {
+    let planner_station = station.clone();
+    let edges = crate::console::ConsoleEdges {
+        station: station.clone(),
+        db: crate::store::StoreHandle::new(super::queue::open(station)?),
+        hub: Some(crate::console::HubLink {
+            state: state.clone(),
+            store: store.clone(),
+            programs_dir: programs_dir(station),
+        }),
+        clock: Arc::new(Timestamp::now),
+        tz: timezone(station)?,
+        planner: Arc::new(move |now, hours| {
+            super::plan::console_rows(&planner_station, now, hours)
+        }),
+        secure_cookies: std::env::var_os("DALABA_SECURE_COOKIES").is_some(),
+    };
+    Ok(crate::console::router(crate::console::Console::new(edges)))
+}
+
+/// `dalaba console add-user NAME --role R`: the password from `DALABA_PASSWORD` or the
+/// first line of standard input.
+pub fn add_user(station: &Station, name: &str, role: &str) -> anyhow::Result<()> {
+    let role = crate::console::Role::parse(role).with_context(|| {
+        format!(
+            "`--role {}` is not a role: use 编辑, 审核, 站长 or 只读",
+            role.escape_debug()
+        )
+    })?;
+    let password = match std::env::var("DALABA_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("cannot read the password from standard input")?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let mut db = super::queue::open(station)?;
+    crate::console::add_user(&mut db, name, role, &password, Timestamp::now())?;
+    println!("已添加工作台用户 {}（{role}）", name.escape_debug());
+    Ok(())
 }
 
 /// `dalaba box sync --hub URL`: one round: manifest, programs, report.

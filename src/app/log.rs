@@ -212,9 +212,19 @@ fn articles(r: &LogRow) -> String {
 
 /// The log as CSV, for the township's files.
 fn print_csv(rows: &[LogRow]) {
+    print!("{}", csv_of(rows));
+}
+
+/// `airings` as the CSV `dalaba log --csv` writes (the console's export uses it too).
+pub fn csv_text(airings: Vec<Airing>, tz: &TimeZone) -> String {
+    let rows: Vec<LogRow> = airings.into_iter().map(|a| row(a, tz)).collect();
+    csv_of(&rows)
+}
+
+fn csv_of(rows: &[LogRow]) -> String {
     // A byte-order mark first: Excel (Chinese Windows included) then reads UTF-8.
-    println!(
-        "\u{feff}slot,scheduled,started,ended,outcome,reason,articles,voice,duration_s,lufs,device,emergency_by,operator"
+    let mut out = String::from(
+        "\u{feff}slot,scheduled,started,ended,outcome,reason,articles,voice,duration_s,lufs,device,emergency_by,operator\n",
     );
     for r in rows {
         let fields = [
@@ -237,6 +247,8 @@ fn print_csv(rows: &[LogRow]) {
             .enumerate()
             .map(|(i, f)| csv_field(f, CSV_TEXT.contains(&i)))
             .collect();
-        println!("{}", line.join(","));
+        out.push_str(&line.join(","));
+        out.push('\n');
     }
+    out
 }
