@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use dalaba::render::{self, RenderOptions};
 use dalaba::text::{self, Lexicon, Segment};
-use dalaba::tts::{BackendKind, VoiceProfile};
+use dalaba::tts::{BackendKind, Backends, VoiceProfile};
 use server::{Reply, TestServer};
 
 const LATENCY: Duration = Duration::from_millis(100);
@@ -73,7 +73,7 @@ async fn bench(full: bool) {
         let options = RenderOptions::new(RATE, dir.path().join("cache"));
         let before = server.count();
         let start = Instant::now();
-        let rendered = render::render_with_report(&profile, &segments, &options)
+        let rendered = render::render_with_report(&Backends, &profile, &segments, &options)
             .await
             .unwrap();
         let wall = start.elapsed();
@@ -90,7 +90,7 @@ async fn bench(full: bool) {
     let (_dir, profile, options) = warm_dir.unwrap();
     let before = server.count();
     let start = Instant::now();
-    let rendered = render::render_with_report(&profile, &segments, &options)
+    let rendered = render::render_with_report(&Backends, &profile, &segments, &options)
         .await
         .unwrap();
     let wall = start.elapsed();

@@ -202,6 +202,9 @@ pub enum Command {
         /// Print JSON (an array of upcoming airings) for scripts.
         #[arg(long)]
         json: bool,
+        /// Only slots that reach this zone (a slot without `zones` reaches 全镇).
+        #[arg(long)]
+        zone: Option<String>,
     },
     /// Cron entry point: render what is coming, air what is due, log what was missed.
     #[command(after_help = "Example (crontab):\n  * * * * * cd /srv/station && dalaba tick")]
@@ -237,9 +240,19 @@ pub enum Command {
         /// Up to and including this day or instant.
         #[arg(long)]
         until: Option<String>,
-        /// CSV, for filing upward.
+        /// CSV, for filing upward: Chinese headers and outcome words, UTF-8 with a
+        /// byte-order mark and CRLF lines, as Excel on Chinese Windows opens it.
         #[arg(long, conflicts_with = "json")]
         csv: bool,
+        /// The CSV's language: `zh` (default) or `en` (the English format of before).
+        #[arg(
+            long,
+            value_enum,
+            default_value = "zh",
+            requires = "csv",
+            value_name = "LANG"
+        )]
+        csv_lang: CsvLang,
         /// JSON.
         #[arg(long)]
         json: bool,
@@ -276,13 +289,22 @@ pub enum Command {
     /// A village box: talk to its hub.
     #[command(
         name = "box",
-        after_help = "Example:\n  DALABA_CREDENTIAL=zhangjiacun.… dalaba box sync --hub https://hub.example:8443"
+        after_help = "Example:\n  DALABA_CREDENTIAL=zhangjiacun.… dalaba box run --hub https://hub.example:8443 --hub-ca ca.pem\n  DALABA_CREDENTIAL=zhangjiacun.… dalaba box sync --hub https://hub.example:8443 --hub-ca ca.pem"
     )]
     Box {
         /// What to do.
         #[command(subcommand)]
         action: BoxAction,
     },
+}
+
+/// The language of `dalaba log --csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsvLang {
+    /// Chinese headers and outcome words (the default).
+    Zh,
+    /// The English headers and words of before.
+    En,
 }
 
 /// `dalaba hub …`.
@@ -333,11 +355,111 @@ pub enum HubAction {
         #[arg(long, default_value_t = 10)]
         catch_up_minutes: u32,
     },
-    /// Serve the boxes (plain HTTP; put a TLS reverse proxy in front off this machine).
+    /// Serve the boxes: HTTPS with `--tls-cert`/`--tls-key`; plain HTTP only on a loopback
+    /// address or `--behind-proxy`.
+    /// With slots in schedules/, also plans: every minute, and within seconds of a change
+    /// to the schedules or an approval, as `hub plan-publish` does once.
+    #[command(
+        after_help = "Example:\n  dalaba hub serve --listen 0.0.0.0:8443 --tls-cert hub.pem --tls-key hub-key.pem\n  dalaba hub serve --listen 127.0.0.1:8443   # a TLS reverse proxy on this machine in front"
+    )]
     Serve {
         /// Address to listen on (port 0: any free port, printed on stdout).
         #[arg(long, default_value = "127.0.0.1:8443")]
         listen: String,
+        /// The hub's certificate (PEM; the hub's own first, then any intermediate CAs).
+        #[arg(
+            long,
+            env = "DALABA_TLS_CERT",
+            requires = "tls_key",
+            value_name = "PEM"
+        )]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(
+            long,
+            env = "DALABA_TLS_KEY",
+            requires = "tls_cert",
+            value_name = "PEM"
+        )]
+        tls_key: Option<PathBuf>,
+        /// Serve plain HTTP on a non-loopback address: a TLS reverse proxy terminates HTTPS.
+        #[arg(long, env = "DALABA_BEHIND_PROXY", conflicts_with = "tls_cert")]
+        behind_proxy: bool,
+        /// How many hours ahead manifests list airings.
+        #[arg(long, default_value_t = 36, value_parser = clap::value_parser!(u32).range(1..=168))]
+        hours: u32,
+        /// Run the hub's clock from this time (RFC 3339; rehearsal stations only).
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Plan once: what every slot of the next hours airs, for which zones; render each
+    /// distinct program once; give each box whose airings changed a new manifest.
+    #[command(
+        name = "plan-publish",
+        after_help = "Example (crontab):\n  * * * * * cd /srv/hub && dalaba hub plan-publish\n  dalaba hub plan-publish --now 2026-12-02T06:00:00+08:00 --json"
+    )]
+    PlanPublish {
+        /// Pretend it is this time (RFC 3339; rehearsal stations only).
+        #[arg(long)]
+        now: Option<String>,
+        /// How many hours ahead manifests list airings.
+        #[arg(long, default_value_t = 36, value_parser = clap::value_parser!(u32).range(1..=168))]
+        hours: u32,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The as-run log of all boxes, merged, with the box named on each row.
+    #[command(after_help = "Example:\n  dalaba hub log\n  dalaba hub log --box zhangjiacun --json")]
+    Log {
+        /// Only this box.
+        #[arg(long = "box", value_name = "BOX_ID")]
+        box_id: Option<String>,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// An emergency cut-in to zones: every online box airs it at once (offline boxes when
+    /// they reconnect, while it is valid).
+    #[command(
+        after_help = "Example:\n  dalaba hub emergency --zone 全镇 --reason 暴雪橙色预警 --by 李站长 blizzard.wav\n  dalaba hub emergency --zone 东片 --reason 停水通知 --by 李站长 --text '今天下午两点到五点停水。'\n  dalaba hub cancel e-20261202-140311-3f2a"
+    )]
+    Emergency {
+        /// The program WAV (or `--text`).
+        #[arg(required_unless_present = "text", conflicts_with = "text")]
+        program: Option<PathBuf>,
+        /// Speak this text in the station's default voice instead of a WAV.
+        #[arg(long)]
+        text: Option<String>,
+        /// Target zone (repeat for several).
+        #[arg(long, required = true)]
+        zone: Vec<String>,
+        /// Why (its title, e.g. 暴雪橙色预警).
+        #[arg(long)]
+        reason: String,
+        /// Who orders it.
+        #[arg(long)]
+        by: String,
+        /// Severity: 1 (red) … 4 (blue), or `test`.
+        #[arg(long, default_value = "2")]
+        severity: String,
+        /// How long it stays valid for boxes that are offline now.
+        #[arg(long, default_value_t = 60)]
+        minutes: u32,
+        /// How many times each box reads it.
+        #[arg(long, default_value_t = 1)]
+        repeat: u32,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel an emergency: boxes airing it stop, boxes that have not aired it never will.
+    Cancel {
+        /// The alert id `hub emergency` printed.
+        alert_id: String,
+        /// Who cancels it.
+        #[arg(long, default_value = "hub")]
+        by: String,
     },
 }
 
@@ -366,6 +488,30 @@ pub enum BoxAction {
         /// The credential printed by `dalaba hub enroll` (prefer the environment variable).
         #[arg(long, env = "DALABA_CREDENTIAL", hide_env_values = true)]
         credential: String,
+        /// Trust only this CA certificate (PEM) for the hub: its private CA, or its
+        /// self-signed certificate.
+        #[arg(long, env = "DALABA_HUB_CA", value_name = "PEM")]
+        hub_ca: Option<PathBuf>,
+    },
+    /// Run the box: sync every `--every` seconds, keep the alert stream open, and air what
+    /// the hub's manifest lists at its time, whether or not the link is up.
+    Run {
+        /// The hub's URL.
+        #[arg(long)]
+        hub: String,
+        /// The credential printed by `dalaba hub enroll` (prefer the environment variable).
+        #[arg(long, env = "DALABA_CREDENTIAL", hide_env_values = true)]
+        credential: String,
+        /// Trust only this CA certificate (PEM) for the hub: its private CA, or its
+        /// self-signed certificate.
+        #[arg(long, env = "DALABA_HUB_CA", value_name = "PEM")]
+        hub_ca: Option<PathBuf>,
+        /// Seconds between syncs.
+        #[arg(long, default_value_t = 30)]
+        every: u64,
+        /// Run as if it were this time (RFC 3339); only on a rehearsal station.
+        #[arg(long)]
+        now: Option<String>,
     },
 }
 

@@ -29,6 +29,7 @@
 //! | [`console`] | edge | the staff console (工作台) under `/console`: accounts, sessions, roles, audit; askama pages |
 //! | [`app`] | glue | one function per subcommand; the only place edges are built |
 //! | [`cli`] | edge | clap argument types, no logic |
+//! | [`i18n`] | core | the command line in the locale's language: Fluent messages (English, Chinese) and localized `--help` |
 //!
 //! Core modules never use the edge modules and never read the clock or the filesystem;
 //! `make lint` checks this with a grep.
@@ -42,6 +43,7 @@ pub mod cache;
 pub mod cli;
 pub mod console;
 pub mod hub;
+pub mod i18n;
 pub mod media;
 pub mod pipeline;
 pub mod player;

@@ -14,7 +14,7 @@ use crate::program::{
 use crate::render::{self, RenderOptions};
 use crate::station::Station;
 use crate::text::{self, Lexicon, Segment};
-use crate::tts::VoiceProfile;
+use crate::tts::{VoiceProfile, Voices};
 
 /// What a program is made of beyond its articles. `None` fields take the station's
 /// `[program]` settings; a slot or the command line overrides them here.
@@ -90,11 +90,12 @@ fn line_segments(line: &str, lexicon: &Lexicon, max_chars: usize) -> Vec<Segment
     text::segment(&text::script(&article, lexicon), max_chars)
 }
 
-/// Renders `articles` into the program WAV `out`. Nothing is written unless every segment
-/// rendered; a program that fails pre-flight is kept as `NAME.failed.wav` and the error is
-/// a [`program::AssembleError::NotReady`].
+/// Renders `articles` into the program WAV `out`, through the synthesizers `voices` gives.
+/// Nothing is written unless every segment rendered; a program that fails pre-flight is kept
+/// as `NAME.failed.wav` and the error is a [`program::AssembleError::NotReady`].
 pub async fn build(
     station: &Station,
+    voices: &dyn Voices,
     articles: &[Article],
     options: &ProgramOptions,
     out: &Path,
@@ -134,7 +135,7 @@ pub async fn build(
         progress: true,
     };
     let (rendered, spoken_by) =
-        render::render_in_one_voice(&profile, &script.segments, &render_options).await?;
+        render::render_in_one_voice(voices, &profile, &script.segments, &render_options).await?;
 
     let intro = options.intro.as_ref().unwrap_or(&settings.intro);
     let outro = options.outro.as_ref().unwrap_or(&settings.outro);
@@ -209,7 +210,8 @@ fn program_script(
 /// Whether the program at `path` can air as it is. A damaged one is discarded
 /// ([`program::verify`]); so is one read by a fallback voice whose main voice answers again
 /// ([`program::verify::in_main_voice_again`]), so it is rendered again in the main voice.
-pub async fn reusable(station: &Station, path: &Path) -> bool {
+/// The main voice is asked through `voices`.
+pub async fn reusable(station: &Station, voices: &dyn Voices, path: &Path) -> bool {
     let summary = match program::verify::verified_summary(path) {
         Ok(summary) => summary,
         Err(ProgramDamage::Missing(_)) => return false,
@@ -226,7 +228,7 @@ pub async fn reusable(station: &Station, path: &Path) -> bool {
         return true;
     };
     let answers = match station.voice(Some(&main)) {
-        Ok(profile) => render::probe(&profile).await,
+        Ok(profile) => render::probe(voices, &profile).await,
         Err(_) => false,
     };
     if program::verify::in_main_voice_again(&summary, answers) {

@@ -30,7 +30,7 @@ use crate::program::SpokenBy;
 use crate::station::{Station, StationError};
 use crate::text::{Pause, Segment};
 use crate::tts::http::Backoff;
-use crate::tts::{self, SynthError, Synthesizer, VoiceProfile, answer, excerpt};
+use crate::tts::{self, SynthError, Synthesizer, VoiceProfile, Voices, answer, excerpt};
 
 /// A segment that could not be rendered, or a voice that could not be used at all.
 #[derive(Debug, thiserror::Error)]
@@ -157,15 +157,16 @@ pub fn resolve_fallback(
     Ok(None)
 }
 
-/// Renders every segment through `profile`, reusing cached audio, and logs which segments
-/// used the fallback voice. Fails as a whole: on error nothing but good cache entries is
-/// left behind.
+/// Renders every segment through `profile` (its synthesizer from `voices`), reusing cached
+/// audio, and logs which segments used the fallback voice. Fails as a whole: on error
+/// nothing but good cache entries is left behind.
 pub async fn render(
+    voices: &dyn Voices,
     profile: &VoiceProfile,
     segments: &[Segment],
     options: &RenderOptions,
 ) -> Result<Vec<RenderedSegment>, RenderError> {
-    let rendered = render_with_report(profile, segments, options).await?;
+    let rendered = render_with_report(voices, profile, segments, options).await?;
     log_report(profile, &rendered.report);
     Ok(rendered.segments)
 }
@@ -174,11 +175,12 @@ pub async fn render(
 /// the fallback's for all of them, so a program never mixes two voices. Says which voice
 /// spoke.
 pub async fn render_in_one_voice(
+    voices: &dyn Voices,
     profile: &VoiceProfile,
     segments: &[Segment],
     options: &RenderOptions,
 ) -> Result<(Vec<RenderedSegment>, SpokenBy), RenderError> {
-    let first = render_with_report(profile, segments, options).await?;
+    let first = render_with_report(voices, profile, segments, options).await?;
     log_report(profile, &first.report);
     let fallback = options
         .fallback
@@ -200,7 +202,7 @@ pub async fn render_in_one_voice(
         fallback: None,
         ..options.clone()
     };
-    let again = render_with_report(fallback, segments, &alone).await?;
+    let again = render_with_report(voices, fallback, segments, &alone).await?;
     log_report(fallback, &again.report);
     let spoken_by = SpokenBy {
         voice: fallback.name.clone(),
@@ -235,8 +237,8 @@ const PROBE_TEXT: &str = "测试。";
 /// Whether `profile` answers now with usable audio: one short request, its own timeout, no
 /// retries. Tells the airing path when a program read by a fallback voice can be rendered
 /// again in its main voice.
-pub async fn probe(profile: &VoiceProfile) -> bool {
-    let Ok(synth) = tts::backend(profile) else {
+pub async fn probe(voices: &dyn Voices, profile: &VoiceProfile) -> bool {
+    let Ok(synth) = voices.synthesizer(profile) else {
         return false;
     };
     let limit = Duration::from_secs(profile.timeout_secs.max(1));
@@ -252,11 +254,12 @@ pub async fn probe(profile: &VoiceProfile) -> bool {
 
 /// [`render`], returning the report instead of logging it.
 pub async fn render_with_report(
+    voices: &dyn Voices,
     profile: &VoiceProfile,
     segments: &[Segment],
     options: &RenderOptions,
 ) -> Result<Rendered, RenderError> {
-    let shared = Arc::new(Shared::new(profile, options, segments.len())?);
+    let shared = Arc::new(Shared::new(voices, profile, options, segments.len())?);
     let groups = group_by_key(&shared.cache, profile, segments, options.rate);
     let mut slots: Vec<Option<(PathBuf, f64)>> = vec![None; segments.len()];
     let mut report = RenderReport {
@@ -415,10 +418,10 @@ struct Voice {
 }
 
 impl Voice {
-    fn new(profile: &VoiceProfile) -> Result<Self, SynthError> {
+    fn new(voices: &dyn Voices, profile: &VoiceProfile) -> Result<Self, SynthError> {
         Ok(Self {
             profile: profile.clone(),
-            synth: Arc::from(tts::backend(profile)?),
+            synth: voices.synthesizer(profile)?,
             permits: Semaphore::new(profile.concurrency.max(1)),
             backoff: Backoff::new(profile),
             down: AtomicBool::new(false),
@@ -451,18 +454,19 @@ struct Shared {
 
 impl Shared {
     fn new(
+        voices: &dyn Voices,
         profile: &VoiceProfile,
         options: &RenderOptions,
         total: usize,
     ) -> Result<Self, RenderError> {
         let fallback = options.fallback.as_ref().map(|p| {
-            Voice::new(p).map_err(|e| {
+            Voice::new(voices, p).map_err(|e| {
                 tracing::warn!("the fallback voice `{}` cannot be used: {e}", p.name);
                 e.to_string()
             })
         });
         Ok(Self {
-            primary: Voice::new(profile).map_err(|e| setup_error(profile, e))?,
+            primary: Voice::new(voices, profile).map_err(|e| setup_error(profile, e))?,
             fallback,
             cache: SegmentCache::new(options.cache_dir.clone()),
             rate: options.rate,

@@ -4,7 +4,7 @@
 // Helpers outside #[test] functions: a panic is the failure report we want here too.
 #![allow(clippy::unwrap_used)]
 
-mod audio;
+pub(crate) mod audio;
 mod budget;
 mod cli;
 mod engine;

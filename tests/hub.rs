@@ -26,7 +26,7 @@ fn beijing() -> TimeZone {
 }
 
 /// A short WAV whose content depends on `seed`.
-fn program_wav(path: &Path, seed: u32, seconds: u32) {
+pub(crate) fn program_wav(path: &Path, seed: u32, seconds: u32) {
     let spec = hound::WavSpec {
         channels: 1,
         sample_rate: 8000,
@@ -399,7 +399,7 @@ impl Drop for Child {
 }
 
 /// `dalaba hub enroll` and `dalaba hub publish` as processes: the credential and the program.
-fn enrol_and_publish(hub: &crate::support::TestStation) -> (String, std::path::PathBuf) {
+pub(crate) fn enrol_and_publish(hub: &crate::support::TestStation) -> (String, std::path::PathBuf) {
     use crate::support::{stderr, stdout};
     let out = hub.run(&[
         "hub",

@@ -6,10 +6,14 @@
 mod support;
 
 mod backends;
+mod box_run;
 mod console;
 mod hostile;
 mod hub;
 mod hub_alerts;
+mod hub_plan;
+mod hub_tls;
+mod i18n;
 mod package;
 mod program;
 mod skeleton;

@@ -71,7 +71,11 @@ impl TestStation {
             .arg("--station")
             .arg(self.path())
             .env_remove("DALABA_STATION")
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            // English messages, whatever the developer's locale (tests/i18n.rs sets its own).
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8");
         cmd
     }
 

@@ -18,6 +18,7 @@ use crate::schedule::{Candidate, Selection, Slot, plan};
 use crate::station::Station;
 use crate::store::StoreHandle;
 use crate::text::Lexicon;
+use crate::tts::Voices;
 
 /// The edges the engine works through, built by `app` (or by a test).
 #[derive(Debug, Clone)]
@@ -28,6 +29,8 @@ pub struct Edges {
     pub speaker: Arc<dyn Speaker>,
     /// The station database.
     pub db: StoreHandle,
+    /// Where programs' synthesizers come from.
+    pub voices: Arc<dyn Voices>,
 }
 
 /// The engine: a station, its slots, and the edges it needs.
@@ -47,6 +50,8 @@ pub struct Engine {
     pub speaker: Arc<dyn Speaker>,
     /// The database.
     pub db: StoreHandle,
+    /// The TTS voices.
+    pub voices: Arc<dyn Voices>,
     /// Who this process is, for the log.
     pub owner: String,
     /// The hour the lock folder was last swept in.
@@ -87,6 +92,7 @@ impl Engine {
             clock: edges.clock,
             speaker: edges.speaker,
             db: edges.db,
+            voices: edges.voices,
             owner: format!("pid {}", std::process::id()),
             looked_ahead: Default::default(),
             swept_hour: std::sync::atomic::AtomicI64::new(i64::MIN),
@@ -183,14 +189,21 @@ impl Engine {
         articles: &[Article],
         options: &ProgramOptions,
     ) -> anyhow::Result<Option<f64>> {
-        if pipeline::reusable(&self.station, program).await {
+        if pipeline::reusable(&self.station, self.voices.as_ref(), program).await {
             return Ok(None);
         }
         if let Some(dir) = program.parent() {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create `{}`", dir.display()))?;
         }
-        let summary = pipeline::build(&self.station, articles, options, program).await?;
+        let summary = pipeline::build(
+            &self.station,
+            self.voices.as_ref(),
+            articles,
+            options,
+            program,
+        )
+        .await?;
         Ok(Some(summary.duration))
     }
 }

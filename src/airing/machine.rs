@@ -174,6 +174,23 @@ impl Engine {
         if let Some(spoken_by) = &summary.spoken_by {
             on_air.voice = Some(spoken_by.voice.clone());
         }
+        self.air_clip(claimed, clip, on_air, start, from, interrupt)
+            .await
+    }
+
+    /// Puts `clip` (already checked by the caller) on air for `claimed`: waits for the
+    /// loudspeaker and for `start`, marks it on air (approvals checked in the same
+    /// transaction), plays it and records how it ended. `from` is where `clip` begins in
+    /// its program, for the log.
+    pub(super) async fn air_clip(
+        &self,
+        claimed: Claimed,
+        clip: Clip,
+        on_air: OnAir,
+        start: Option<Timestamp>,
+        from: f64,
+        interrupt: &Interrupt,
+    ) -> anyhow::Result<OnAirResult> {
         let player = tokio::select! {
             p = PlayerLock::take(&self.station) => p?,
             () = interrupt.wait() => {

@@ -7,6 +7,7 @@
 //! | `step` | one pass: recover, ask the planner, carry out its actions |
 //! | `daemon` | `run`: waits on deadlines, reloads, play-now requests and shutdown |
 //! | `play_now` | `play-now` and resuming a program an emergency cut off |
+//! | `held` | a village box's airings: programs from its hub, already rendered and checked |
 //! | `clock`, `interrupt`, `locks` | time, stop requests, the locks between processes |
 //! | `prepare`, `slots` | articles judged for air; schedules and time zone loaded |
 //!
@@ -25,6 +26,7 @@
 mod clock;
 mod daemon;
 mod engine;
+mod held;
 mod interrupt;
 mod locks;
 mod machine;
@@ -36,6 +38,7 @@ mod step;
 pub use clock::{Clock, NowRefused, RunningClock, SystemClock, check_now, sleep_until};
 pub use daemon::{Inputs, run};
 pub use engine::{Edges, Engine, PlannedProgram};
+pub use held::HeldProgram;
 pub use interrupt::Interrupt;
 pub use locks::{AiringLock, DaemonLock};
 pub use machine::Finished;

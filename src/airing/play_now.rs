@@ -151,6 +151,7 @@ impl Engine {
             closing: None,
             catch_up_minutes: 0,
             priority: Priority::Emergency,
+            zones: Vec::new(),
             file: PathBuf::new(),
             line: 0,
         };

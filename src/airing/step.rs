@@ -322,7 +322,7 @@ impl Engine {
 
 /// An as-run row as the planner sees it. A claim or airing is in progress; a failure that
 /// never recorded its end counts as ended now.
-fn logged(outcome: Outcome, ended: Option<Timestamp>, now: Timestamp) -> Logged {
+pub(super) fn logged(outcome: Outcome, ended: Option<Timestamp>, now: Timestamp) -> Logged {
     match outcome {
         Outcome::Claimed | Outcome::Airing => Logged::InProgress,
         Outcome::Aired => Logged::Aired,

@@ -1,5 +1,5 @@
 //! The engine's edges, built here and nowhere else: the clock (real, or a rehearsal's
-//! `--now`), the loudspeaker, the database handle.
+//! `--now`), the loudspeaker, the database handle, the TTS voices.
 
 use std::sync::Arc;
 
@@ -9,6 +9,7 @@ use crate::airing::{self, Clock, Edges, Engine, RunningClock, SystemClock};
 use crate::player::{NullSpeaker, RodioSpeaker, Speaker, WavSpeaker};
 use crate::station::Station;
 use crate::store::StoreHandle;
+use crate::tts::{Backends, Voices};
 
 /// The clock a command runs on: see [`airing::check_now`]. A command that only reads
 /// (`plan`) may look at any time: `read_only`.
@@ -49,6 +50,11 @@ pub(super) fn speaker(station: &Station) -> Arc<dyn Speaker> {
     }
 }
 
+/// The TTS voices: each profile's real backend (HTTP servers, espeak-ng, the neural voice).
+pub(super) fn voices() -> Arc<dyn Voices> {
+    Arc::new(Backends)
+}
+
 /// The engine for `station`, on the clock `now` asks for (any time when `read_only`).
 pub(super) fn engine(
     station: &Station,
@@ -59,6 +65,7 @@ pub(super) fn engine(
         clock: clock(station, now, read_only)?,
         speaker: speaker(station),
         db: StoreHandle::new(super::queue::open(station)?),
+        voices: voices(),
     };
     Engine::new(station.clone(), edges)
 }

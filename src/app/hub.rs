@@ -3,7 +3,7 @@
 //! `state/hub.sqlite` and its programs in `state/hub-programs/`; a box keeps its files in
 //! `box/`. \[glue\]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -18,15 +18,15 @@ use crate::protocol::{BoxId, Credential, Health};
 use crate::station::Station;
 use crate::village_box::BoxClient;
 
-fn store(station: &Station) -> anyhow::Result<SqliteHubStore> {
+pub(super) fn store(station: &Station) -> anyhow::Result<SqliteHubStore> {
     SqliteHubStore::open(&station.state_dir().join("hub.sqlite"))
 }
 
-fn programs_dir(station: &Station) -> std::path::PathBuf {
+pub(super) fn programs_dir(station: &Station) -> std::path::PathBuf {
     station.state_dir().join("hub-programs")
 }
 
-fn timezone(station: &Station) -> anyhow::Result<TimeZone> {
+pub(super) fn timezone(station: &Station) -> anyhow::Result<TimeZone> {
     let name = &station.settings.timezone;
     TimeZone::get(name)
         .with_context(|| format!("`timezone = {name:?}` in dalaba.toml is not a known time zone"))
@@ -126,41 +126,122 @@ fn alerts_config(station: &Station) -> anyhow::Result<Option<AlertsConfig>> {
     Ok(Some(config))
 }
 
-/// `dalaba hub serve --listen ADDR`: prints the bound address, serves until Ctrl-C/SIGTERM.
-pub fn serve(station: &Station, listen: &str) -> anyhow::Result<()> {
+/// Plain HTTP only where no credential crosses a network: a loopback `listen` address.
+fn check_plain_http(listen: &str) -> anyhow::Result<()> {
+    use std::net::ToSocketAddrs;
+    let addrs: Vec<std::net::SocketAddr> = listen
+        .to_socket_addrs()
+        .with_context(|| format!("`--listen {listen}` is not an address (e.g. 0.0.0.0:8443)"))?
+        .collect();
+    anyhow::ensure!(
+        crate::hub::tls::loopback_only(&addrs),
+        "refusing plain HTTP on `{listen}`, which is reachable from the network: box \
+         credentials and programs would cross it unencrypted. Give the hub its certificate \
+         with `--tls-cert hub.pem --tls-key hub-key.pem` (DALABA_TLS_CERT and DALABA_TLS_KEY \
+         in /etc/dalaba/hub.env), or add `--behind-proxy` when a TLS reverse proxy in front \
+         terminates HTTPS"
+    );
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn stop_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let term = async move {
+        match term.as_mut() {
+            Some(t) => t.recv().await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term => {} }
+}
+
+/// How `hub serve` plans: the horizon, and the rehearsal clock's start.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanOptions<'a> {
+    /// Hours ahead the manifests list.
+    pub hours: u32,
+    /// `--now` (rehearsal stations only).
+    pub now: Option<&'a str>,
+}
+
+/// `dalaba hub serve --listen ADDR [--tls-cert PEM --tls-key PEM | --behind-proxy]`: prints
+/// the URL it serves on, serves (and plans, when the station has slots) until
+/// Ctrl-C/SIGTERM.
+pub fn serve(
+    station: &Station,
+    listen: &str,
+    tls: Option<&(PathBuf, PathBuf)>,
+    behind_proxy: bool,
+    plan: PlanOptions<'_>,
+) -> anyhow::Result<()> {
+    if tls.is_none() && !behind_proxy {
+        check_plain_http(listen)?;
+    }
     let store: Arc<dyn HubStore> = Arc::new(store(station)?);
     let alerts = alerts_config(station)?;
+    let engine = super::hub_plan::engine(station, plan.now)
+        .context("the hub plans from its schedules and approvals")?;
+    let engine_clock = engine.clock.clone();
+    let clock: crate::hub::server::Clock = Arc::new(move || engine_clock.now());
     let state = HubState::new(
         store.clone(),
         programs_dir(station),
-        Arc::new(Timestamp::now),
+        clock.clone(),
         timezone(station)?,
     );
     let console = console(station, &state, &store)?;
     super::runtime()?.block_on(async {
+        let tls = match tls {
+            Some((cert, key)) => Some(crate::hub::tls::load(cert, key).await?),
+            None => None,
+        };
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on `{listen}`"))?;
-        println!("hub: listening on http://{}", listener.local_addr()?);
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        println!("hub: listening on {scheme}://{}", listener.local_addr()?);
+        super::hub_emergency::announce_on_signal(station, state.clone())?;
         if let Some(config) = alerts {
             let every = std::time::Duration::from_secs(30);
-            let clock = Arc::new(Timestamp::now);
-            tokio::spawn(crate::hub::alerts::watch(store, config, clock, every));
+            tokio::spawn(crate::hub::alerts::watch(
+                store.clone(),
+                config,
+                clock,
+                every,
+            ));
         }
-        let shutdown = async {
-            let mut term =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-            let term = async move {
-                match term.as_mut() {
-                    Some(t) => t.recv().await,
-                    None => std::future::pending().await,
-                }
-            };
-            tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term => {} }
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            stop_signal().await;
+            let _ = stop.send(true);
+        });
+        let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|s| *s).await;
         };
-        crate::hub::server::serve_with(listener, state, console, shutdown)
-            .await
-            .context("hub server failed")
+        let planner = super::hub_plan::keep_planning(
+            engine,
+            store,
+            programs_dir(station),
+            plan.hours,
+            std::time::Duration::from_secs(60),
+            until_stopped(stopped.clone()),
+        );
+        let server = async {
+            match tls {
+                Some(tls) => {
+                    let stop = until_stopped(stopped);
+                    crate::hub::server::serve_tls_with(listener, tls, state, console, stop).await
+                }
+                None => {
+                    let stop = until_stopped(stopped);
+                    crate::hub::server::serve_with(listener, state, console, stop).await
+                }
+            }
+        };
+        let (served, ()) = tokio::join!(server, planner);
+        let _ = std::fs::remove_file(super::hub_emergency::pid_file(station));
+        served.context("hub server failed")
     })
 }
 
@@ -174,6 +255,7 @@ pub fn console(
     let edges = crate::console::ConsoleEdges {
         station: station.clone(),
         db: crate::store::StoreHandle::new(super::queue::open(station)?),
+        voices: super::edges::voices(),
         hub: Some(crate::console::HubLink {
             state: state.clone(),
             store: store.clone(),
@@ -214,10 +296,109 @@ pub fn add_user(station: &Station, name: &str, role: &str) -> anyhow::Result<()>
     Ok(())
 }
 
-/// `dalaba box sync --hub URL`: one round: manifest, programs, report.
-pub fn box_sync(station: &Station, hub: &str, credential: &str) -> anyhow::Result<()> {
+/// `dalaba hub plan-publish`: one planning round (see [`super::hub_plan`]).
+pub fn plan_publish(
+    station: &Station,
+    now: Option<&str>,
+    hours: u32,
+    json: bool,
+) -> anyhow::Result<()> {
+    let store = store(station)?;
+    super::hub_plan::plan_publish(station, &programs_dir(station), &store, now, hours, json)
+}
+
+/// One row of `dalaba hub log --json`.
+#[derive(Debug, serde::Serialize)]
+struct LogRow {
+    box_id: String,
+    box_name: String,
+    received_at: String,
+    #[serde(flatten)]
+    row: crate::protocol::AsRun,
+}
+
+/// `dalaba hub log [--box ID] [--json]`: every box's as-run rows, merged in time order
+/// (when it started, else when the hub received it), each naming its box.
+pub fn log(station: &Station, box_id: Option<&str>, json: bool) -> anyhow::Result<()> {
+    let only: Option<BoxId> = box_id
+        .map(|id| {
+            id.parse()
+                .with_context(|| format!("`--box {}` is not a box id", id.escape_debug()))
+        })
+        .transpose()?;
+    let store = store(station)?;
+    if let Some(id) = &only {
+        anyhow::ensure!(
+            store.boxes()?.iter().any(|b| &b.box_id == id),
+            "box `{id}` is not enrolled at this hub (see `dalaba hub status`)"
+        );
+    }
+    let mut rows: Vec<LogRow> = store
+        .as_run_log(only.as_ref())?
+        .into_iter()
+        .map(|r| LogRow {
+            box_id: r.box_id.to_string(),
+            box_name: r.box_name,
+            received_at: r.received_at,
+            row: r.row,
+        })
+        .collect();
+    let when = |r: &LogRow| -> Option<Timestamp> {
+        r.row
+            .started_at
+            .as_ref()
+            .map(crate::protocol::WireTime::at)
+            .or_else(|| r.received_at.parse().ok())
+    };
+    rows.sort_by_key(when);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else if rows.is_empty() {
+        println!("还没有收到任何播出记录");
+    } else {
+        rows.iter().for_each(|r| println!("{}", log_line(r)));
+    }
+    Ok(())
+}
+
+/// The line a clerk reads for one as-run row; every reported string escaped.
+fn log_line(r: &LogRow) -> String {
+    use super::escape::line;
+    let state = match r.row.state {
+        crate::protocol::AsRunState::Waiting => "等待",
+        crate::protocol::AsRunState::Playing => "正在播",
+        crate::protocol::AsRunState::Succeeded => "已播出",
+        crate::protocol::AsRunState::Failed => "失败",
+        crate::protocol::AsRunState::Cancelled => "已取消",
+    };
+    let started = r
+        .row
+        .started_at
+        .as_ref()
+        .map_or_else(|| "—".to_owned(), |t| line(&t.to_string()).into_owned());
+    let reason = r
+        .row
+        .reason
+        .as_deref()
+        .map(|why| format!("：{}", line(why)))
+        .unwrap_or_default();
+    format!(
+        "{started}  {}（{}）  {}  {state}{reason}",
+        line(&r.box_name),
+        r.box_id,
+        line(&r.row.airing_id)
+    )
+}
+
+/// `dalaba box sync --hub URL [--hub-ca PEM]`: one round: manifest, programs, report.
+pub fn box_sync(
+    station: &Station,
+    hub: &str,
+    credential: &str,
+    hub_ca: Option<&Path>,
+) -> anyhow::Result<()> {
     let credential = Credential::parse(credential)?;
-    let mut client = BoxClient::new(hub, credential, station.root.clone())?;
+    let mut client = BoxClient::with_hub_ca(hub, credential, station.root.clone(), hub_ca)?;
     super::runtime()?.block_on(async {
         let poll = client.poll_manifest(Timestamp::now()).await?;
         let fetched = client.fetch_programs().await?;

@@ -7,6 +7,8 @@ use serde::Serialize;
 use super::escape;
 use super::queue::short;
 use crate::airing;
+use crate::cli::CsvLang;
+use crate::i18n::{Lang, message_in};
 use crate::schedule::Bound;
 use crate::station::Station;
 use crate::store::Airing;
@@ -68,13 +70,30 @@ fn bound(s: &str, end: bool, tz: &TimeZone) -> anyhow::Result<Timestamp> {
     }
 }
 
-/// Who signed `a`, in words, for the text and CSV views.
-fn approver(approved_by: Option<&str>, countersigned_by: Option<&str>) -> String {
+/// How `dalaba log` prints.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum View {
+    /// Lines for a person, in the locale's language.
+    Text,
+    /// JSON for scripts (never translated).
+    Json,
+    /// CSV for filing upward, in its own language.
+    Csv(CsvLang),
+}
+
+/// Who signed `a`, in words of `lang`, for the text and CSV views.
+fn approver(lang: Lang, approved_by: Option<&str>, countersigned_by: Option<&str>) -> String {
+    let by = |id: &str, by: &str| message_in(lang, id, &[("by", by.to_owned().into())]);
     match (approved_by, countersigned_by) {
-        (Some(by), _) => format!("approved by {by}"),
-        (None, Some(by)) => format!("unsigned, countersigned by {by}"),
-        (None, None) => "unsigned".into(),
+        (Some(who), _) => by("log-approved-by", who),
+        (None, Some(who)) => by("log-countersigned", who),
+        (None, None) => message_in(lang, "log-unsigned", &[]),
     }
+}
+
+/// An outcome (`aired`, `missed`, …) in words of `lang`.
+fn outcome_word(lang: Lang, outcome: &str) -> String {
+    message_in(lang, &format!("outcome-{outcome}"), &[])
 }
 
 fn row(a: Airing, tz: &TimeZone) -> LogRow {
@@ -139,8 +158,7 @@ pub(super) fn run(
     station: &Station,
     since: Option<&str>,
     until: Option<&str>,
-    csv: bool,
-    json: bool,
+    view: View,
 ) -> anyhow::Result<()> {
     let tz = airing::time_zone(station)?;
     let from = since.map(|s| bound(s, false, &tz)).transpose()?;
@@ -160,23 +178,27 @@ pub(super) fn run(
         .into_iter()
         .map(|a| row(a, &tz))
         .collect();
-    if json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
-        return Ok(());
+    match view {
+        View::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+        View::Csv(lang) => print!("{}", csv(&rows, lang)),
+        View::Text => print_text(&rows),
     }
-    if csv {
-        print_csv(&rows);
-        return Ok(());
-    }
+    Ok(())
+}
+
+/// The log as lines for a person, in the locale's language.
+fn print_text(rows: &[LogRow]) {
+    let lang = crate::i18n::lang();
     if rows.is_empty() {
-        println!("no airings logged");
+        println!("{}", crate::t!("log-none"));
     }
-    for r in &rows {
+    let (started, ended) = (crate::t!("log-started"), crate::t!("log-ended"));
+    for r in rows {
         println!(
-            "{}  {:<12} {:<11} started {}  ended {}{}",
+            "{}  {:<12} {:<11} {started} {}  {ended} {}{}",
             r.scheduled,
             escape::line(&r.slot),
-            r.outcome,
+            outcome_word(lang, &r.outcome),
             r.started.as_deref().unwrap_or("-"),
             r.ended.as_deref().unwrap_or("-"),
             r.duration_s
@@ -187,18 +209,21 @@ pub(super) fn run(
             println!("    {}", escape::line(reason));
         }
         if !r.articles.is_empty() {
-            println!("    {}", escape::line(&articles(r)));
+            println!("    {}", escape::line(&articles(r, lang)));
         }
     }
-    Ok(())
 }
 
 /// A log row's articles in one field: id, title, script, who signed.
-fn articles(r: &LogRow) -> String {
+fn articles(r: &LogRow, lang: Lang) -> String {
     r.articles
         .iter()
         .map(|a| {
-            let by = approver(a.approved_by.as_deref(), a.countersigned_by.as_deref());
+            let by = approver(
+                lang,
+                a.approved_by.as_deref(),
+                a.countersigned_by.as_deref(),
+            );
             format!(
                 "{} {} [{}] {by}",
                 a.id,
@@ -210,31 +235,30 @@ fn articles(r: &LogRow) -> String {
         .join("; ")
 }
 
-/// The log as CSV, for the township's files.
-fn print_csv(rows: &[LogRow]) {
-    print!("{}", csv_of(rows));
-}
-
 /// `airings` as the CSV `dalaba log --csv` writes (the console's export uses it too).
-pub fn csv_text(airings: Vec<Airing>, tz: &TimeZone) -> String {
+pub fn csv_text(airings: Vec<Airing>, tz: &TimeZone, lang: CsvLang) -> String {
     let rows: Vec<LogRow> = airings.into_iter().map(|a| row(a, tz)).collect();
-    csv_of(&rows)
+    csv(&rows, lang)
 }
 
-fn csv_of(rows: &[LogRow]) -> String {
-    // A byte-order mark first: Excel (Chinese Windows included) then reads UTF-8.
-    let mut out = String::from(
-        "\u{feff}slot,scheduled,started,ended,outcome,reason,articles,voice,duration_s,lufs,device,emergency_by,operator\n",
-    );
+/// The log as CSV, for the township's files. Chinese: headers and outcome words in Chinese,
+/// CRLF lines; English: the format of before (LF lines). Both start with a byte-order mark, so
+/// Excel (Chinese Windows included) reads UTF-8.
+fn csv(rows: &[LogRow], csv_lang: CsvLang) -> String {
+    let (lang, eol) = match csv_lang {
+        CsvLang::Zh => (Lang::Zh, "\r\n"),
+        CsvLang::En => (Lang::En, "\n"),
+    };
+    let mut out = format!("\u{feff}{}{eol}", message_in(lang, "csv-header", &[]));
     for r in rows {
         let fields = [
             r.slot.clone(),
             r.scheduled.clone(),
             r.started.clone().unwrap_or_default(),
             r.ended.clone().unwrap_or_default(),
-            r.outcome.clone(),
+            outcome_word(lang, &r.outcome),
             r.reason.clone().unwrap_or_default(),
-            articles(r),
+            articles(r, lang),
             r.voice.clone().unwrap_or_default(),
             r.duration_s.map(|d| format!("{d:.1}")).unwrap_or_default(),
             r.lufs.map(|d| format!("{d:.1}")).unwrap_or_default(),
@@ -248,7 +272,7 @@ fn csv_of(rows: &[LogRow]) -> String {
             .map(|(i, f)| csv_field(f, CSV_TEXT.contains(&i)))
             .collect();
         out.push_str(&line.join(","));
-        out.push('\n');
+        out.push_str(eol);
     }
     out
 }

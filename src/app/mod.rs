@@ -1,12 +1,15 @@
 //! One function per subcommand. This is the only place concrete edges (backends, devices,
 //! files) are built and handed to the core. \[glue\]
 
+mod box_run;
 mod cache;
 mod check;
 mod edges;
 mod escape;
 mod estimate;
 mod hub;
+mod hub_emergency;
+mod hub_plan;
 mod init;
 mod limits;
 mod log;
@@ -72,10 +75,21 @@ pub fn quiet_broken_pipe() {
     }));
 }
 
+/// The command line's arguments, with `--help` (and later messages) in the language of the
+/// locale (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+pub fn parse_args() -> Args {
+    use clap::{CommandFactory, FromArgMatches};
+    let lang = crate::i18n::Lang::from_env(|var| std::env::var(var).ok());
+    crate::i18n::set(lang);
+    let matches = crate::i18n::help::localize(Args::command(), lang).get_matches();
+    Args::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
+}
+
 /// Runs one command; on failure prints one plain line to stderr and returns the exit code.
 pub fn run(args: Args) -> Result<(), i32> {
     dispatch(args).map_err(|err| {
-        eprintln!("error: {}", escape::line(&one_line(&err)));
+        let message = escape::line(&localized(&err)).into_owned();
+        eprintln!("{}", crate::t!("error-line", message = message));
         let no_device = err.chain().any(|c| {
             matches!(
                 c.downcast_ref(),
@@ -146,7 +160,12 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
         Command::Reject { id, by, reason } => queue::reject(&station()?, id, &by, &reason),
         Command::Withdraw { id } => queue::withdraw(&station()?, id),
         Command::Update { id, file } => queue::update(&station()?, id, &file),
-        Command::Plan { hours, now, json } => plan::run(&station()?, hours, now.as_deref(), json),
+        Command::Plan {
+            hours,
+            now,
+            json,
+            zone,
+        } => plan::run(&station()?, hours, now.as_deref(), json, zone.as_deref()),
         Command::Tick { now } => tick::run(&station()?, now.as_deref()),
         Command::Run => run::daemon(&station()?),
         Command::PlayNow { id, emergency, by } => {
@@ -156,8 +175,16 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
             since,
             until,
             csv,
+            csv_lang,
             json,
-        } => log::run(&station()?, since.as_deref(), until.as_deref(), csv, json),
+        } => {
+            let view = match (csv, json) {
+                (true, _) => log::View::Csv(csv_lang),
+                (false, true) => log::View::Json,
+                (false, false) => log::View::Text,
+            };
+            log::run(&station()?, since.as_deref(), until.as_deref(), view)
+        }
         Command::Check => check::run(&station()?),
         Command::Init { dir } => init::run(dir.as_deref().unwrap_or(&args.station)),
         Command::Hub { action } => hub_command(&station()?, action),
@@ -165,8 +192,30 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
             action: crate::cli::ConsoleAction::AddUser { name, role },
         } => hub::add_user(&station()?, &name, &role),
         Command::Box {
-            action: crate::cli::BoxAction::Sync { hub, credential },
-        } => hub::box_sync(&station()?, &hub, &credential),
+            action:
+                crate::cli::BoxAction::Sync {
+                    hub,
+                    credential,
+                    hub_ca,
+                },
+        } => hub::box_sync(&station()?, &hub, &credential, hub_ca.as_deref()),
+        Command::Box {
+            action:
+                crate::cli::BoxAction::Run {
+                    hub,
+                    credential,
+                    hub_ca,
+                    every,
+                    now,
+                },
+        } => box_run::run(
+            &station()?,
+            &hub,
+            &credential,
+            hub_ca.as_deref(),
+            every,
+            now.as_deref(),
+        ),
     }
 }
 
@@ -189,7 +238,50 @@ fn hub_command(station: &Station, action: crate::cli::HubAction) -> anyhow::Resu
             zone,
             catch_up_minutes,
         } => hub::publish(station, &program, &slot, &at, &zone, catch_up_minutes),
-        HubAction::Serve { listen } => hub::serve(station, &listen),
+        HubAction::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+            behind_proxy,
+            hours,
+            now,
+        } => {
+            let tls = tls_cert.zip(tls_key);
+            let plan = hub::PlanOptions {
+                hours,
+                now: now.as_deref(),
+            };
+            hub::serve(station, &listen, tls.as_ref(), behind_proxy, plan)
+        }
+        HubAction::Emergency {
+            program,
+            text,
+            zone,
+            reason,
+            by,
+            severity,
+            minutes,
+            repeat,
+            json,
+        } => hub_emergency::emergency(
+            station,
+            &hub_emergency::Order {
+                program,
+                text,
+                zones: zone,
+                reason,
+                by,
+                severity,
+                minutes,
+                repeat,
+            },
+            json,
+        ),
+        HubAction::Cancel { alert_id, by } => hub_emergency::cancel(station, &alert_id, &by),
+        HubAction::PlanPublish { now, hours, json } => {
+            hub::plan_publish(station, now.as_deref(), hours, json)
+        }
+        HubAction::Log { box_id, json } => hub::log(station, box_id.as_deref(), json),
     }
 }
 
@@ -247,6 +339,23 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
+}
+
+/// The errors a clerk meets most, in Chinese under a Chinese locale; any other (and every
+/// error in English) as [`one_line`].
+fn localized(err: &anyhow::Error) -> String {
+    if crate::i18n::lang() == crate::i18n::Lang::En {
+        return one_line(err);
+    }
+    for cause in err.chain() {
+        if let Some(crate::store::StoreError::NoArticle(id)) = cause.downcast_ref() {
+            return crate::t!("error-no-article", id = *id);
+        }
+        if let Some(crate::station::StationError::NotAStation { path }) = cause.downcast_ref() {
+            return crate::t!("error-not-a-station", dir = path.display().to_string());
+        }
+    }
+    one_line(err)
 }
 
 /// An error chain as one line: `outer: inner: cause`, without repeats.

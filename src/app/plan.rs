@@ -21,6 +21,11 @@ struct Upcoming {
     queue: String,
     voice: String,
     repeat: u32,
+    /// The zones a hub sends it to (a slot without `zones` reaches 全镇).
+    zones: Vec<String>,
+    /// The slot names its zones (a single box ignores them; only then are they printed).
+    #[serde(skip)]
+    zoned: bool,
     /// The whole program: chimes, frame lines, repeats and pauses included.
     estimate_s: f64,
     /// `estimate_s` is the rendered program's measured length.
@@ -53,18 +58,46 @@ pub(super) fn run(
     hours: u32,
     now: Option<&str>,
     json: bool,
+    zone: Option<&str>,
 ) -> anyhow::Result<()> {
-    let upcoming = upcoming(station, hours, now)?;
+    let mut upcoming = upcoming(station, hours, now)?;
+    if let Some(zone) = zone {
+        upcoming.retain(|u| u.zones.iter().any(|z| z == zone));
+        if !json {
+            print_zone(station, zone)?;
+        }
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(&upcoming)?);
         return Ok(());
     }
     if upcoming.is_empty() {
-        println!("nothing airs in the next {hours} hours");
+        println!("{}", crate::t!("plan-nothing", hours = hours));
     } else {
         upcoming.iter().for_each(print);
     }
     print_calendar(station, hours, now)
+}
+
+/// `--zone Z` at a hub: which boxes the zone reaches, before the airings.
+fn print_zone(station: &Station, zone: &str) -> anyhow::Result<()> {
+    let e = super::escape::line;
+    let path = station.state_dir().join("hub.sqlite");
+    if !path.exists() {
+        return Ok(());
+    }
+    let store = crate::hub::store::SqliteHubStore::open(&path)?;
+    let boxes: Vec<String> = crate::hub::store::HubStore::boxes(&store)?
+        .into_iter()
+        .filter(|b| !b.revoked && b.zones.iter().any(|z| z == zone))
+        .map(|b| format!("{}（{}）", e(&b.name), b.box_id))
+        .collect();
+    if boxes.is_empty() {
+        println!("片区 {}：还没有喇叭箱", e(zone));
+    } else {
+        println!("片区 {}：{}", e(zone), boxes.join("、"));
+    }
+    Ok(())
 }
 
 /// The days in the window on which a `workdays` / `holidays` slot follows the holiday
@@ -85,7 +118,7 @@ fn print_calendar(station: &Station, hours: u32, now: Option<&str>) -> anyhow::R
         );
     }
     for gap in schedule::calendar_gaps(&engine.slots, first, last) {
-        eprintln!("warning: {gap}");
+        eprintln!("{}", crate::t!("warning-line", message = gap.to_string()));
     }
     Ok(())
 }
@@ -131,6 +164,8 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
                 .clone()
                 .unwrap_or_else(|| station.settings.default_voice.clone()),
             repeat: slot.repeat,
+            zones: slot.target_zones(),
+            zoned: !slot.zones.is_empty(),
             estimate_s: (seconds * 10.0).round() / 10.0,
             measured,
             quiet: matches!(plan.skip, Some(schedule::plan::Skip::Quiet { .. }))
@@ -167,43 +202,56 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
 }
 
 fn print(u: &Upcoming) {
-    let e = super::escape::line;
+    use crate::t;
+    let e = |s: &str| super::escape::line(s).into_owned();
     let length = if u.measured {
-        format!("{:.1} s (rendered)", u.estimate_s)
+        t!("plan-rendered", seconds = format!("{:.1}", u.estimate_s))
     } else {
-        format!("~{:.0} s", u.estimate_s)
+        t!("plan-estimate", seconds = format!("{:.0}", u.estimate_s))
     };
     let already = u
         .already
         .as_deref()
-        .map(|o| format!("  [already {o}]"))
+        .map(|o| {
+            let word = crate::i18n::message_in(crate::i18n::lang(), &format!("outcome-{o}"), &[]);
+            format!("  [{}]", t!("plan-already", outcome = word))
+        })
         .unwrap_or_default();
-    println!(
-        "{}  {}  {}  queue `{}`  voice {}  ×{}  {length}{already}",
-        u.shown_at,
-        e(&u.slot),
-        e(&u.title),
-        e(&u.queue),
-        e(&u.voice),
-        u.repeat,
+    let line = t!(
+        "plan-slot",
+        at = u.shown_at.clone(),
+        slot = e(&u.slot),
+        title = e(&u.title),
+        queue = e(&u.queue),
+        voice = e(&u.voice),
+        repeat = u.repeat.to_string(),
+        length = length,
     );
+    println!("{line}{already}");
+    if u.zoned {
+        println!(
+            "    zones: {}",
+            u.zones.iter().map(|z| e(z)).collect::<Vec<_>>().join("、")
+        );
+    }
     if u.quiet {
-        println!("    quiet hours: only emergency articles air");
+        println!("    {}", t!("plan-quiet"));
     }
     for a in &u.articles {
-        println!(
-            "    + {:>3} {} (script {}, approved by {})",
-            a.id,
-            e(&a.title),
-            a.script,
-            e(&a.approved_by)
+        let line = t!(
+            "plan-article",
+            id = format!("{:>3}", a.id),
+            title = e(&a.title),
+            script = a.script.clone(),
+            by = e(&a.approved_by),
         );
+        println!("    {line}");
     }
     for x in &u.excluded {
         println!("    - {:>3} {}: {}", x.id, e(&x.title), e(&x.reason));
     }
     if u.articles.is_empty() {
-        println!("    (nothing to air: the slot will be logged as skipped)");
+        println!("    {}", t!("plan-empty-slot"));
     }
 }
 

@@ -266,10 +266,7 @@ fn print_list_json(rows: &[Listed]) -> anyhow::Result<()> {
 }
 
 fn print_list(rows: &[Listed]) {
-    println!(
-        "{:>4}  {:<9}  {:<10}  {:<9}  {:<12}  title",
-        "id", "status", "queue", "priority", "script"
-    );
+    println!("{}", crate::t!("list-header"));
     for (a, expired) in rows {
         let expired = expired
             .as_deref()
@@ -277,11 +274,14 @@ fn print_list(rows: &[Listed]) {
             .unwrap_or_default();
         let (status, void) = if a.status == Status::Approved && a.approval.is_none() {
             (
-                "void",
-                " (approval void: the script changed; see `dalaba show`)",
+                crate::t!("status-void"),
+                format!(" {}", crate::t!("list-void")),
             )
         } else {
-            (a.status.as_str(), "")
+            (
+                crate::t!(&format!("status-{}", a.status.as_str())),
+                String::new(),
+            )
         };
         println!(
             "{:>4}  {:<9}  {:<10}  {:<9}  {:<12}  {}{expired}{void}",

@@ -67,5 +67,12 @@ pub(super) fn render_files(
         repeat,
         ..Default::default()
     };
-    super::runtime()?.block_on(pipeline::build(station, &articles, &options, out))
+    let voices = super::edges::voices();
+    super::runtime()?.block_on(pipeline::build(
+        station,
+        voices.as_ref(),
+        &articles,
+        &options,
+        out,
+    ))
 }

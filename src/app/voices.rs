@@ -158,8 +158,14 @@ pub(super) fn test(
         without_fallback: true,
         ..ProgramOptions::default()
     };
-    let summary =
-        super::runtime()?.block_on(pipeline::build(station, &[article], &options, &path))?;
+    let voices = super::edges::voices();
+    let summary = super::runtime()?.block_on(pipeline::build(
+        station,
+        voices.as_ref(),
+        &[article],
+        &options,
+        &path,
+    ))?;
     if dest == Some(OutPath::Stdout) {
         out_path::copy_to_stdout(&path)?;
         eprintln!(

@@ -631,7 +631,14 @@ pub(super) async fn audio(
             repeat: parsed.front.repeat.unwrap_or(1),
             ..Default::default()
         };
-        pipeline::build(console.station(), &[parsed], &options, &path).await?;
+        pipeline::build(
+            console.station(),
+            console.0.edges.voices.as_ref(),
+            &[parsed],
+            &options,
+            &path,
+        )
+        .await?;
     }
     let bytes = tokio::fs::read(&path)
         .await

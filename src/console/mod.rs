@@ -73,6 +73,8 @@ pub struct ConsoleEdges {
     pub station: Station,
     /// The station database.
     pub db: StoreHandle,
+    /// The synthesizers listening copies and emergency programs are rendered with.
+    pub voices: Arc<dyn crate::tts::Voices>,
     /// The hub, when the console runs in one.
     pub hub: Option<HubLink>,
     /// The clock.

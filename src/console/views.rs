@@ -141,7 +141,7 @@ pub(super) async fn log(
                 Some(format!("{} 行", rows.len())),
             )
             .await;
-        let body = crate::app::log_csv(rows, console.tz());
+        let body = crate::app::log_csv(rows, console.tz(), crate::cli::CsvLang::Zh);
         return Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -520,7 +520,14 @@ async fn request_alert(
         repeat: 2,
         ..Default::default()
     };
-    crate::pipeline::build(console.station(), &[parsed], &options, &wav).await?;
+    crate::pipeline::build(
+        console.station(),
+        console.0.edges.voices.as_ref(),
+        &[parsed],
+        &options,
+        &wav,
+    )
+    .await?;
     let program = crate::hub::publish::import_program(&hub.programs_dir, &wav)?;
     let minutes = form.minutes.unwrap_or(60).clamp(5, 24 * 60);
     let offset = console.tz().to_offset(now);

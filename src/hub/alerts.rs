@@ -218,7 +218,8 @@ pub async fn round(
     client: &reqwest::Client,
     now: Timestamp,
 ) -> anyhow::Result<usize> {
-    let conditions = notice::conditions(&facts(store)?, &[], &config.thresholds, now);
+    let preflight = store.preflight_failures()?;
+    let conditions = notice::conditions(&facts(store)?, &preflight, &config.thresholds, now);
     let (announced, notices) = notice::decide(&store.announced()?, &conditions);
     let mut queued = Vec::new();
     for n in &notices {

@@ -1,14 +1,17 @@
 //! The township hub (`dalaba hub`): knows the boxes and their zones, publishes a manifest
 //! per box, serves programs, takes as-run reports and pushes alerts. \[edge\]
 //!
-//! Not wired to the airing engine yet: [`publish::publish`] takes rendered programs from its
-//! caller; the engine's planner will be that caller.
+//! [`plan`] decides, as data, which airings each box's manifest lists; `app::hub_plan` feeds
+//! it the engine's planner and renders each distinct program once. [`publish::publish`]
+//! still takes hand-made programs (`dalaba hub publish`).
 
 pub mod alerts;
 pub mod notice;
+pub mod plan;
 pub mod publish;
 pub mod server;
 pub mod store;
+pub mod tls;
 
 use crate::protocol::{BoxId, Credential};
 use store::{BoxRecord, HubStore};

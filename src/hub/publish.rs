@@ -49,7 +49,10 @@ pub fn import_program(programs_dir: &Path, path: &Path) -> anyhow::Result<Progra
     let reader = hound::WavReader::new(Cursor::new(&bytes))
         .with_context(|| format!("program `{}` is not a WAV file", path.display()))?;
     let spec = reader.spec();
-    let duration_secs = f64::from(reader.duration()) / f64::from(spec.sample_rate);
+    // Whole milliseconds: such a number reads back from JSON bit for bit, so a manifest read
+    // back compares equal to the one that would be written again (no needless new version).
+    let duration_secs =
+        (f64::from(reader.duration()) * 1000.0 / f64::from(spec.sample_rate)).round() / 1000.0;
     let digest = Digest::of(&bytes);
     let target = programs_dir.join(format!("{}.wav", digest.hex()));
     if !target.exists() {

@@ -68,6 +68,18 @@ impl HubState {
         Ok(seq)
     }
 
+    /// Pushes to every open alert stream the alerts another process (`dalaba hub
+    /// emergency`, `hub cancel`) stored after sequence number `after`; returns the last
+    /// sequence number now announced.
+    pub fn announce_stored(&self, after: u64) -> anyhow::Result<u64> {
+        let mut last = after;
+        for (seq, alert) in self.0.store.alerts_after(after)? {
+            let _ = self.0.alerts.send((seq, alert));
+            last = seq;
+        }
+        Ok(last)
+    }
+
     /// How many alert streams are open now.
     pub fn open_alert_streams(&self) -> usize {
         self.0.alerts.receiver_count()
@@ -94,9 +106,8 @@ pub fn router(state: HubState) -> Router {
         .with_state(state)
 }
 
-/// Serves the API on `listener` until `shutdown` resolves. TLS: terminate it in a reverse
-/// proxy, or (follow-up) wrap the listener in a rustls acceptor implementing
-/// `axum::serve::Listener`; the router does not change.
+/// Serves the API in plain HTTP on `listener` until `shutdown` resolves: for a loopback
+/// address, or behind a TLS reverse proxy (the caller decides which is allowed).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: HubState,
@@ -117,6 +128,40 @@ pub async fn serve_with(
         .into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Serves the same API over HTTPS (rustls) on `listener` until `shutdown` resolves; open
+/// alert streams get a few seconds to close before the server stops.
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    tls: axum_server::tls_rustls::RustlsConfig,
+    state: HubState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_tls_with(listener, tls, state, Router::new(), shutdown).await
+}
+
+/// [`serve_tls`] with more routes beside the API (the staff console).
+pub async fn serve_tls_with(
+    listener: tokio::net::TcpListener,
+    tls: axum_server::tls_rustls::RustlsConfig,
+    state: HubState,
+    extra: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state)
+        .merge(extra)
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let handle = axum_server::Handle::<SocketAddr>::new();
+    let stop = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stop.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+    });
+    axum_server::from_tcp_rustls(listener.into_std()?, tls)?
+        .handle(handle)
+        .serve(app)
         .await
 }
 

@@ -43,7 +43,8 @@ pub trait HubStore: Send + Sync {
     ) -> anyhow::Result<u64>;
     /// The box's current manifest: version and JSON.
     fn manifest(&self, box_id: &BoxId) -> anyhow::Result<Option<(u64, String)>>;
-    /// Records as-run rows (a row already held is ignored) and returns all their ids.
+    /// Records as-run rows (one per airing: a row sent again unchanged is ignored, a changed
+    /// one replaces it) and returns all their ids.
     fn record_report(
         &self,
         box_id: &BoxId,
@@ -71,6 +72,26 @@ pub trait HubStore: Send + Sync {
     fn pending_notices(&self) -> anyhow::Result<Vec<(u64, String, String)>>;
     /// Drops a delivered notice from the queue.
     fn notice_delivered(&self, seq: u64) -> anyhow::Result<()>;
+    /// Replaces the programs that fail pre-flight now, as (program, reason): what the last
+    /// planning round found, for the alerts.
+    fn set_preflight_failures(&self, failures: &[(String, String)]) -> anyhow::Result<()>;
+    /// The programs failing pre-flight as the last planning round left them.
+    fn preflight_failures(&self) -> anyhow::Result<Vec<(String, String)>>;
+    /// The as-run rows of every box, or of one, in the order they arrived.
+    fn as_run_log(&self, box_id: Option<&BoxId>) -> anyhow::Result<Vec<LoggedRow>>;
+}
+
+/// One as-run row in the hub's merged log: which box sent it, and when it arrived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedRow {
+    /// The box that aired (or failed to air) it.
+    pub box_id: BoxId,
+    /// The box's display name.
+    pub box_name: String,
+    /// When the hub received it (RFC 3339).
+    pub received_at: String,
+    /// The row as the box sent it.
+    pub row: AsRun,
 }
 
 /// What the hub's store says about one box.
@@ -108,6 +129,9 @@ CREATE TABLE hub_announced (key TEXT PRIMARY KEY, text TEXT NOT NULL);
 CREATE TABLE hub_notice_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, sink TEXT NOT NULL,
   json TEXT NOT NULL);
 ",
+    "
+CREATE TABLE hub_preflight (program TEXT PRIMARY KEY, reason TEXT NOT NULL);
+",
 ];
 
 /// [`HubStore`] on one SQLite file.
@@ -124,11 +148,20 @@ impl SqliteHubStore {
         }
         let mut conn = Connection::open(path)
             .with_context(|| format!("cannot open hub database `{}`", path.display()))?;
+        // The busy wait first: the hub serving many boxes writes (and syncs) all the time,
+        // and a command (`hub publish`, `hub emergency`) must wait its turn; under heavy disk
+        // load 5 s was measured too short (a publish failed after 5.1 s beside 5 boxes
+        // reporting every second).
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let have: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let tx = conn.transaction()?;
+        if have == MIGRATIONS.len() {
+            return Ok(Self {
+                conn: Mutex::new(conn),
+            });
+        }
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(have) {
             tx.execute_batch(sql)
                 .with_context(|| format!("hub database migration {} failed", i + 1))?;
@@ -154,7 +187,7 @@ fn box_id(text: String) -> anyhow::Result<BoxId> {
 impl HubStore for SqliteHubStore {
     fn enroll(&self, record: &BoxRecord, hash: &SecretHash) -> anyhow::Result<()> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let id = record.box_id.as_str();
         let exists: bool = tx
             .query_row("SELECT 1 FROM hub_box WHERE box_id = ?1", [id], |_| {
@@ -240,7 +273,9 @@ impl HubStore for SqliteHubStore {
         make: &dyn Fn(u64) -> anyhow::Result<String>,
     ) -> anyhow::Result<u64> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        // Immediate: a read that later writes would get SQLITE_BUSY at once (no busy wait)
+        // when a box's report commits in between.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let held: Option<u64> = tx
             .query_row(
                 "SELECT version FROM hub_manifest WHERE box_id = ?1",
@@ -283,8 +318,13 @@ impl HubStore for SqliteHubStore {
         for row in rows {
             let state = serde_json::to_value(row.state)?;
             tx.execute(
-                "INSERT OR IGNORE INTO hub_as_run (box_id, airing_id, state, json, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                // One row per airing: a row sent again unchanged is ignored; a later state
+                // (a retry that aired after a failure) replaces the one held.
+                "INSERT INTO hub_as_run (box_id, airing_id, state, json, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (box_id, airing_id) DO UPDATE SET state = excluded.state,
+                   json = excluded.json, received_at = excluded.received_at
+                 WHERE hub_as_run.json <> excluded.json",
                 params![
                     id,
                     row.airing_id,
@@ -419,6 +459,58 @@ impl HubStore for SqliteHubStore {
         self.conn()
             .execute("DELETE FROM hub_notice_outbox WHERE seq = ?1", [seq])?;
         Ok(())
+    }
+
+    fn set_preflight_failures(&self, failures: &[(String, String)]) -> anyhow::Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute("DELETE FROM hub_preflight", [])?;
+        for (program, reason) in failures {
+            tx.execute(
+                "INSERT OR REPLACE INTO hub_preflight (program, reason) VALUES (?1, ?2)",
+                params![program, reason],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn preflight_failures(&self) -> anyhow::Result<Vec<(String, String)>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT program, reason FROM hub_preflight ORDER BY program")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn as_run_log(&self, box_id: Option<&BoxId>) -> anyhow::Result<Vec<LoggedRow>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT r.box_id, b.name, r.received_at, r.json
+             FROM hub_as_run r JOIN hub_box b ON b.box_id = r.box_id
+             WHERE ?1 IS NULL OR r.box_id = ?1 ORDER BY r.rowid",
+        )?;
+        let rows = stmt.query_map([box_id.map(BoxId::as_str)], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, box_name, received_at, json) = row?;
+            let row = serde_json::from_str(&json)
+                .with_context(|| format!("a stored as-run row of box `{id}` is not valid"))?;
+            out.push(LoggedRow {
+                box_id: self::box_id(id)?,
+                box_name,
+                received_at,
+                row,
+            });
+        }
+        Ok(out)
     }
 }
 

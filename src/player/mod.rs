@@ -103,11 +103,18 @@ pub struct WavSpeaker {
 }
 
 impl WavSpeaker {
-    /// A speaker writing into `dir` (created when needed).
+    /// A speaker writing into `dir` (created when needed), numbering on after the files
+    /// already there, so a restarted process never overwrites what an earlier one played.
     pub fn new(dir: &std::path::Path) -> WavSpeaker {
+        let existing = std::fs::read_dir(dir).map_or(0, |entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "wav"))
+                .count()
+        });
         WavSpeaker {
             dir: dir.to_owned(),
-            count: std::sync::atomic::AtomicUsize::new(0),
+            count: std::sync::atomic::AtomicUsize::new(existing),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! the gap; one that happens twice (fall back) airs once, at the first.
 
 mod calendar;
+pub mod held;
 mod occur;
 pub mod plan;
 mod select;
@@ -32,6 +33,9 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::toml_file::{self, TomlError};
+
+/// The zone a slot without `zones` targets at a hub: the whole township.
+pub const WHOLE_TOWN: &str = "全镇";
 
 /// The most times a slot may read its program (`repeat`), as for `--repeat`.
 pub const MAX_REPEAT: u32 = 10;
@@ -81,6 +85,7 @@ struct SlotSpec {
     catch_up_minutes: u32,
     #[serde(default)]
     priority: Priority,
+    zones: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,6 +132,10 @@ pub struct Slot {
     pub catch_up_minutes: u32,
     /// `emergency` slots air inside quiet hours.
     pub priority: Priority,
+    /// The zones a hub sends it to (`zones = ["东片", "全镇"]`), in the order written,
+    /// without repeats; empty when the file leaves `zones` out, which a hub reads as
+    /// [`WHOLE_TOWN`] and a single box ignores.
+    pub zones: Vec<String>,
     /// The file it came from.
     pub file: PathBuf,
     /// Line of its `name` key.
@@ -219,6 +228,18 @@ fn validate(path: &Path, text: &str, spec: SlotSpec) -> Result<Slot, ScheduleErr
     if spec.queue.trim().is_empty() {
         return Err(fail("`queue` is empty; name the queue it plays".into()));
     }
+    let zones = match spec.zones.as_deref().map(check_zones) {
+        None => Vec::new(),
+        Some(Ok(zones)) => zones,
+        Some(Err(message)) => {
+            return Err(ScheduleError::Slot {
+                path: path.to_owned(),
+                line: key_line(text, line, "zones").unwrap_or(line),
+                slot: spec.name.clone(),
+                message,
+            });
+        }
+    };
     Ok(Slot {
         title: spec.title.unwrap_or_else(|| spec.name.clone()),
         name: spec.name,
@@ -237,9 +258,54 @@ fn validate(path: &Path, text: &str, spec: SlotSpec) -> Result<Slot, ScheduleErr
         closing: spec.closing,
         catch_up_minutes: spec.catch_up_minutes,
         priority: spec.priority,
+        zones,
         file: path.to_owned(),
         line,
     })
+}
+
+impl Slot {
+    /// The zones this slot reaches at a hub: its `zones`, or [`WHOLE_TOWN`] without them.
+    pub fn target_zones(&self) -> Vec<String> {
+        if self.zones.is_empty() {
+            vec![WHOLE_TOWN.to_owned()]
+        } else {
+            self.zones.clone()
+        }
+    }
+}
+
+/// `zones` as written → the zones without repeats, or what is wrong, naming the key.
+fn check_zones(zones: &[String]) -> Result<Vec<String>, String> {
+    if zones.is_empty() {
+        return Err(format!(
+            "`zones` is empty; list at least one zone, e.g. `zones = [\"{WHOLE_TOWN}\"]`, or leave `zones` out to reach {WHOLE_TOWN}"
+        ));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for zone in zones {
+        let name = zone.trim();
+        if name.is_empty() || name.chars().any(char::is_control) || name.chars().count() > 32 {
+            return Err(format!(
+                "`zones` entry {zone:?} is not a zone name (1–32 characters, no control characters), e.g. \"东片\""
+            ));
+        }
+        if !out.iter().any(|z| z == name) {
+            out.push(name.to_owned());
+        }
+    }
+    Ok(out)
+}
+
+/// 1-based line of the first `KEY =` at or after line `from` (a slot's `name` line), before
+/// the next `[[slot]]`.
+fn key_line(text: &str, from: usize, key: &str) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .take_while(|(i, l)| *i + 1 == from || !l.trim_start().starts_with("[["))
+        .find(|(_, l)| l.split_once('=').is_some_and(|(k, _)| k.trim() == key))
+        .map(|(i, _)| i + 1)
 }
 
 /// 1-based line of `name = "NAME"` in `text`, or 1.

@@ -548,3 +548,41 @@ fn workdays_cannot_be_mixed_with_day_names() {
         err("[[slot]]\nname = \"x\"\nqueue = \"q\"\nat = [\"07:00\"]\ndays = \"workdays, sat\"\n");
     assert!(e.contains("workdays") && e.contains("alone"), "{e}");
 }
+
+#[test]
+fn zones_are_kept_in_order_without_repeats() {
+    let s = one(
+        "[[slot]]\nname = \"x\"\nqueue = \"q\"\nat = [\"07:00\"]\nzones = [\"东片\", \"全镇\", \" 东片 \"]\n",
+    );
+    assert_eq!(s.zones, ["东片", "全镇"]);
+    assert_eq!(s.target_zones(), ["东片", "全镇"]);
+}
+
+#[test]
+fn a_slot_without_zones_targets_the_whole_town() {
+    let s = one("[[slot]]\nname = \"x\"\nqueue = \"q\"\nat = [\"07:00\"]\n");
+    assert!(s.zones.is_empty());
+    assert_eq!(s.target_zones(), [WHOLE_TOWN]);
+}
+
+#[test]
+fn bad_zones_name_file_line_and_key() {
+    let cases = [
+        ("zones = []", "line 5: slot `x`: `zones` is empty"),
+        (
+            "zones = [\"东片\", \"\"]",
+            "line 5: slot `x`: `zones` entry \"\" is not a zone name",
+        ),
+        (
+            "zones = [\"a\\u0007\"]",
+            "line 5: slot `x`: `zones` entry \"a\\u{7}\"",
+        ),
+        ("zones = \"东片\"", "line 5"),
+    ];
+    for (zones, expected) in cases {
+        let text = format!("[[slot]]\nname = \"x\"\nqueue = \"q\"\nat = [\"07:00\"]\n{zones}\n");
+        let e = err(&text);
+        assert!(e.contains("schedules/t.toml"), "{zones}: {e}");
+        assert!(e.contains(expected), "{zones}: {e}");
+    }
+}

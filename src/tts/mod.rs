@@ -22,6 +22,7 @@ pub mod profile;
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use profile::{BackendKind, VoiceProfile};
@@ -155,8 +156,27 @@ pub trait Synthesizer: Send + Sync {
     fn synthesize<'a>(&'a self, text: &'a str) -> BoxFuture<'a, Result<EncodedAudio, SynthError>>;
 }
 
+/// The TTS voices as an edge: where the render engine gets a synthesizer for a profile. Built
+/// at the command layer ([`Backends`] there, a stand-in in tests) and handed down, so render
+/// and airing code never construct a backend themselves.
+pub trait Voices: Send + Sync + std::fmt::Debug {
+    /// A synthesizer speaking as `profile` says. Fails when a required setting or environment
+    /// variable is missing.
+    fn synthesizer(&self, profile: &VoiceProfile) -> Result<Arc<dyn Synthesizer>, SynthError>;
+}
+
+/// The real voices: each profile's own backend ([`backend`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Backends;
+
+impl Voices for Backends {
+    fn synthesizer(&self, profile: &VoiceProfile) -> Result<Arc<dyn Synthesizer>, SynthError> {
+        backend(profile).map(Arc::from)
+    }
+}
+
 /// Builds the backend a profile describes. Fails when a required setting or environment
-/// variable is missing.
+/// variable is missing. Only the command layer calls this (through [`Backends`]).
 pub fn backend(profile: &VoiceProfile) -> Result<Box<dyn Synthesizer>, SynthError> {
     Ok(match profile.kind {
         BackendKind::Espeak | BackendKind::Command => Box::new(espeak::Espeak::new(profile)?),

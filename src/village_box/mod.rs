@@ -2,10 +2,12 @@
 //! as-run outbox in its own station directory (`box/`), and talks to the hub only outward.
 //! Time comes from the caller (`box_now`), and so does every wait between retries. \[edge\]
 //!
-//! Not wired to the airing engine yet: the engine will air what [`BoxClient::ready`] lists
-//! and push its outcomes into [`BoxClient::outbox`].
+//! `run` is the long-running box (`dalaba box run`): it syncs, keeps the alert stream open
+//! and airs what the held manifest lists through the airing engine.
 
+mod asrun;
 mod outbox;
+pub mod run;
 pub mod sse;
 
 use std::collections::VecDeque;
@@ -71,29 +73,82 @@ pub struct BoxClient {
     dir: PathBuf,
     offset: SignedDuration,
     refused: Vec<String>,
+    hub_ca: Option<PathBuf>,
 }
 
 impl BoxClient {
     /// A client for hub `hub` (e.g. `https://hub.example:8443`) keeping its files in
-    /// `station/box/`.
+    /// `station/box/`, trusting the system's certificate authorities.
     pub fn new(hub: &str, credential: Credential, station: PathBuf) -> anyhow::Result<Self> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(std::time::Duration::from_secs(10))
-            .build()
-            .context("cannot build the HTTP client")?;
+        Self::with_hub_ca(hub, credential, station, None)
+    }
+
+    /// [`BoxClient::new`], trusting only the CA certificate(s) in the PEM file `hub_ca` when
+    /// given: a hub with its own (private CA or self-signed) certificate. Plain `http://` is
+    /// refused unless the hub is on this machine (loopback).
+    pub fn with_hub_ca(
+        hub: &str,
+        credential: Credential,
+        station: PathBuf,
+        hub_ca: Option<&std::path::Path>,
+    ) -> anyhow::Result<Self> {
+        let hub = hub.trim_end_matches('/');
+        check_hub_url(hub)?;
+        let mut builder =
+            reqwest::Client::builder().connect_timeout(std::time::Duration::from_secs(10));
+        if let Some(path) = hub_ca {
+            builder = builder.tls_certs_only(ca_certificates(path)?);
+        }
+        let http = builder.build().context("cannot build the HTTP client")?;
         Ok(Self {
             http,
-            hub: hub.trim_end_matches('/').to_owned(),
+            hub: hub.to_owned(),
             credential,
             dir: station.join("box"),
             offset: SignedDuration::ZERO,
             refused: Vec::new(),
+            hub_ca: hub_ca.map(std::path::Path::to_owned),
         })
+    }
+
+    /// A request that did not get an answer, as an error naming the hub (`what`: for what);
+    /// a certificate the box does not trust says how to make it trusted.
+    fn unreachable(&self, err: reqwest::Error, what: &str) -> anyhow::Error {
+        let hint = match (untrusted_certificate(&err), &self.hub_ca) {
+            (false, _) => String::new(),
+            (true, None) => "; its TLS certificate is not trusted by this box: give the CA \
+                             certificate that issued it with `--hub-ca ca.pem` (DALABA_HUB_CA)"
+                .to_owned(),
+            (true, Some(ca)) => format!(
+                "; its TLS certificate was not issued for this address by the CA in `{}` \
+                 (--hub-ca)",
+                ca.display()
+            ),
+        };
+        anyhow::Error::new(err).context(format!("cannot reach hub `{}`{what}{hint}", self.hub))
     }
 
     /// Sets hub clock − box clock, as last measured.
     pub fn set_clock_offset(&mut self, offset: SignedDuration) {
         self.offset = offset;
+    }
+
+    /// Hub clock − box clock, as measured at the last manifest poll (from the hub's `Date`).
+    pub fn clock_offset(&self) -> SignedDuration {
+        self.offset
+    }
+
+    /// This box's id.
+    pub fn box_id(&self) -> &crate::protocol::BoxId {
+        self.credential.box_id()
+    }
+
+    /// Makes one program (an emergency's) present and verified; returns its path.
+    pub async fn fetch_program(&mut self, program: &ProgramRef) -> anyhow::Result<PathBuf> {
+        if !self.verified(program)? {
+            self.download(program).await?;
+        }
+        Ok(self.program_path(&program.digest))
     }
 
     /// The as-run outbox.
@@ -152,11 +207,12 @@ impl BoxClient {
         if let Some(m) = &held {
             request = request.header(IF_NONE_MATCH, m.etag());
         }
-        let response = request
-            .send()
-            .await
-            .with_context(|| format!("cannot reach hub `{}`", self.hub))?;
+        let response = request.send().await.map_err(|e| self.unreachable(e, ""))?;
         self.check(response.status())?;
+        if let Some(hub_now) = http_date(response.headers()) {
+            // The `Date` header has second resolution: good enough to report drift.
+            self.offset = hub_now.duration_since(box_now);
+        }
         if response.status() == StatusCode::NOT_MODIFIED {
             return Ok(ManifestPoll::Unchanged);
         }
@@ -281,10 +337,7 @@ impl BoxClient {
         if have > 0 {
             request = request.header(RANGE, format!("bytes={have}-"));
         }
-        let mut response = request
-            .send()
-            .await
-            .with_context(|| format!("cannot reach hub `{}`", self.hub))?;
+        let mut response = request.send().await.map_err(|e| self.unreachable(e, ""))?;
         self.check(response.status())?;
         let mut response_ok = response.status().is_success();
         if response.status() == StatusCode::OK {
@@ -337,7 +390,7 @@ impl BoxClient {
             .json(&report)
             .send()
             .await
-            .with_context(|| format!("cannot reach hub `{}`", self.hub))?;
+            .map_err(|e| self.unreachable(e, ""))?;
         self.check(response.status())?;
         let answer: ReportAnswer = response.error_for_status()?.json().await?;
         outbox.remove(&answer.accepted)?;
@@ -354,6 +407,78 @@ impl BoxClient {
             queue: VecDeque::new(),
         }
     }
+}
+
+/// Refuses a hub URL that would carry the credential in the clear over a network: plain
+/// `http://` is for a hub on this machine only.
+fn check_hub_url(hub: &str) -> anyhow::Result<()> {
+    let url = reqwest::Url::parse(hub)
+        .with_context(|| format!("hub `{hub}` is not a URL (e.g. https://hub.example:8443)"))?;
+    let host = url.host_str().unwrap_or_default();
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => anyhow::bail!(
+            "refusing plain http:// to hub `{hub}`: this box's credential and programs would \
+             cross the network unencrypted; use https:// (with `--hub-ca ca.pem` when the hub \
+             has its own certificate)"
+        ),
+        other => anyhow::bail!("hub `{hub}` has scheme `{other}:`; use https://"),
+    }
+}
+
+/// The CA certificate(s) in a PEM file given with `--hub-ca`.
+fn ca_certificates(path: &std::path::Path) -> anyhow::Result<Vec<reqwest::Certificate>> {
+    let pem = std::fs::read(path)
+        .with_context(|| format!("cannot read the hub's CA certificate `{}`", path.display()))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem).with_context(|| {
+        format!(
+            "`{}` (--hub-ca) is not a PEM certificate file",
+            path.display()
+        )
+    })?;
+    anyhow::ensure!(
+        !certs.is_empty(),
+        "`{}` (--hub-ca) holds no PEM certificate (`-----BEGIN CERTIFICATE-----`): give the \
+         CA certificate that issued the hub's certificate, or the hub's self-signed one",
+        path.display()
+    );
+    Ok(certs)
+}
+
+/// Whether a request failed because the hub's certificate was not accepted (rustls's error
+/// sits inside an `io::Error`, whose `source` skips it).
+fn untrusted_certificate(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(err);
+    while let Some(e) = cause {
+        if matches!(
+            e.downcast_ref::<rustls::Error>(),
+            Some(rustls::Error::InvalidCertificate(_))
+        ) {
+            return true;
+        }
+        if let Some(inner) = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+            && untrusted_certificate(inner)
+        {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
+}
+
+/// The hub's clock from a response's `Date` header (RFC 9110's IMF-fixdate).
+fn http_date(headers: &reqwest::header::HeaderMap) -> Option<Timestamp> {
+    let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    jiff::fmt::rfc2822::parse(text).ok().map(|z| z.timestamp())
 }
 
 /// The digest of a file, or None when it does not exist.
@@ -433,9 +558,37 @@ impl AlertStream<'_> {
         let response = request
             .send()
             .await
-            .with_context(|| format!("cannot reach hub `{}` for alerts", self.client.hub))?;
+            .map_err(|e| self.client.unreachable(e, " for alerts"))?;
         self.client.check(response.status())?;
         self.response = Some(response.error_for_status()?);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_hub_url;
+
+    #[test]
+    fn plain_http_only_to_a_hub_on_this_machine() {
+        for ok in [
+            "https://hub.example:8443",
+            "https://192.0.2.7",
+            "http://127.0.0.1:8443",
+            "http://localhost:8443",
+            "http://[::1]:8443",
+        ] {
+            assert!(check_hub_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://hub.example:8443",
+            "http://192.0.2.7:8443",
+            "http://0.0.0.0:8443",
+            "ftp://hub.example",
+            "hub.example:8443",
+        ] {
+            let err = check_hub_url(bad).unwrap_err().to_string();
+            assert!(err.contains(bad), "{bad}: {err}");
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use dalaba::cache::SegmentCache;
 use dalaba::render::{self, RenderOptions};
 use dalaba::text::{Pause, Segment};
-use dalaba::tts::{BackendKind, VoiceProfile};
+use dalaba::tts::{BackendKind, Backends, VoiceProfile};
 
 use super::audio;
 use super::server::{Reply, TestServer};
@@ -49,7 +49,7 @@ async fn a_hung_server_holds_a_segment_no_longer_than_its_budget() {
     let dir = tempfile::tempdir().unwrap();
     let options = RenderOptions::new(24_000, dir.path().to_owned());
     let started = tokio::time::Instant::now();
-    let err = render::render_with_report(&profile, &segments(&["请注意。"]), &options)
+    let err = render::render_with_report(&Backends, &profile, &segments(&["请注意。"]), &options)
         .await
         .unwrap_err()
         .to_string();
@@ -84,9 +84,10 @@ async fn one_sentence_needing_the_fallback_puts_the_whole_program_in_the_fallbac
     let mut options = RenderOptions::new(24_000, tempfile::tempdir().unwrap().keep());
     options.fallback = Some(voice("backup", &backup.url));
     let texts = ["第一句。", "第二句。", "第三句。"];
-    let (rendered, spoken_by) = render::render_in_one_voice(&profile, &segments(&texts), &options)
-        .await
-        .unwrap();
+    let (rendered, spoken_by) =
+        render::render_in_one_voice(&Backends, &profile, &segments(&texts), &options)
+            .await
+            .unwrap();
     assert_eq!(spoken_by.voice, "backup");
     assert_eq!(spoken_by.fallback_for.as_deref(), Some("main"));
     let cache = SegmentCache::new(options.cache_dir.clone());
@@ -99,14 +100,15 @@ async fn one_sentence_needing_the_fallback_puts_the_whole_program_in_the_fallbac
         );
     }
     // With the main voice healthy the program is in the main voice, and the probe says so.
-    assert!(render::probe(&profile).await);
-    let (_, spoken_by) = render::render_in_one_voice(&profile, &segments(&["第一句。"]), &options)
-        .await
-        .unwrap();
+    assert!(render::probe(&Backends, &profile).await);
+    let (_, spoken_by) =
+        render::render_in_one_voice(&Backends, &profile, &segments(&["第一句。"]), &options)
+            .await
+            .unwrap();
     assert_eq!(
         (spoken_by.voice.as_str(), spoken_by.fallback_for),
         ("main", None)
     );
     let down = voice("down", &super::server::refused_url().await);
-    assert!(!render::probe(&down).await);
+    assert!(!render::probe(&Backends, &down).await);
 }

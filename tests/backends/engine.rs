@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use dalaba::render::{self, RenderOptions};
 use dalaba::text::{Pause, Segment};
-use dalaba::tts::{BackendKind, VoiceProfile};
+use dalaba::tts::{BackendKind, Backends, VoiceProfile};
 
 use super::audio;
 use super::server::{Reply, TestServer};
@@ -45,7 +45,7 @@ async fn requests_in_flight_are_bounded_by_the_voice_concurrency() {
         profile.concurrency = concurrency;
         let before = server.count();
         let options = RenderOptions::new(24_000, dir.path().to_owned());
-        let rendered = render::render_with_report(&profile, &segs, &options)
+        let rendered = render::render_with_report(&Backends, &profile, &segs, &options)
             .await
             .unwrap();
         assert_eq!(server.count() - before, 12);

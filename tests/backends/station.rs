@@ -97,7 +97,14 @@ impl TestStation {
             repeat: 1,
             ..Default::default()
         };
-        dalaba::pipeline::build(&station, &[article], &options, &self.out()).await
+        dalaba::pipeline::build(
+            &station,
+            &dalaba::tts::Backends,
+            &[article],
+            &options,
+            &self.out(),
+        )
+        .await
     }
 
     /// The `dalaba` binary with `--station` set and a clean environment for keys.

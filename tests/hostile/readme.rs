@@ -89,7 +89,7 @@ fn every_quick_start_command_runs_as_written() {
     }
     let csv = std::fs::read(clone.path().join("播出记录.csv")).unwrap();
     assert!(
-        csv.starts_with(b"\xef\xbb\xbfslot,"),
+        csv.starts_with("\u{feff}时段,".as_bytes()),
         "the log was not written"
     );
     assert!(!alsa.samples_f32().is_empty(), "the preview played nothing");

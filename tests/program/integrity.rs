@@ -102,7 +102,11 @@ fn every_damaged_program_is_found_discarded_and_rebuilt() {
     let good = std::fs::read(&out).unwrap();
     assert_eq!(first.checksum, Some(program::verify::checksum(&good)));
     let rt = tokio::runtime::Runtime::new().unwrap();
-    assert!(rt.block_on(dalaba::pipeline::reusable(&station, &out)));
+    assert!(rt.block_on(dalaba::pipeline::reusable(
+        &station,
+        &dalaba::tts::Backends,
+        &out
+    )));
     let (mut used, mut permanent) = (0, 0);
     for (what, damage) in PROGRAM_DAMAGES.iter().chain(&SUMMARY_DAMAGES) {
         damage(&out);
@@ -112,7 +116,11 @@ fn every_damaged_program_is_found_discarded_and_rebuilt() {
         }
         // The airing path's check: a damaged program is not reused, and its files go.
         assert!(
-            !rt.block_on(dalaba::pipeline::reusable(&station, &out)),
+            !rt.block_on(dalaba::pipeline::reusable(
+                &station,
+                &dalaba::tts::Backends,
+                &out
+            )),
             "{what} was kept"
         );
         assert!(!out.exists(), "{what} left the program");
@@ -344,10 +352,18 @@ fn a_fallback_program_is_rendered_again_once_the_main_voice_answers() {
     let voice = dir.path().join("voices/tts.toml");
     let healthy = std::fs::read_to_string(&voice).unwrap();
     std::fs::write(&voice, healthy.replace(&server.url, &refused)).unwrap();
-    assert!(rt.block_on(dalaba::pipeline::reusable(&station, &out)));
+    assert!(rt.block_on(dalaba::pipeline::reusable(
+        &station,
+        &dalaba::tts::Backends,
+        &out
+    )));
     // It answers again: the program goes, to be rendered in the main voice before air.
     std::fs::write(&voice, &healthy).unwrap();
-    assert!(!rt.block_on(dalaba::pipeline::reusable(&station, &out)));
+    assert!(!rt.block_on(dalaba::pipeline::reusable(
+        &station,
+        &dalaba::tts::Backends,
+        &out
+    )));
     assert!(!out.exists());
     let rebuilt = support::build(&station, &[article(dir.path())], 1, &out).unwrap();
     let spoken_by = rebuilt.spoken_by.unwrap();

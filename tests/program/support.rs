@@ -241,7 +241,13 @@ pub fn build(
     };
     tokio::runtime::Runtime::new()
         .unwrap()
-        .block_on(dalaba::pipeline::build(station, articles, &options, out))
+        .block_on(dalaba::pipeline::build(
+            station,
+            &dalaba::tts::Backends,
+            articles,
+            &options,
+            out,
+        ))
 }
 
 /// A program WAV as the test sees it.

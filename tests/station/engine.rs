@@ -9,10 +9,12 @@ use dalaba::airing::{self, Edges, Engine, Event, Inputs, RunningClock};
 use dalaba::player::{PlayError, Played, Playing, Speaker, StopSignal, WavSpeaker};
 use dalaba::station::Station;
 use dalaba::store::{Store, StoreHandle};
+use dalaba::tts::{BoxFuture, EncodedAudio, SynthError, Synthesizer, VoiceProfile, Voices};
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{BoxUnderTest, notice};
+use crate::backends::audio;
 
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
@@ -53,10 +55,22 @@ fn engine(
     speaker: Arc<dyn Speaker>,
     start: Timestamp,
 ) -> Engine {
+    engine_speaking_with(b, db, speaker, start, Arc::new(dalaba::tts::Backends))
+}
+
+/// [`engine`] whose programs are spoken by `voices`.
+fn engine_speaking_with(
+    b: &BoxUnderTest,
+    db: &StoreHandle,
+    speaker: Arc<dyn Speaker>,
+    start: Timestamp,
+    voices: Arc<dyn Voices>,
+) -> Engine {
     let edges = Edges {
         clock: Arc::new(RunningClock::starting_at(start)),
         speaker,
         db: db.clone(),
+        voices,
     };
     Engine::new(Station::open(b.station.path()).unwrap(), edges).unwrap()
 }
@@ -371,4 +385,107 @@ async fn the_log_names_the_voice_the_program_summary_says_spoke() {
     let aired = log.iter().find(|a| a.slot == "morning").unwrap();
     assert_eq!(aired.outcome.to_string(), "aired");
     assert_eq!(aired.voice.as_deref(), Some("fallback-espeak"));
+}
+
+/// A stand-in for the TTS voices: records every voice asked for and every text spoken, and
+/// answers speech-like audio; or refuses every voice.
+#[derive(Debug, Default)]
+struct RecordingVoices {
+    asked: Mutex<Vec<String>>,
+    spoken: Arc<Mutex<Vec<String>>>,
+    refuse: bool,
+}
+
+impl Voices for RecordingVoices {
+    fn synthesizer(&self, profile: &VoiceProfile) -> Result<Arc<dyn Synthesizer>, SynthError> {
+        self.asked.lock().unwrap().push(profile.name.clone());
+        if self.refuse {
+            return Err(SynthError::Config(format!(
+                "the test's voices refuse `{}`",
+                profile.name
+            )));
+        }
+        Ok(Arc::new(Recorder(self.spoken.clone())))
+    }
+}
+
+/// Speaks any text as a tone of its length, noting the text.
+struct Recorder(Arc<Mutex<Vec<String>>>);
+
+impl Synthesizer for Recorder {
+    fn synthesize<'a>(&'a self, text: &'a str) -> BoxFuture<'a, Result<EncodedAudio, SynthError>> {
+        self.0.lock().unwrap().push(text.to_owned());
+        let bytes = audio::wav(24_000, 1, &audio::speech_for(text, 24_000));
+        Box::pin(async move {
+            Ok(EncodedAudio {
+                bytes,
+                content_type: Some("audio/wav".into()),
+                raw_pcm: None,
+            })
+        })
+    }
+}
+
+/// The engine renders through the voices it was handed and builds no backend of its own:
+/// every text of the program is spoken by the injected voices, and when they refuse the
+/// voice, the render fails with their refusal (the station's real espeak-ng voice would
+/// have spoken).
+#[tokio::test]
+async fn the_engine_speaks_only_through_the_voices_it_was_handed() {
+    let (b, db) = station(WEEK);
+    let begin = ts("2026-12-01T06:50:00+08:00");
+    let speaker: Arc<dyn Speaker> = Arc::new(dalaba::player::NullSpeaker);
+    let voices = Arc::new(RecordingVoices::default());
+    let e = engine_speaking_with(&b, &db, speaker.clone(), begin, voices.clone());
+    let prepared = e.prepare(vec!["news".into()]).await.unwrap();
+    let morning = e.slots.iter().find(|s| s.name == "morning").unwrap();
+    let plan = e.plan(morning, begin, &prepared);
+    let seconds = e.render(&plan).await.unwrap().expect("rendered now");
+    let asked = voices.asked.lock().unwrap().clone();
+    let spoken = voices.spoken.lock().unwrap().clone();
+    // The program's voice, and its fallback (the station's espeak-ng), both from the edge.
+    assert!(asked.iter().any(|v| v == "default"), "{asked:?}");
+    let script = dalaba::airing::script_of(
+        plan.articles[0].article.as_ref().unwrap(),
+        &e.lexicon().unwrap(),
+    )
+    .0;
+    let article_texts: Vec<&String> = spoken
+        .iter()
+        .filter(|t| script.contains(t.as_str()))
+        .collect();
+    assert!(
+        !article_texts.is_empty(),
+        "the article was not spoken by the test voices: {spoken:?}"
+    );
+    // Every segment was the test voices' tone: the program lasts at least their speech.
+    let speech: f64 = spoken
+        .iter()
+        .map(|t| f64::from(audio::SECONDS_PER_CHAR) * audio::spoken_chars(t).max(1) as f64)
+        .sum();
+    assert!(
+        seconds >= speech * 0.8,
+        "{seconds} s of program for {speech} s of speech"
+    );
+    // A second render reuses the program: no voice is asked again.
+    assert_eq!(e.render(&plan).await.unwrap(), None);
+    assert_eq!(voices.asked.lock().unwrap().len(), asked.len());
+
+    let (b, db) = station(WEEK);
+    let refusing = Arc::new(RecordingVoices {
+        refuse: true,
+        ..RecordingVoices::default()
+    });
+    let e = engine_speaking_with(&b, &db, speaker, begin, refusing.clone());
+    let prepared = e.prepare(vec!["news".into()]).await.unwrap();
+    let morning = e.slots.iter().find(|s| s.name == "morning").unwrap();
+    let err = e
+        .render(&e.plan(morning, begin, &prepared))
+        .await
+        .unwrap_err();
+    assert!(
+        format!("{err:#}").contains("the test's voices refuse `default`"),
+        "{err:#}"
+    );
+    assert_eq!(refusing.spoken.lock().unwrap().len(), 0);
 }

@@ -1,0 +1,70 @@
+//! The box's as-run rows for its hub, derived from its own as-run log: the same log row
+//! always gives the same wire row, so a row sent again after a restart changes nothing.
+
+use jiff::tz::Offset;
+
+use crate::protocol::{AsRun, AsRunState, Digest, WireTime};
+use crate::store::{Airing, Outcome};
+
+/// The interrupt reason a cancel from the hub gives; an airing stopped with it is
+/// `cancelled` on the wire.
+pub const CANCELLED: &str = "cancelled by the hub";
+
+/// The wire state of a finished log row; `None` while it is still claimed or on air.
+pub fn state_of(outcome: Outcome, reason: Option<&str>) -> Option<AsRunState> {
+    let cancelled = reason.is_some_and(|r| r.starts_with(CANCELLED));
+    Some(match outcome {
+        Outcome::Claimed | Outcome::Airing => return None,
+        Outcome::Aired => AsRunState::Succeeded,
+        Outcome::Skipped | Outcome::Interrupted if cancelled => AsRunState::Cancelled,
+        Outcome::Missed | Outcome::Failed | Outcome::Interrupted | Outcome::Skipped => {
+            AsRunState::Failed
+        }
+    })
+}
+
+/// The wire row for airing `airing_id` from the log row `row`; `None` while unfinished.
+pub fn row_of(airing_id: &str, row: &Airing, digest: Option<&Digest>) -> Option<AsRun> {
+    let state = state_of(row.outcome, row.reason.as_deref())?;
+    let time = |t: jiff::Timestamp| WireTime::new(t, Offset::UTC);
+    let reason = match (row.outcome, &row.reason) {
+        (Outcome::Missed, Some(r)) => Some(format!("missed: {r}")),
+        (Outcome::Interrupted, Some(r)) => Some(format!("interrupted: {r}")),
+        (_, r) => r.clone(),
+    };
+    Some(AsRun {
+        airing_id: airing_id.to_owned(),
+        state,
+        started_at: row.started.map(time),
+        ended_at: row.ended.map(time),
+        program_digest: digest.cloned(),
+        voice: row.voice.clone(),
+        reason,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_outcomes_map_onto_the_ebm_states() {
+        assert_eq!(state_of(Outcome::Aired, None), Some(AsRunState::Succeeded));
+        assert_eq!(state_of(Outcome::Airing, None), None);
+        assert_eq!(
+            state_of(
+                Outcome::Interrupted,
+                Some("cancelled by the hub (alert e-1)")
+            ),
+            Some(AsRunState::Cancelled)
+        );
+        assert_eq!(
+            state_of(Outcome::Interrupted, Some("the box was stopped")),
+            Some(AsRunState::Failed)
+        );
+        assert_eq!(
+            state_of(Outcome::Missed, Some("x")),
+            Some(AsRunState::Failed)
+        );
+    }
+}

@@ -1,0 +1,133 @@
+//! The command line follows the locale (issue 11): with `LANG=zh_CN.UTF-8` (or `LC_ALL`,
+//! `LC_MESSAGES`) help, status words and common errors are Chinese, English otherwise; the
+//! as-run CSV is Chinese by default, for Excel on Chinese Windows, and `--csv-lang en`
+//! keeps the English format. The real binary, with the locale set per run.
+
+use std::process::Output;
+
+use crate::station::{BoxUnderTest, MORNING};
+use crate::support::{TestStation, stderr, stdout};
+
+const ZH: &str = "zh_CN.UTF-8";
+
+/// `dalaba ARGS` in `station` under exactly the locale variables `locale` gives.
+fn run_in(station: &TestStation, locale: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = station.cmd();
+    for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(locale.iter().copied())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn help_follows_the_locale() {
+    let s = TestStation::new();
+    let zh = stdout(&run_in(&s, &[("LANG", ZH)], &["--help"]));
+    for word in ["用法：", "命令", "选项", "播出记录", "显示帮助", "站点目录"] {
+        assert!(zh.contains(word), "`{word}` missing from:\n{zh}");
+    }
+    assert!(
+        !zh.contains("Usage:") && !zh.contains("The as-run log"),
+        "{zh}"
+    );
+    let log = stdout(&run_in(&s, &[("LC_MESSAGES", ZH)], &["log", "--help"]));
+    for word in ["CSV 的语言", "示例：", "显示版本"] {
+        assert!(log.contains(word), "`{word}` missing from:\n{log}");
+    }
+    assert!(!log.contains("Options:") && !log.contains("Print"), "{log}");
+
+    let en = stdout(&run_in(&s, &[("LANG", "C.UTF-8")], &["--help"]));
+    assert!(
+        en.contains("Usage:") && en.contains("The as-run log (播出记录)"),
+        "{en}"
+    );
+    let posix = stdout(&run_in(&s, &[("LC_ALL", "C"), ("LANG", ZH)], &["--help"]));
+    assert!(posix.contains("Usage:"), "LC_ALL=C wins over LANG: {posix}");
+}
+
+#[test]
+fn common_errors_follow_the_locale() {
+    let s = TestStation::new();
+    let out = run_in(&s, &[("LANG", ZH)], &["show", "99"]);
+    assert!(!out.status.success());
+    assert_eq!(
+        stderr(&out).trim(),
+        "错误：没有编号为 99 的稿件；用 `dalaba list` 查看全部稿件"
+    );
+    let out = run_in(&s, &[("LANG", "C")], &["show", "99"]);
+    assert_eq!(
+        stderr(&out).trim(),
+        "error: there is no article 99; see `dalaba list`"
+    );
+    let nowhere = s.join("nowhere");
+    let nowhere = nowhere.to_str().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dalaba"))
+        .args(["--station", nowhere, "list"])
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", ZH)
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&out).contains(&format!("`{nowhere}` 不是站点目录")),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn status_words_and_the_csv_are_chinese_for_a_clerk() {
+    let b = BoxUnderTest::new(MORNING);
+    let (id, _) = b.add(
+        "a.txt",
+        "+++\nqueue = \"news\"\n+++\n各位村民请注意，明天停水。\n",
+        &[],
+    );
+    let id = id.to_string();
+    let zh = [("LANG", ZH)];
+    let list = stdout(&run_in(&b.station, &zh, &["list"]));
+    assert!(list.contains("状态") && list.contains("草稿"), "{list}");
+    let en = stdout(&run_in(&b.station, &[("LANG", "C")], &["list"]));
+    assert!(en.contains("status") && en.contains("draft"), "{en}");
+
+    let plan = stdout(&run_in(
+        &b.station,
+        &zh,
+        &["plan", "--now", "2026-12-01T06:00:00+08:00", "--hours", "2"],
+    ));
+    assert!(
+        plan.contains("队列 `news`") && plan.contains("没有可播的稿件"),
+        "{plan}"
+    );
+
+    b.ok(&["play-now", &id, "--emergency", "--by", "李站长"]);
+    let log = stdout(&run_in(&b.station, &zh, &["log"]));
+    assert!(log.contains("已播出") && log.contains("未审核"), "{log}");
+
+    // The CSV is Chinese whatever the locale: BOM, Chinese headers and words, CRLF.
+    let csv = run_in(&b.station, &[("LANG", "C")], &["log", "--csv"]).stdout;
+    let text = String::from_utf8(csv).unwrap();
+    assert!(
+        text.starts_with("\u{feff}时段,计划时间,开始时间,结束时间,结果,"),
+        "{text}"
+    );
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines.iter().all(|l| l.ends_with("\r\n")), "CRLF: {text:?}");
+    assert!(
+        lines[1].contains(",已播出,") && lines[1].contains("李站长"),
+        "{text}"
+    );
+
+    // `--csv-lang en`: the English format of before (BOM, LF).
+    let csv = run_in(&b.station, &zh, &["log", "--csv", "--csv-lang", "en"]).stdout;
+    let text = String::from_utf8(csv).unwrap();
+    assert!(
+        text.starts_with("\u{feff}slot,scheduled,started,ended,outcome,"),
+        "{text}"
+    );
+    assert!(!text.contains('\r') && text.contains(",aired,"), "{text:?}");
+}
