@@ -3,7 +3,7 @@
 #   make test   the whole test suite
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := pkg-config libasound2-dev espeak-ng sox ffmpeg python3-pip
+SYSTEM_PACKAGES := pkg-config libasound2-dev espeak-ng sox ffmpeg python3-pip chromium chromium-driver fonts-noto-cjk
 DEMO_ARTICLE := samples/notice-water.txt
 DEMO_OUT := demo-out/notice-water.wav
 ONNXRUNTIME_VERSION := 1.32.0

@@ -277,6 +277,15 @@ pub enum Command {
         #[command(subcommand)]
         action: HubAction,
     },
+    /// The staff console (工作台) served by `dalaba hub serve` under `/console`.
+    #[command(
+        after_help = "Example:\n  echo '一个好密码123' | dalaba console add-user 李站长 --role 站长\n  DALABA_PASSWORD=... dalaba console add-user 王会计 --role 编辑"
+    )]
+    Console {
+        /// What to do.
+        #[command(subcommand)]
+        action: ConsoleAction,
+    },
     /// A village box: talk to its hub.
     #[command(
         name = "box",
@@ -451,6 +460,20 @@ pub enum HubAction {
         /// Who cancels it.
         #[arg(long, default_value = "hub")]
         by: String,
+    },
+}
+
+/// `dalaba console …`.
+#[derive(Debug, Subcommand)]
+pub enum ConsoleAction {
+    /// Add a console account (the first 站长 is made this way); the password is read from
+    /// `DALABA_PASSWORD` or the first line of standard input, never from the command line.
+    AddUser {
+        /// Login name.
+        name: String,
+        /// 编辑, 审核, 站长 or 只读 (or editor, approver, manager, reader).
+        #[arg(long)]
+        role: String,
     },
 }
 

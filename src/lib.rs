@@ -26,6 +26,7 @@
 //! | [`protocol`] | core | hub–box wire types (manifest, alert, report) and the box's manifest acceptance rules |
 //! | [`hub`] | edge | the township hub: box enrolment, its own SQLite store, publishing manifests, the HTTP API |
 //! | [`village_box`] | edge | a village box's side: manifest sync, resumable verified downloads, as-run outbox, alerts |
+//! | [`console`] | edge | the staff console (工作台) under `/console`: accounts, sessions, roles, audit; askama pages |
 //! | [`app`] | glue | one function per subcommand; the only place edges are built |
 //! | [`cli`] | edge | clap argument types, no logic |
 //! | [`i18n`] | core | the command line in the locale's language: Fluent messages (English, Chinese) and localized `--help` |
@@ -40,6 +41,7 @@ pub mod atomic;
 pub mod audio;
 pub mod cache;
 pub mod cli;
+pub mod console;
 pub mod hub;
 pub mod i18n;
 pub mod media;

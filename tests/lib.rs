@@ -7,6 +7,7 @@ mod support;
 
 mod backends;
 mod box_run;
+mod console;
 mod hostile;
 mod hub;
 mod hub_alerts;

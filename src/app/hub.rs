@@ -190,6 +190,7 @@ pub fn serve(
         clock.clone(),
         timezone(station)?,
     );
+    let console = console(station, &state, &store)?;
     super::runtime()?.block_on(async {
         let tls = match tls {
             Some((cert, key)) => Some(crate::hub::tls::load(cert, key).await?),
@@ -229,16 +230,70 @@ pub fn serve(
         let server = async {
             match tls {
                 Some(tls) => {
-                    crate::hub::server::serve_tls(listener, tls, state, until_stopped(stopped))
-                        .await
+                    let stop = until_stopped(stopped);
+                    crate::hub::server::serve_tls_with(listener, tls, state, console, stop).await
                 }
-                None => crate::hub::server::serve(listener, state, until_stopped(stopped)).await,
+                None => {
+                    let stop = until_stopped(stopped);
+                    crate::hub::server::serve_with(listener, state, console, stop).await
+                }
             }
         };
         let (served, ()) = tokio::join!(server, planner);
         let _ = std::fs::remove_file(super::hub_emergency::pid_file(station));
         served.context("hub server failed")
     })
+}
+
+/// The staff console's routes, over this station's database, the hub and the planner.
+pub fn console(
+    station: &Station,
+    state: &HubState,
+    store: &Arc<dyn HubStore>,
+) -> anyhow::Result<axum::Router> {
+    let planner_station = station.clone();
+    let edges = crate::console::ConsoleEdges {
+        station: station.clone(),
+        db: crate::store::StoreHandle::new(super::queue::open(station)?),
+        voices: super::edges::voices(),
+        hub: Some(crate::console::HubLink {
+            state: state.clone(),
+            store: store.clone(),
+            programs_dir: programs_dir(station),
+        }),
+        clock: Arc::new(Timestamp::now),
+        tz: timezone(station)?,
+        planner: Arc::new(move |now, hours| {
+            super::plan::console_rows(&planner_station, now, hours)
+        }),
+        secure_cookies: std::env::var_os("DALABA_SECURE_COOKIES").is_some(),
+    };
+    Ok(crate::console::router(crate::console::Console::new(edges)))
+}
+
+/// `dalaba console add-user NAME --role R`: the password from `DALABA_PASSWORD` or the
+/// first line of standard input.
+pub fn add_user(station: &Station, name: &str, role: &str) -> anyhow::Result<()> {
+    let role = crate::console::Role::parse(role).with_context(|| {
+        format!(
+            "`--role {}` is not a role: use 编辑, 审核, 站长 or 只读",
+            role.escape_debug()
+        )
+    })?;
+    let password = match std::env::var("DALABA_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("cannot read the password from standard input")?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let mut db = super::queue::open(station)?;
+    crate::console::add_user(&mut db, name, role, &password, Timestamp::now())?;
+    println!("已添加工作台用户 {}（{role}）", name.escape_debug());
+    Ok(())
 }
 
 /// `dalaba hub plan-publish`: one planning round (see [`super::hub_plan`]).

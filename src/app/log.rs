@@ -235,6 +235,12 @@ fn articles(r: &LogRow, lang: Lang) -> String {
         .join("; ")
 }
 
+/// `airings` as the CSV `dalaba log --csv` writes (the console's export uses it too).
+pub fn csv_text(airings: Vec<Airing>, tz: &TimeZone, lang: CsvLang) -> String {
+    let rows: Vec<LogRow> = airings.into_iter().map(|a| row(a, tz)).collect();
+    csv(&rows, lang)
+}
+
 /// The log as CSV, for the township's files. Chinese: headers and outcome words in Chinese,
 /// CRLF lines; English: the format of before (LF lines). Both start with a byte-order mark, so
 /// Excel (Chinese Windows included) reads UTF-8.

@@ -28,6 +28,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+pub use hub::console as console_router;
+pub use log::csv_text as log_csv;
+
 use crate::article::{self, Article};
 use crate::cli::{Args, Command};
 use crate::station::Station;
@@ -185,6 +188,9 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
         Command::Check => check::run(&station()?),
         Command::Init { dir } => init::run(dir.as_deref().unwrap_or(&args.station)),
         Command::Hub { action } => hub_command(&station()?, action),
+        Command::Console {
+            action: crate::cli::ConsoleAction::AddUser { name, role },
+        } => hub::add_user(&station()?, &name, &role),
         Command::Box {
             action:
                 crate::cli::BoxAction::Sync {

@@ -254,3 +254,33 @@ fn print(u: &Upcoming) {
         println!("    {}", t!("plan-empty-slot"));
     }
 }
+
+/// The plan from `now` for `hours`, as the console's 节目单 page shows it.
+pub(super) fn console_rows(
+    station: &Station,
+    now: jiff::Timestamp,
+    hours: u32,
+) -> anyhow::Result<Vec<crate::console::PlanRow>> {
+    let now = now.to_string();
+    Ok(upcoming(station, hours, Some(&now))?
+        .into_iter()
+        .map(|u| crate::console::PlanRow {
+            at: u.shown_at.chars().take(16).collect(),
+            slot: u.slot,
+            title: u.title,
+            queue: u.queue,
+            quiet: u.quiet,
+            already: u.already,
+            articles: u
+                .articles
+                .into_iter()
+                .map(|a| (a.id, a.title, a.approved_by))
+                .collect(),
+            excluded: u
+                .excluded
+                .into_iter()
+                .map(|x| (x.id, x.title, x.reason))
+                .collect(),
+        })
+        .collect())
+}

@@ -113,7 +113,19 @@ pub async fn serve(
     state: HubState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    serve_with(listener, state, Router::new(), shutdown).await
+}
+
+/// [`serve`] with more routes beside the API (the staff console).
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: HubState,
+    extra: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state)
+        .merge(extra)
+        .into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
@@ -127,7 +139,20 @@ pub async fn serve_tls(
     state: HubState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    serve_tls_with(listener, tls, state, Router::new(), shutdown).await
+}
+
+/// [`serve_tls`] with more routes beside the API (the staff console).
+pub async fn serve_tls_with(
+    listener: tokio::net::TcpListener,
+    tls: axum_server::tls_rustls::RustlsConfig,
+    state: HubState,
+    extra: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state)
+        .merge(extra)
+        .into_make_service_with_connect_info::<SocketAddr>();
     let handle = axum_server::Handle::<SocketAddr>::new();
     let stop = handle.clone();
     tokio::spawn(async move {

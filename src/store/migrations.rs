@@ -86,4 +86,36 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ALTER TABLE requests ADD COLUMN operator TEXT;
     CREATE INDEX articles_by_queue ON articles (queue, status);
     ",
+    // 3: the staff console: accounts, server-side sessions, the audit log, who wrote an
+    // article; and an index so the as-run log reads by date without a scan.
+    "
+    CREATE TABLE console_users (
+        id             INTEGER PRIMARY KEY,
+        name           TEXT NOT NULL UNIQUE,
+        role           TEXT NOT NULL,
+        password_hash  TEXT NOT NULL,
+        disabled       INTEGER NOT NULL DEFAULT 0,
+        created_ms     INTEGER NOT NULL
+    );
+    CREATE TABLE console_sessions (
+        token_hash  TEXT PRIMARY KEY,
+        user_id     INTEGER NOT NULL REFERENCES console_users(id),
+        csrf        TEXT NOT NULL,
+        created_ms  INTEGER NOT NULL,
+        expires_ms  INTEGER NOT NULL
+    );
+    CREATE TABLE console_audit (
+        id      INTEGER PRIMARY KEY,
+        at_ms   INTEGER NOT NULL,
+        who     TEXT NOT NULL,
+        peer    TEXT NOT NULL,
+        action  TEXT NOT NULL,
+        detail  TEXT
+    );
+    CREATE TABLE console_authors (
+        article_id  INTEGER PRIMARY KEY REFERENCES articles(id),
+        user_name   TEXT NOT NULL
+    );
+    CREATE INDEX airings_by_time ON airings (scheduled_ms);
+    ",
 ];

@@ -9,8 +9,11 @@
 //! same transaction that marks an airing as on air, that every article is still approved
 //! for exactly the script that was rendered.
 
+mod console;
 mod handle;
 mod migrations;
+
+pub use console::{AuditRow, UserRow};
 
 pub use handle::StoreHandle;
 

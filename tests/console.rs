@@ -1,0 +1,122 @@
+//! The staff console, served by the real `dalaba hub serve` process on 127.0.0.1: accounts
+//! and roles, CSRF, sessions, the login limit, escaping (HTTP level, `http`), and a real
+//! headless Chromium walking the whole flow (`browser`).
+
+mod browser;
+mod http;
+
+use std::io::BufRead;
+use std::process::{Child, Stdio};
+
+use crate::support::{TestStation, stderr};
+
+/// Every test account's password.
+pub const PASSWORD: &str = "村委会-2026-好密码";
+
+/// The accounts every console under test has: (name, role).
+pub const ACCOUNTS: [(&str, &str); 4] = [
+    ("李站长", "站长"),
+    ("王编辑", "编辑"),
+    ("张审核", "审核"),
+    ("县里", "只读"),
+];
+
+/// A morning slot at 07:00 playing the `news` queue with espeak (fast, installed by CI).
+pub const MORNING: &str = r#"
+[[slot]]
+name = "morning"
+title = "早间广播"
+at = ["07:00"]
+days = "daily"
+queue = "news"
+voice = "espeak"
+repeat = 1
+catch_up_minutes = 10
+"#;
+
+/// A rehearsal station with the four accounts, its hub serving on a free port.
+pub struct ConsoleUnderTest {
+    /// The station directory.
+    pub station: TestStation,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    server: Child,
+}
+
+impl Drop for ConsoleUnderTest {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+impl ConsoleUnderTest {
+    /// Makes the station and accounts (through `dalaba console add-user`) and starts the hub.
+    pub fn start() -> Self {
+        let station = TestStation::new();
+        station.write(
+            "dalaba.toml",
+            "rehearsal = true\ndevice_realtime = false\ndefault_voice = \"espeak\"\n",
+        );
+        station.write("schedules/main.toml", MORNING);
+        for (name, role) in ACCOUNTS {
+            let out = station
+                .cmd()
+                .args(["console", "add-user", name, "--role", role])
+                .env("DALABA_PASSWORD", PASSWORD)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", stderr(&out));
+        }
+        let mut server = station
+            .cmd()
+            .args(["hub", "serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(server.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("hub: listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line `{line}`"))
+            .to_owned();
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        Self {
+            station,
+            url,
+            server,
+        }
+    }
+}
+
+/// The value of the first `name="csrf"` field in a page.
+pub fn csrf_of(page: &str) -> String {
+    let at = page
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a CSRF token")
+        + 19;
+    page[at..].split('"').next().unwrap().to_owned()
+}
+
+/// The script hash shown on a review page.
+pub fn hash_of(page: &str) -> String {
+    let at = page.find("id=\"hash\">").expect("the script hash") + 10;
+    page[at..].split('<').next().unwrap().to_owned()
+}
+
+/// A page's HTML-escaped value put back to text (for hidden fields sent back).
+pub fn unescape(s: &str) -> String {
+    s.replace("&#10;", "\n")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
