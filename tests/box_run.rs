@@ -17,7 +17,7 @@ use crate::support::{TestStation, stderr, stdout};
 /// The longest any condition is waited for before the test fails as hung.
 const HANG: Duration = Duration::from_secs(180);
 
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+pub(crate) fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     let start = Instant::now();
     while !done() {
         assert!(start.elapsed() < HANG, "hung waiting for {what}");
@@ -199,7 +199,7 @@ impl Hub {
 }
 
 /// A village box: its station (rehearsal, WAV loudspeaker) and its process.
-struct VillageBox {
+pub(crate) struct VillageBox {
     id: String,
     credential: String,
     station: TestStation,
@@ -207,7 +207,7 @@ struct VillageBox {
 }
 
 impl VillageBox {
-    fn new(id: &str, credential: String) -> VillageBox {
+    pub(crate) fn new(id: &str, credential: String) -> VillageBox {
         let station = TestStation::new();
         station.write(
             "dalaba.toml",
@@ -221,7 +221,7 @@ impl VillageBox {
         }
     }
 
-    fn start(&mut self, url: &str, now: Option<Timestamp>) {
+    pub(crate) fn start(&mut self, url: &str, now: Option<Timestamp>) {
         let mut cmd = self.station.cmd();
         cmd.args(["box", "run", "--hub", url, "--every", "1"])
             .env("DALABA_CREDENTIAL", &self.credential);
@@ -235,11 +235,11 @@ impl VillageBox {
     }
 
     /// How many programs this box has played (one file each).
-    fn played(&self) -> usize {
+    pub(crate) fn played(&self) -> usize {
         std::fs::read_dir(self.station.join("played")).map_or(0, |d| d.count())
     }
 
-    fn holds(&self, text: &str) -> bool {
+    pub(crate) fn holds(&self, text: &str) -> bool {
         std::fs::read_to_string(self.station.join("box/manifest.json"))
             .is_ok_and(|m| m.contains(text))
     }
@@ -250,7 +250,7 @@ impl VillageBox {
     }
 
     /// Its own as-run log, as `dalaba log --json` shows it.
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         let out = self.station.run(&["log", "--json"]);
         assert!(out.status.success(), "{}", stderr(&out));
         stdout(&out)

@@ -40,10 +40,10 @@ catch_up_minutes = 10
 
 /// An OpenAI-compatible speech server and a webhook recorder on 127.0.0.1, on their own
 /// thread and runtime. A text holding `静音` gets four seconds of dead air in the middle.
-struct Servers {
-    url: String,
-    speech_requests: Arc<AtomicUsize>,
-    texts: Arc<Mutex<Vec<String>>>,
+pub(crate) struct Servers {
+    pub(crate) url: String,
+    pub(crate) speech_requests: Arc<AtomicUsize>,
+    pub(crate) texts: Arc<Mutex<Vec<String>>>,
     hooks: Arc<Mutex<Vec<serde_json::Value>>>,
 }
 
@@ -64,7 +64,7 @@ fn speech(text: &str) -> Vec<f32> {
     out
 }
 
-fn servers() -> Servers {
+pub(crate) fn servers() -> Servers {
     let speech_requests = Arc::new(AtomicUsize::new(0));
     let texts: Arc<Mutex<Vec<String>>> = Arc::default();
     let hooks: Arc<Mutex<Vec<serde_json::Value>>> = Arc::default();
@@ -110,7 +110,7 @@ fn servers() -> Servers {
 }
 
 /// A rehearsal hub station whose one voice is the speech server, with `schedule`.
-fn hub_station(url: &str, schedule: &str) -> TestStation {
+pub(crate) fn hub_station(url: &str, schedule: &str) -> TestStation {
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let hub = TestStation::new();
     hub.write("dalaba.toml", "rehearsal = true\ndefault_voice = \"tts\"\n");
@@ -124,7 +124,7 @@ fn hub_station(url: &str, schedule: &str) -> TestStation {
     hub
 }
 
-fn ok(hub: &TestStation, args: &[&str]) -> String {
+pub(crate) fn ok(hub: &TestStation, args: &[&str]) -> String {
     let out = hub.run(args);
     assert!(
         out.status.success(),
@@ -136,7 +136,7 @@ fn ok(hub: &TestStation, args: &[&str]) -> String {
 }
 
 /// Enrols a box; returns its credential.
-fn enroll(hub: &TestStation, name: &str, id: &str, zones: &[&str]) -> String {
+pub(crate) fn enroll(hub: &TestStation, name: &str, id: &str, zones: &[&str]) -> String {
     let mut args = vec!["hub", "enroll", name, "--id", id, "--json"];
     for z in zones {
         args.extend(["--zone", z]);
@@ -146,7 +146,7 @@ fn enroll(hub: &TestStation, name: &str, id: &str, zones: &[&str]) -> String {
 }
 
 /// Adds and approves an article in `queue`; returns its id.
-fn approved(hub: &TestStation, name: &str, text: &str, queue: &str) -> String {
+pub(crate) fn approved(hub: &TestStation, name: &str, text: &str, queue: &str) -> String {
     let path = hub.write(&format!("in/{name}"), text);
     let out = ok(hub, &["add", path.to_str().unwrap(), "--queue", queue]);
     let id = out.lines().next().unwrap().trim().to_owned();

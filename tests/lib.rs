@@ -19,3 +19,4 @@ mod program;
 mod skeleton;
 mod station;
 mod text;
+mod township;

@@ -196,8 +196,14 @@ fn every_unit_runs_as_dalaba_a_command_the_installed_program_accepts() {
     );
     assert_eq!(value(&daemon, "Restart"), Some("on-failure"));
     assert_eq!(value(&daemon, "SupplementaryGroups"), Some("audio"));
-    let timer = unit("dalaba-box.timer");
-    assert_eq!(value(&timer, "OnUnitInactiveSec"), Some("30s"));
+    let village = unit("dalaba-box.service");
+    assert_eq!(
+        value(&village, "Type"),
+        Some("simple"),
+        "box run is long-running"
+    );
+    assert_eq!(value(&village, "Restart"), Some("always"));
+    assert_eq!(value(&village, "SupplementaryGroups"), Some("audio"));
 }
 
 #[test]

