@@ -120,7 +120,7 @@ fn main() {
         Arc::new(Timestamp::now),
         TimeZone::get("Asia/Shanghai").unwrap(),
     );
-    let console = dalaba::app::console_router(&station, &state, &hub).unwrap();
+    let console = dalaba::app::console_router(&station, &state, &hub, false).unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -190,7 +190,7 @@ pub fn serve(
         clock.clone(),
         timezone(station)?,
     );
-    let console = console(station, &state, &store)?;
+    let console = console(station, &state, &store, tls.is_some())?;
     super::runtime()?.block_on(async {
         let tls = match tls {
             Some((cert, key)) => Some(crate::hub::tls::load(cert, key).await?),
@@ -245,11 +245,13 @@ pub fn serve(
     })
 }
 
-/// The staff console's routes, over this station's database, the hub and the planner.
+/// The staff console's routes, over this station's database, the hub and the planner; its
+/// cookies are `Secure` when the hub serves TLS itself (`over_tls`) or behind a TLS proxy.
 pub fn console(
     station: &Station,
     state: &HubState,
     store: &Arc<dyn HubStore>,
+    over_tls: bool,
 ) -> anyhow::Result<axum::Router> {
     let planner_station = station.clone();
     let edges = crate::console::ConsoleEdges {
@@ -266,7 +268,7 @@ pub fn console(
         planner: Arc::new(move |now, hours| {
             super::plan::console_rows(&planner_station, now, hours)
         }),
-        secure_cookies: std::env::var_os("DALABA_SECURE_COOKIES").is_some(),
+        secure_cookies: over_tls || std::env::var_os("DALABA_SECURE_COOKIES").is_some(),
     };
     Ok(crate::console::router(crate::console::Console::new(edges)))
 }
