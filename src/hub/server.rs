@@ -106,6 +106,16 @@ pub fn router(state: HubState) -> Router {
         .with_state(state)
 }
 
+/// The API and `extra` routes, with each request's peer address (the console logs it).
+fn app(
+    state: HubState,
+    extra: Router,
+) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, SocketAddr> {
+    router(state)
+        .merge(extra)
+        .into_make_service_with_connect_info::<SocketAddr>()
+}
+
 /// Serves the API in plain HTTP on `listener` until `shutdown` resolves: for a loopback
 /// address, or behind a TLS reverse proxy (the caller decides which is allowed).
 pub async fn serve(
@@ -123,9 +133,7 @@ pub async fn serve_with(
     extra: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state)
-        .merge(extra)
-        .into_make_service_with_connect_info::<SocketAddr>();
+    let app = app(state, extra);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
@@ -150,9 +158,7 @@ pub async fn serve_tls_with(
     extra: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state)
-        .merge(extra)
-        .into_make_service_with_connect_info::<SocketAddr>();
+    let app = app(state, extra);
     let handle = axum_server::Handle::<SocketAddr>::new();
     let stop = handle.clone();
     tokio::spawn(async move {
