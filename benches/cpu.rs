@@ -1,6 +1,9 @@
 //! CPU time of a process from Linux's `/proc/PID/stat`, shared by the benches that report
 //! CPU seconds beside wall time.
 
+// Each bench uses the part it needs.
+#![allow(dead_code)]
+
 /// User + system seconds from a `/proc/PID/stat` file, taking the two fields at `first`
 /// counted after the command name (11: the process itself, 13: its waited-for children).
 pub fn cpu_seconds(stat: &str, first: usize) -> f64 {
