@@ -12,6 +12,8 @@
 //! `DALABA_BENCH_QUICK=1` shortens everything tenfold, for a smoke run. Without `--bench`
 //! (as under `cargo test --all-targets`) it only says how to run it.
 
+mod cpu;
+
 use std::f64::consts::TAU;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -210,7 +212,7 @@ fn child(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let summary = program::assemble(Path::new(out), &assembly)?;
     let wall = start.elapsed().as_secs_f64();
-    let cpu = cpu_seconds("/proc/self/stat", 11);
+    let cpu = cpu::own();
     println!(
         "{wall} {} {} {} {cpu}",
         summary.duration,
@@ -218,23 +220,6 @@ fn child(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         peak_rss_kb()
     );
     Ok(())
-}
-
-/// User + system seconds from a `/proc/PID/stat` text, taking the two fields at `first`
-/// counted after the command name (11: this process, 13: its waited-for children).
-fn cpu_seconds(stat: &str, first: usize) -> f64 {
-    let text = std::fs::read_to_string(stat).unwrap_or_default();
-    cpu_from_stat(&text, first)
-}
-
-fn cpu_from_stat(text: &str, first: usize) -> f64 {
-    let after = text.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<f64> = after
-        .split_whitespace()
-        .map(|f| f.parse().unwrap_or(0.0))
-        .collect();
-    // Linux reports clock ticks of 1/100 s.
-    (fields.get(first).unwrap_or(&0.0) + fields.get(first + 1).unwrap_or(&0.0)) / 100.0
 }
 
 /// VmHWM of this process, kB.
@@ -322,6 +307,6 @@ fn sox_chain(files: &[PathBuf], out: &Path) -> Result<(f64, f64), Box<dyn std::e
     let _ = std::fs::remove_file(out);
     Ok((
         wall,
-        cpu_from_stat(&String::from_utf8_lossy(&output.stdout), 13),
+        cpu::cpu_from_stat(&String::from_utf8_lossy(&output.stdout), 13),
     ))
 }
