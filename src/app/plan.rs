@@ -124,6 +124,25 @@ fn print_calendar(station: &Station, hours: u32, now: Option<&str>) -> anyhow::R
 }
 
 fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<Vec<Upcoming>> {
+    Ok(upcoming_in(station, hours, now, Closed::Listed)?.0)
+}
+
+/// What a plan does with the articles whose window closed before it starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Closed {
+    /// Each is listed under every airing as expired (`dalaba plan`).
+    Listed,
+    /// Only counted (the console: a station used for years has thousands).
+    Counted,
+}
+
+/// The airings of the next `hours`, and how many closed articles were only counted.
+fn upcoming_in(
+    station: &Station,
+    hours: u32,
+    now: Option<&str>,
+    closed: Closed,
+) -> anyhow::Result<(Vec<Upcoming>, usize)> {
     let runtime = super::runtime()?;
     let engine = super::edges::engine(station, now, true)?;
     let now = engine.clock.now();
@@ -131,14 +150,15 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
     let from = now.checked_sub(SignedDuration::from_millis(1))?;
     let until = now.checked_add(SignedDuration::from_hours(i64::from(hours)))?;
     let queues: Vec<String> = engine.slots.iter().map(|s| s.queue.clone()).collect();
-    let prepared = runtime.block_on(engine.prepare(queues))?;
-    let title = |id: i64| {
-        prepared
-            .iter()
-            .find(|p| p.row.id == id)
-            .and_then(|p| p.row.data.title.clone())
-            .unwrap_or_default()
+    let (prepared, counted) = match closed {
+        Closed::Listed => (runtime.block_on(engine.prepare(queues))?, 0),
+        Closed::Counted => runtime.block_on(engine.prepare_open(queues, from))?,
     };
+    let titles: std::collections::HashMap<i64, &str> = prepared
+        .iter()
+        .map(|p| (p.row.id, p.row.data.title.as_deref().unwrap_or_default()))
+        .collect();
+    let title = |id: i64| titles.get(&id).copied().unwrap_or_default().to_owned();
     let mut out = Vec::new();
     for occ in schedule::occurrences(&engine.slots, &engine.tz, from, until) {
         let Some(slot) = engine.slots.iter().find(|s| s.name == occ.slot) else {
@@ -198,7 +218,7 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
                 .collect(),
         });
     }
-    Ok(out)
+    Ok((out, counted))
 }
 
 fn print(u: &Upcoming) {
@@ -260,9 +280,10 @@ pub(super) fn console_rows(
     station: &Station,
     now: jiff::Timestamp,
     hours: u32,
-) -> anyhow::Result<Vec<crate::console::PlanRow>> {
+) -> anyhow::Result<crate::console::Plan> {
     let now = now.to_string();
-    Ok(upcoming(station, hours, Some(&now))?
+    let (upcoming, closed) = upcoming_in(station, hours, Some(&now), Closed::Counted)?;
+    let rows = upcoming
         .into_iter()
         .map(|u| crate::console::PlanRow {
             at: u.shown_at.chars().take(16).collect(),
@@ -282,5 +303,6 @@ pub(super) fn console_rows(
                 .map(|x| (x.id, x.title, x.reason))
                 .collect(),
         })
-        .collect())
+        .collect();
+    Ok(crate::console::Plan { rows, closed })
 }
