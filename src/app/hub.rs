@@ -267,7 +267,6 @@ fn console_over(
     hub: Option<crate::console::HubLink>,
     over_tls: bool,
 ) -> anyhow::Result<axum::Router> {
-    let planner_station = station.clone();
     let edges = crate::console::ConsoleEdges {
         station: station.clone(),
         db: crate::store::StoreHandle::new(super::queue::open(station)?),
@@ -275,9 +274,7 @@ fn console_over(
         hub,
         clock: Arc::new(Timestamp::now),
         tz: timezone(station)?,
-        planner: Arc::new(move |now, hours| {
-            super::plan::console_rows(&planner_station, now, hours)
-        }),
+        planner: super::plan::console_planner(station)?,
         secure_cookies: over_tls || std::env::var_os("DALABA_SECURE_COOKIES").is_some(),
     };
     Ok(crate::console::router(crate::console::Console::new(edges)))

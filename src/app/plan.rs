@@ -146,6 +146,18 @@ fn upcoming_in(
     let runtime = super::runtime()?;
     let engine = super::edges::engine(station, now, true)?;
     let now = engine.clock.now();
+    upcoming_at(&engine, runtime.handle(), hours, now, closed)
+}
+
+/// [`upcoming_in`] on an engine already built, from `now`, through `runtime`.
+fn upcoming_at(
+    engine: &crate::airing::Engine,
+    runtime: &tokio::runtime::Handle,
+    hours: u32,
+    now: jiff::Timestamp,
+    closed: Closed,
+) -> anyhow::Result<(Vec<Upcoming>, usize)> {
+    let station = &engine.station;
     // Include a slot due this very second.
     let from = now.checked_sub(SignedDuration::from_millis(1))?;
     let until = now.checked_add(SignedDuration::from_hours(i64::from(hours)))?;
@@ -275,14 +287,28 @@ fn print(u: &Upcoming) {
     }
 }
 
+/// The console's planner: one engine for the console's life (no database opened and no
+/// runtime started per page), its schedules read again on every call. Called on a blocking
+/// thread of the console's runtime.
+pub(super) fn console_planner(station: &Station) -> anyhow::Result<crate::console::Planner> {
+    let engine = std::sync::Mutex::new(super::edges::engine(station, None, true)?);
+    Ok(std::sync::Arc::new(move |now, hours| {
+        let mut engine = engine
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the console's planner failed earlier"))?;
+        engine.reload()?;
+        console_rows(&engine, now, hours)
+    }))
+}
+
 /// The plan from `now` for `hours`, as the console's 节目单 page shows it.
-pub(super) fn console_rows(
-    station: &Station,
+fn console_rows(
+    engine: &crate::airing::Engine,
     now: jiff::Timestamp,
     hours: u32,
 ) -> anyhow::Result<crate::console::Plan> {
-    let now = now.to_string();
-    let (upcoming, closed) = upcoming_in(station, hours, Some(&now), Closed::Counted)?;
+    let runtime = tokio::runtime::Handle::current();
+    let (upcoming, closed) = upcoming_at(engine, &runtime, hours, now, Closed::Counted)?;
     let rows = upcoming
         .into_iter()
         .map(|u| crate::console::PlanRow {
