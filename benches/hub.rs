@@ -1,10 +1,17 @@
 //! The hub under many boxes, in one process over 127.0.0.1: N open alert streams and the
 //! time for one alert to reach all of them, and N boxes polling their manifest (`304`).
 //!
+//! Then the same load against `dalaba hub serve` as a process of its own, so the CPU and
+//! memory reported are the hub's alone: its RSS with N streams open, its CPU for one round
+//! of N polls (the load of N boxes polling every 30 s), and an emergency sent through
+//! `dalaba hub emergency` timed from its `sent_at` to each box.
+//!
 //! Run with `cargo bench --bench hub` (N = 500). Under `cargo test --all-targets` (no
 //! `--bench` argument) it does a short smoke run with N = 20.
 
 #![allow(clippy::unwrap_used)]
+
+mod cpu;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -157,5 +164,206 @@ fn main() {
         let all = start.elapsed();
         println!("{n} concurrent manifest polls (304): {all:?} in all, {:?} per poll", all / n as u32);
         server.abort();
+        hub_process(n, &dir.path().join("process")).await;
     });
+}
+
+/// `VmRSS` or `VmHWM` of process `pid`, KiB.
+fn memory_kib(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with(field)).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// Open sockets of process `pid`: how the bench knows the streams have reached the hub.
+fn sockets(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_link(e.unwrap().path()).ok())
+        .filter(|target| target.to_string_lossy().starts_with("socket:"))
+        .count()
+}
+
+/// `dalaba hub serve` as a child, killed when dropped.
+struct HubProcess(std::process::Child);
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn dalaba(station: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dalaba"));
+    cmd.arg("--station").arg(station).env("LANG", "C.UTF-8");
+    cmd
+}
+
+/// A station with `n` enrolled boxes and a running `hub serve`; its URL and credentials.
+fn start_hub(
+    n: usize,
+    station: &std::path::Path,
+) -> (HubProcess, String, Vec<dalaba::protocol::Credential>) {
+    use std::io::BufRead;
+    assert!(
+        dalaba(station)
+            .arg("init")
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let store = SqliteHubStore::open(&station.join("state/hub.sqlite")).unwrap();
+    let creds = (0..n)
+        .map(|i| {
+            let id = format!("box-{i}").parse().unwrap();
+            dalaba::hub::enroll(&store, id, "村", &["全镇".into()]).unwrap()
+        })
+        .collect();
+    drop(store);
+    // Each box's first manifest: one slot, no airings (no approved articles).
+    let slot = "[[slot]]\nname = \"news\"\nat = [\"07:00\"]\nqueue = \"news\"\n";
+    std::fs::write(station.join("schedules/bench.toml"), slot).unwrap();
+    let publish = dalaba(station)
+        .args(["hub", "plan-publish"])
+        .output()
+        .unwrap();
+    assert!(
+        publish.status.success(),
+        "{}",
+        String::from_utf8_lossy(&publish.stderr)
+    );
+    let mut child = dalaba(station)
+        .args(["hub", "serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("hub: listening on ")
+        .unwrap()
+        .to_owned();
+    (HubProcess(child), url, creds)
+}
+
+/// A one-second 440 Hz WAV for the emergency.
+fn alert_wav(path: &std::path::Path) {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 24_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut writer = hound::WavWriter::create(path, spec).unwrap();
+    for i in 0..24_000 {
+        let t = i as f32 / 24_000.0;
+        writer
+            .write_sample(((t * 440.0 * std::f32::consts::TAU).sin() * 8_000.0) as i16)
+            .unwrap();
+    }
+    writer.finalize().unwrap();
+}
+
+async fn hub_process(n: usize, dir: &std::path::Path) {
+    let station = dir.join("station");
+    let (hub, url, creds) = start_hub(n, &station);
+    let pid = hub.0.id();
+    let idle = (memory_kib(pid, "VmRSS:"), sockets(pid));
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    for cred in &creds {
+        let client = BoxClient::new(&url, cred.clone(), dir.join(cred.box_id().as_str())).unwrap();
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let got = client.alerts().next().await.unwrap();
+            tx.send((Timestamp::now(), got.sent_at.at())).unwrap();
+        });
+    }
+    while sockets(pid) < idle.1 + n {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Connected is not yet subscribed: give the last streams a moment to register.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let streams_rss = memory_kib(pid, "VmRSS:");
+    let wav = dir.join("alert.wav");
+    alert_wav(&wav);
+    let out = dalaba(&station)
+        .args([
+            "hub",
+            "emergency",
+            "--zone",
+            "全镇",
+            "--reason",
+            "bench",
+            "--by",
+            "bench",
+        ])
+        .arg(&wav)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut latencies = Vec::new();
+    for _ in 0..n {
+        let (got, sent) = rx.recv().await.unwrap();
+        latencies.push(Duration::try_from(got.duration_since(sent)).unwrap_or_default());
+    }
+    latencies.sort();
+    println!(
+        "\nhub as its own process, {n} boxes: RSS {} KiB idle, {} KiB with {n} streams open",
+        idle.0, streams_rss
+    );
+    println!(
+        "emergency via `dalaba hub emergency`, sent_at to each box: p50 {:?}, p99 {:?}, max {:?}",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        latencies.last().unwrap()
+    );
+    poll_round(n, &url, &creds, pid, dir).await;
+}
+
+/// Every box polls once (304 after a first 200): the hub's CPU for one such round is its
+/// load from N boxes polling every 30 s.
+async fn poll_round(
+    n: usize,
+    url: &str,
+    creds: &[dalaba::protocol::Credential],
+    pid: u32,
+    dir: &std::path::Path,
+) {
+    let mut clients: Vec<BoxClient> = creds
+        .iter()
+        .map(|c| BoxClient::new(url, c.clone(), dir.join(format!("poll-{}", c.box_id()))).unwrap())
+        .collect();
+    for c in &mut clients {
+        assert!(matches!(
+            c.poll_manifest(Timestamp::now()).await.unwrap(),
+            ManifestPoll::Updated(_)
+        ));
+    }
+    let stat = format!("/proc/{pid}/stat");
+    let before = cpu::cpu_seconds(&stat, 11);
+    let start = Instant::now();
+    let polls: Vec<_> = clients
+        .into_iter()
+        .map(|mut c| tokio::spawn(async move { c.poll_manifest(Timestamp::now()).await.unwrap() }))
+        .collect();
+    for p in polls {
+        assert_eq!(p.await.unwrap(), ManifestPoll::Unchanged);
+    }
+    let wall = start.elapsed();
+    let used = cpu::cpu_seconds(&stat, 11) - before;
+    println!(
+        "{n} polls (304) in {wall:?}: hub CPU {used:.2} s, {:.2} % of one core at one poll per box per 30 s; hub peak RSS {} KiB",
+        used / 30.0 * 100.0,
+        memory_kib(pid, "VmHWM:")
+    );
 }

@@ -10,6 +10,10 @@ pub const HALF_TAPS: usize = 8;
 /// Inter-sample points checked between two samples (¼, ½, ¾).
 pub const PHASES: usize = 3;
 
+/// A gain reduction this small is ended (−0.0001 dB; a third of a 16-bit step at full
+/// scale), so the release tail ends and the limiter goes back to copying.
+pub const UNITY_SNAP: f32 = 1e-5;
+
 /// Limiter settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LimiterSettings {
@@ -89,40 +93,63 @@ pub fn interpolated_peak(
     best
 }
 
+/// One step of the gain's recovery, as the reduction `1 − gain`: it decays with
+/// coefficient `coeff` but is never less than `1 − hold`, and ends below [`UNITY_SNAP`].
+/// Kept as the reduction because in f32 the gain itself stalls: near 1, `1 − (1 − g)·c`
+/// rounds back to `g` once the step is under half a float step, which left the gain at
+/// 0.99994 for ever after the first reduction.
+pub fn release_step(hold: f32, reduction: f32, coeff: f32) -> f32 {
+    let next = (1.0 - hold).max(reduction * coeff);
+    if next < UNITY_SNAP { 0.0 } else { next }
+}
+
 /// The streaming limiter. Feed blocks with [`Limiter::process`], then [`Limiter::flush`];
 /// the output has exactly as many samples as the input.
+///
+/// Each block goes through three passes: the interpolated peak between every pair of
+/// samples, the gain each sample needs (a vectorizable loop), then the gain itself. While the
+/// gain rests at unity and nothing in reach needs limiting, the last pass copies the delayed
+/// input through untouched, so only sounds that do reach the ceiling cost per-sample work.
 #[derive(Debug, Clone)]
 pub struct Limiter {
     settings: LimiterSettings,
     taps: [[f32; 2 * HALF_TAPS]; PHASES],
     lookahead: usize,
     release: f32,
-    /// Input history, long enough for the interpolator and the look-ahead delay, written
-    /// twice (at `i` and `i + size`) so any window of it is contiguous.
-    history: Vec<f32>,
-    mask: usize,
+    /// Input still needed (for the interpolator or the delay) followed by the current block;
+    /// `buf[0]` is stream sample `base`.
+    buf: Vec<f32>,
+    base: usize,
     /// Samples taken in so far.
     n: usize,
     /// Peak of the interpolated points between the previous two detected samples.
     last_between: f32,
-    /// Monotonic queue of (index, required gain) for the sliding minimum.
+    /// Scratch for one block: peaks between samples, then the gain each sample needs.
+    between: Vec<f32>,
+    need: Vec<f32>,
+    /// Monotonic queue of (index, required gain) for the sliding minimum; only gains under
+    /// 1 are queued (an empty queue means 1).
     minimum: VecDeque<(usize, f32)>,
     /// Released gain values of the last `lookahead` samples, and their sum.
     smooth: Vec<f32>,
     smooth_at: usize,
     smooth_sum: f64,
     released: f32,
+    /// `1 − released`, which is what decays.
+    reduction: f32,
     /// How many released gains in a row were exactly 1.
     unity_run: usize,
     /// Lowest gain applied so far.
     lowest: f32,
+    /// Whether idle stretches are copied through (false only in tests, to check the copy
+    /// against the per-sample path).
+    copy_idle: bool,
 }
 
 impl Limiter {
     /// A limiter with `settings`.
     pub fn new(settings: LimiterSettings) -> Self {
         let lookahead = settings.lookahead_frames();
-        let size = (settings.delay() + 2 * HALF_TAPS + 4).next_power_of_two();
         let taps = [
             interpolation_taps(0.25),
             interpolation_taps(0.5),
@@ -133,17 +160,21 @@ impl Limiter {
             taps,
             lookahead,
             release: settings.release_coeff(),
-            history: vec![0.0; 2 * size],
-            mask: size - 1,
+            buf: Vec::new(),
+            base: 0,
             n: 0,
             last_between: 0.0,
+            between: Vec::new(),
+            need: Vec::new(),
             minimum: VecDeque::new(),
             smooth: vec![1.0; lookahead],
             smooth_at: 0,
             smooth_sum: lookahead as f64,
             released: 1.0,
+            reduction: 0.0,
             unity_run: lookahead,
             lowest: 1.0,
+            copy_idle: true,
         }
     }
 
@@ -157,63 +188,116 @@ impl Limiter {
         self.lowest
     }
 
-    /// True when the gain is at unity and every queue holds only ones.
+    /// True when the gain is at unity and nothing within reach needs less.
     fn is_idle(&self) -> bool {
-        self.unity_run >= self.lookahead
-            && self.minimum.len() == 1
-            && self.minimum.front().is_some_and(|&(_, g)| g == 1.0)
+        self.unity_run >= self.lookahead && self.minimum.is_empty()
     }
 
-    fn at(&self, i: usize) -> f32 {
-        self.history[i & self.mask]
-    }
-
-    /// Largest interpolated magnitude between samples `m` and `m + 1`.
-    fn between(&self, m: usize) -> f32 {
-        let (a, b) = (self.at(m).abs(), self.at(m + 1).abs());
-        // Overs of more than 6 dB between two samples need energy at Nyquist that speech and
-        // chimes do not have; skipping quiet pairs keeps the limiter cheap.
-        if a.max(b) < self.settings.ceiling * 0.5 || m + 1 < HALF_TAPS {
-            return a.max(b);
+    /// Limits `input`, appending the samples that are ready to `out`.
+    pub fn process(&mut self, input: &[f32], out: &mut Vec<f32>) {
+        if input.is_empty() {
+            return;
         }
-        // The history is mirrored, so the window is one contiguous slice.
-        let first = (m + 1 - HALF_TAPS) & self.mask;
-        let window: &[f32; 2 * HALF_TAPS] = self.history[first..first + 2 * HALF_TAPS]
-            .try_into()
-            .unwrap_or(&[0.0; 2 * HALF_TAPS]);
-        a.max(b).max(interpolated_peak(&self.taps, window))
-    }
-
-    /// One input sample in; one output sample out once the delay has filled.
-    fn push(&mut self, x: f32) -> Option<f32> {
-        let n = self.n;
-        let size = self.mask + 1;
-        self.history[n & self.mask] = x;
-        self.history[(n & self.mask) + size] = x;
-        self.n += 1;
+        out.reserve(input.len());
+        self.buf.extend_from_slice(input);
+        let first = self.n.saturating_sub(HALF_TAPS);
+        self.n += input.len();
         // Detection runs HALF_TAPS behind the input so the interpolator has its future taps.
-        let m = n.checked_sub(HALF_TAPS)?;
-        let next_between = self.between(m);
-        let peak = self.at(m).abs().max(self.last_between).max(next_between);
-        self.last_between = next_between;
-        let need = if peak > self.settings.ceiling {
-            self.settings.ceiling / peak
-        } else {
-            1.0
-        };
-        if need == 1.0 && self.is_idle() {
-            // Fast path: nothing to limit within reach and the gain is back at unity, so the
-            // queues hold only ones; moving the single entry is all the bookkeeping needed.
-            if let Some(back) = self.minimum.back_mut() {
-                *back = (m, 1.0);
+        let end = self.n.saturating_sub(HALF_TAPS);
+        if end > first {
+            self.find_between(first, end);
+            self.find_need(first, end);
+            self.apply(first, out);
+        }
+        // Keep what the interpolator and the delay still need.
+        let keep = HALF_TAPS + self.lookahead.max(HALF_TAPS);
+        let drop = (self.n - self.base).saturating_sub(keep);
+        self.buf.drain(..drop);
+        self.base += drop;
+    }
+
+    /// Pass one: the largest interpolated magnitude between samples `m` and `m + 1`, for
+    /// every `m` in `first..end`.
+    fn find_between(&mut self, first: usize, end: usize) {
+        let half_ceiling = self.settings.ceiling * 0.5;
+        let x = &self.buf;
+        let base = self.base;
+        self.between.clear();
+        self.between.extend((first..end).map(|m| {
+            let at = m - base;
+            let pair = x[at].abs().max(x[at + 1].abs());
+            // Overs of more than 6 dB between two samples need energy at Nyquist that
+            // speech and chimes do not have; skipping quiet pairs keeps the limiter cheap.
+            if pair < half_ceiling || m + 1 < HALF_TAPS {
+                return pair;
             }
-            let out_index = (m + 1).checked_sub(self.lookahead)?;
-            return Some(self.at(out_index));
+            let start = at + 1 - HALF_TAPS;
+            match x[start..start + 2 * HALF_TAPS].try_into() {
+                Ok(window) => pair.max(interpolated_peak(&self.taps, window)),
+                Err(_) => pair,
+            }
+        }));
+    }
+
+    /// Pass two: the gain each sample in `first..end` needs to stay under the ceiling.
+    fn find_need(&mut self, first: usize, end: usize) {
+        let ceiling = self.settings.ceiling;
+        let samples = &self.buf[first - self.base..end - self.base];
+        let before = std::iter::once(self.last_between).chain(self.between.iter().copied());
+        self.need.clear();
+        self.need.extend(
+            samples
+                .iter()
+                .zip(before)
+                .zip(&self.between)
+                .map(|((x, prev), next)| {
+                    let peak = x.abs().max(prev).max(*next);
+                    // ceiling / peak ≥ 1 whenever the peak is under the ceiling (∞ for 0).
+                    (ceiling / peak).min(1.0)
+                }),
+        );
+        self.last_between = self.between.last().copied().unwrap_or(self.last_between);
+    }
+
+    /// Pass three: gains for the detected samples from `first` on, and the delayed output.
+    fn apply(&mut self, first: usize, out: &mut Vec<f32>) {
+        let lookahead = self.lookahead;
+        let mut i = 0;
+        while i < self.need.len() {
+            if self.copy_idle && self.is_idle() {
+                // Nothing to limit within reach and the gain is back at unity: copy the
+                // delayed input through until a sample needs less than unity.
+                let run = self.need[i..]
+                    .iter()
+                    .position(|&g| g < 1.0)
+                    .unwrap_or(self.need.len() - i);
+                let (from, to) = (first + i, first + i + run);
+                let from = (from + 1).saturating_sub(lookahead);
+                let to = (to + 1).saturating_sub(lookahead);
+                out.extend_from_slice(&self.buf[from - self.base..to - self.base]);
+                i += run;
+                if i == self.need.len() {
+                    break;
+                }
+            }
+            let m = first + i;
+            let gain = self.gain_at(m, self.need[i]);
+            if let Some(at) = (m + 1).checked_sub(lookahead) {
+                out.push(self.buf[at - self.base] * gain);
+            }
+            i += 1;
         }
-        while self.minimum.back().is_some_and(|&(_, g)| g >= need) {
-            self.minimum.pop_back();
+    }
+
+    /// The gain for detected sample `m`, which needs `need`: the minimum over the look-ahead
+    /// window, released slowly, smoothed over the look-ahead.
+    fn gain_at(&mut self, m: usize, need: f32) -> f32 {
+        if need < 1.0 {
+            while self.minimum.back().is_some_and(|&(_, g)| g >= need) {
+                self.minimum.pop_back();
+            }
+            self.minimum.push_back((m, need));
         }
-        self.minimum.push_back((m, need));
         while self
             .minimum
             .front()
@@ -222,7 +306,8 @@ impl Limiter {
             self.minimum.pop_front();
         }
         let hold = self.minimum.front().map_or(1.0, |&(_, g)| g);
-        self.released = hold.min(1.0 - (1.0 - self.released) * self.release);
+        self.reduction = release_step(hold, self.reduction, self.release);
+        self.released = 1.0 - self.reduction;
         self.unity_run = if self.released == 1.0 {
             self.unity_run + 1
         } else {
@@ -234,33 +319,19 @@ impl Limiter {
             self.smooth_at = 0;
         }
         self.smooth_sum += f64::from(self.released) - f64::from(old);
-        if m % 4096 == 0 {
+        if m.is_multiple_of(4096) {
             // Re-sum now and then so rounding never drifts.
             self.smooth_sum = self.smooth.iter().map(|&g| f64::from(g)).sum();
         }
         let gain = ((self.smooth_sum / self.lookahead as f64) as f32).min(1.0);
         self.lowest = self.lowest.min(gain);
-        let out_index = (m + 1).checked_sub(self.lookahead)?;
-        Some(self.at(out_index) * gain)
-    }
-
-    /// Limits `input`, appending the samples that are ready to `out`.
-    pub fn process(&mut self, input: &[f32], out: &mut Vec<f32>) {
-        out.reserve(input.len());
-        for &x in input {
-            if let Some(y) = self.push(x) {
-                out.push(y);
-            }
-        }
+        gain
     }
 
     /// Pushes the samples still held back out into `out`; the limiter is then spent.
     pub fn flush(&mut self, out: &mut Vec<f32>) {
-        for _ in 0..self.delay() {
-            if let Some(y) = self.push(0.0) {
-                out.push(y);
-            }
-        }
+        let zeros = vec![0.0; self.delay()];
+        self.process(&zeros, out);
     }
 }
 
@@ -313,10 +384,10 @@ mod tests {
             .collect();
         let coeff = s.release_coeff();
         let mut released = vec![0.0f32; detected];
-        let mut r = 1.0f32;
+        let mut r = 0.0f32;
         for m in 0..detected {
-            r = hold[m].min(1.0 - (1.0 - r) * coeff);
-            released[m] = r;
+            r = release_step(hold[m], r, coeff);
+            released[m] = 1.0 - r;
         }
         let mut out = Vec::new();
         for m in 0..detected {
@@ -408,6 +479,52 @@ mod tests {
             .map(|(a, b)| (a - b).abs())
             .fold(0.0f32, f32::max);
         assert!(worst < 1e-4, "worst difference {worst}");
+    }
+
+    fn run_per_sample(x: &[f32], s: LimiterSettings, blocks: &[usize]) -> Vec<f32> {
+        let mut limiter = Limiter::new(s);
+        limiter.copy_idle = false;
+        let mut out = Vec::new();
+        let mut at = 0;
+        for size in blocks.iter().cycle() {
+            if at >= x.len() {
+                break;
+            }
+            let end = (at + size).min(x.len());
+            limiter.process(&x[at..end], &mut out);
+            at = end;
+        }
+        limiter.flush(&mut out);
+        out
+    }
+
+    #[test]
+    fn copying_idle_stretches_gives_the_same_samples_as_the_per_sample_path() {
+        let s = LimiterSettings::new(24_000, 0.8);
+        let l = s.lookahead_frames();
+        let mut x: Vec<f32> = test_signal(24_000, 0.5).iter().map(|v| v * 0.1).collect();
+        // A burst far over the ceiling, then quiet audio for the whole release tail and
+        // beyond, then another burst.
+        x.extend(test_signal(24_000, 0.3));
+        x.extend(test_signal(24_000, 2.5).iter().map(|v| v * 0.1));
+        x.extend(test_signal(24_000, 0.2));
+        // Blocks that start under the ceiling, one that ends exactly where a tail ends, odd
+        // sizes across the look-ahead.
+        for blocks in [&[4096][..], &[1, 17, 512, 4096, 3], &[l, l - 1, 7 * l + 3]] {
+            let fast = run(&x, s, blocks);
+            let slow = run_per_sample(&x, s, blocks);
+            assert_eq!(fast.len(), x.len());
+            assert!(fast == slow, "block sizes {blocks:?}");
+        }
+        // The tail does end: the gain is back at unity long before the second burst.
+        let mut limiter = Limiter::new(s);
+        let mut out = Vec::new();
+        let loud_end = (0.8 * 24_000.0) as usize;
+        limiter.process(&x[..loud_end], &mut out);
+        assert!(!limiter.is_idle());
+        limiter.process(&x[loud_end..loud_end + 2 * 24_000], &mut out);
+        assert!(limiter.is_idle());
+        assert!(limiter.lowest_gain() < 0.9);
     }
 
     #[test]
