@@ -214,8 +214,29 @@ pub enum Command {
         now: Option<String>,
     },
     /// Daemon: air every slot on time until SIGTERM or Ctrl-C.
-    #[command(after_help = "Example:\n  dalaba run --station /srv/station")]
-    Run,
+    #[command(
+        after_help = "Example:\n  dalaba run --station /srv/station\n  dalaba run --console 127.0.0.1:8080"
+    )]
+    Run {
+        /// Also serve the staff console (工作台) on this address, for a village that runs
+        /// alone; plain HTTP only on loopback unless --tls-cert or --behind-proxy.
+        #[arg(long, value_name = "ADDR")]
+        console: Option<String>,
+        /// The console's certificate (PEM).
+        #[arg(
+            long,
+            requires_all = ["tls_key", "console"],
+            value_name = "PEM"
+        )]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long, requires = "tls_cert", value_name = "PEM")]
+        tls_key: Option<PathBuf>,
+        /// Serve the console in plain HTTP on a non-loopback address: a TLS reverse proxy
+        /// terminates HTTPS.
+        #[arg(long, conflicts_with = "tls_cert", requires = "console")]
+        behind_proxy: bool,
+    },
     /// Air an article at once (interrupting the program on air under `dalaba run`).
     #[command(
         name = "play-now",

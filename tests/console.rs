@@ -1,9 +1,11 @@
 //! The staff console, served by the real `dalaba hub serve` process on 127.0.0.1: accounts
 //! and roles, CSRF, sessions, the login limit, escaping (HTTP level, `http`), and a real
-//! headless Chromium walking the whole flow (`browser`).
+//! headless Chromium walking the whole flow (`browser`); the console of a station that
+//! runs alone (`lone`).
 
 mod browser;
 mod http;
+mod lone;
 
 use std::io::BufRead;
 use std::process::{Child, Stdio};

@@ -122,6 +122,24 @@ impl Engine {
         Ok(rows.into_iter().map(|r| prepare_one(r, &lexicon)).collect())
     }
 
+    /// [`Engine::prepare`] without the articles whose window closed before `from`, and how
+    /// many those were. They are left out of every occurrence from `from` on (a window
+    /// only closes further as time goes on), so a plan over them chooses the same.
+    pub async fn prepare_open(
+        &self,
+        queues: Vec<String>,
+        from: Timestamp,
+    ) -> anyhow::Result<(Vec<Prepared>, usize)> {
+        let tz = self.tz.clone();
+        let (rows, closed) = self
+            .db
+            .call(move |s| s.articles_in_kept(&queues, |r| !closed_before(r, from, &tz)))
+            .await?;
+        let lexicon = self.lexicon()?;
+        let prepared = rows.into_iter().map(|r| prepare_one(r, &lexicon)).collect();
+        Ok((prepared, closed))
+    }
+
     /// What `slot` plays at `at`, given the prepared articles.
     pub fn plan(&self, slot: &Slot, at: Timestamp, prepared: &[Prepared]) -> PlannedProgram {
         let candidates: Vec<Candidate> = prepared.iter().map(|p| p.candidate.clone()).collect();
@@ -220,4 +238,18 @@ pub(super) fn program_options(slot: &Slot) -> ProgramOptions {
         closing: slot.closing.clone(),
         ..Default::default()
     }
+}
+
+/// The article's window closed before `from` (an unreadable bound counts as none, as in
+/// [`prepare_one`]).
+fn closed_before(row: &crate::store::ArticleRow, from: Timestamp, tz: &TimeZone) -> bool {
+    let validity = crate::schedule::Validity::parse(
+        row.data.valid_from.as_deref(),
+        row.data.valid_until.as_deref(),
+    )
+    .unwrap_or_default();
+    matches!(
+        validity.check(from, tz),
+        Err(crate::schedule::Exclusion::Expired(_))
+    )
 }

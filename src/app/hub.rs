@@ -253,24 +253,91 @@ pub fn console(
     store: &Arc<dyn HubStore>,
     over_tls: bool,
 ) -> anyhow::Result<axum::Router> {
-    let planner_station = station.clone();
+    let hub = crate::console::HubLink {
+        state: state.clone(),
+        store: store.clone(),
+        programs_dir: programs_dir(station),
+    };
+    console_over(station, Some(hub), over_tls)
+}
+
+/// The console's routes over this station and, in a hub, the hub.
+fn console_over(
+    station: &Station,
+    hub: Option<crate::console::HubLink>,
+    over_tls: bool,
+) -> anyhow::Result<axum::Router> {
     let edges = crate::console::ConsoleEdges {
         station: station.clone(),
         db: crate::store::StoreHandle::new(super::queue::open(station)?),
         voices: super::edges::voices(),
-        hub: Some(crate::console::HubLink {
-            state: state.clone(),
-            store: store.clone(),
-            programs_dir: programs_dir(station),
-        }),
+        hub,
         clock: Arc::new(Timestamp::now),
         tz: timezone(station)?,
-        planner: Arc::new(move |now, hours| {
-            super::plan::console_rows(&planner_station, now, hours)
-        }),
+        planner: super::plan::console_planner(station)?,
         secure_cookies: over_tls || std::env::var_os("DALABA_SECURE_COOKIES").is_some(),
     };
     Ok(crate::console::router(crate::console::Console::new(edges)))
+}
+
+/// Where `dalaba run --console ADDR` serves the console of a village that runs alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsoleServe {
+    /// The address.
+    pub listen: String,
+    /// `(certificate, key)` PEM files: serve HTTPS.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// Plain HTTP off loopback is allowed: a TLS reverse proxy is in front.
+    pub behind_proxy: bool,
+}
+
+/// The console of a lone station, under the rules of `hub serve`: plain HTTP only on
+/// loopback unless TLS or `--behind-proxy`. Checked and built before the daemon starts.
+pub(super) fn lone_console(
+    station: &Station,
+    serve: &ConsoleServe,
+) -> anyhow::Result<axum::Router> {
+    use std::net::ToSocketAddrs;
+    if serve.tls.is_none() && !serve.behind_proxy {
+        let listen = &serve.listen;
+        let addrs: Vec<std::net::SocketAddr> = listen
+            .to_socket_addrs()
+            .with_context(|| {
+                format!("`--console {listen}` is not an address (e.g. 127.0.0.1:8080)")
+            })?
+            .collect();
+        anyhow::ensure!(
+            crate::hub::tls::loopback_only(&addrs),
+            "refusing plain HTTP on `{listen}`, which is reachable from the network: console \
+             passwords and session cookies would cross it unencrypted. Give the console a \
+             certificate with `--tls-cert console.pem --tls-key console-key.pem`, or add \
+             `--behind-proxy` when a TLS reverse proxy in front terminates HTTPS"
+        );
+    }
+    console_over(station, None, serve.tls.is_some())
+}
+
+/// Binds the lone station's console on `serve.listen` (and loads its certificate), and
+/// prints its URL: done before the daemon airs anything, so a bad address stops it at once.
+pub(super) async fn bind_lone_console(
+    serve: &ConsoleServe,
+) -> anyhow::Result<(
+    tokio::net::TcpListener,
+    Option<axum_server::tls_rustls::RustlsConfig>,
+)> {
+    let tls = match &serve.tls {
+        Some((cert, key)) => Some(crate::hub::tls::load(cert, key).await?),
+        None => None,
+    };
+    let listener = tokio::net::TcpListener::bind(&serve.listen)
+        .await
+        .with_context(|| format!("cannot listen on `{}`", serve.listen))?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!(
+        "console: listening on {scheme}://{}",
+        listener.local_addr()?
+    );
+    Ok((listener, tls))
 }
 
 /// `dalaba console add-user NAME --role R`: the password from `DALABA_PASSWORD` or the

@@ -167,7 +167,19 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
             zone,
         } => plan::run(&station()?, hours, now.as_deref(), json, zone.as_deref()),
         Command::Tick { now } => tick::run(&station()?, now.as_deref()),
-        Command::Run => run::daemon(&station()?),
+        Command::Run {
+            console,
+            tls_cert,
+            tls_key,
+            behind_proxy,
+        } => {
+            let console = console.map(|listen| hub::ConsoleServe {
+                listen,
+                tls: tls_cert.zip(tls_key),
+                behind_proxy,
+            });
+            run::daemon(&station()?, console.as_ref())
+        }
         Command::PlayNow { id, emergency, by } => {
             run::play_now(&station()?, id, emergency, by.as_deref())
         }

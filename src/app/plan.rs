@@ -124,21 +124,53 @@ fn print_calendar(station: &Station, hours: u32, now: Option<&str>) -> anyhow::R
 }
 
 fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<Vec<Upcoming>> {
+    Ok(upcoming_in(station, hours, now, Closed::Listed)?.0)
+}
+
+/// What a plan does with the articles whose window closed before it starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Closed {
+    /// Each is listed under every airing as expired (`dalaba plan`).
+    Listed,
+    /// Only counted (the console: a station used for years has thousands).
+    Counted,
+}
+
+/// The airings of the next `hours`, and how many closed articles were only counted.
+fn upcoming_in(
+    station: &Station,
+    hours: u32,
+    now: Option<&str>,
+    closed: Closed,
+) -> anyhow::Result<(Vec<Upcoming>, usize)> {
     let runtime = super::runtime()?;
     let engine = super::edges::engine(station, now, true)?;
     let now = engine.clock.now();
+    upcoming_at(&engine, runtime.handle(), hours, now, closed)
+}
+
+/// [`upcoming_in`] on an engine already built, from `now`, through `runtime`.
+fn upcoming_at(
+    engine: &crate::airing::Engine,
+    runtime: &tokio::runtime::Handle,
+    hours: u32,
+    now: jiff::Timestamp,
+    closed: Closed,
+) -> anyhow::Result<(Vec<Upcoming>, usize)> {
+    let station = &engine.station;
     // Include a slot due this very second.
     let from = now.checked_sub(SignedDuration::from_millis(1))?;
     let until = now.checked_add(SignedDuration::from_hours(i64::from(hours)))?;
     let queues: Vec<String> = engine.slots.iter().map(|s| s.queue.clone()).collect();
-    let prepared = runtime.block_on(engine.prepare(queues))?;
-    let title = |id: i64| {
-        prepared
-            .iter()
-            .find(|p| p.row.id == id)
-            .and_then(|p| p.row.data.title.clone())
-            .unwrap_or_default()
+    let (prepared, counted) = match closed {
+        Closed::Listed => (runtime.block_on(engine.prepare(queues))?, 0),
+        Closed::Counted => runtime.block_on(engine.prepare_open(queues, from))?,
     };
+    let titles: std::collections::HashMap<i64, &str> = prepared
+        .iter()
+        .map(|p| (p.row.id, p.row.data.title.as_deref().unwrap_or_default()))
+        .collect();
+    let title = |id: i64| titles.get(&id).copied().unwrap_or_default().to_owned();
     let mut out = Vec::new();
     for occ in schedule::occurrences(&engine.slots, &engine.tz, from, until) {
         let Some(slot) = engine.slots.iter().find(|s| s.name == occ.slot) else {
@@ -198,7 +230,7 @@ fn upcoming(station: &Station, hours: u32, now: Option<&str>) -> anyhow::Result<
                 .collect(),
         });
     }
-    Ok(out)
+    Ok((out, counted))
 }
 
 fn print(u: &Upcoming) {
@@ -255,14 +287,29 @@ fn print(u: &Upcoming) {
     }
 }
 
+/// The console's planner: one engine for the console's life (no database opened and no
+/// runtime started per page), its schedules read again on every call. Called on a blocking
+/// thread of the console's runtime.
+pub(super) fn console_planner(station: &Station) -> anyhow::Result<crate::console::Planner> {
+    let engine = std::sync::Mutex::new(super::edges::engine(station, None, true)?);
+    Ok(std::sync::Arc::new(move |now, hours| {
+        let mut engine = engine
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the console's planner failed earlier"))?;
+        engine.reload()?;
+        console_rows(&engine, now, hours)
+    }))
+}
+
 /// The plan from `now` for `hours`, as the console's 节目单 page shows it.
-pub(super) fn console_rows(
-    station: &Station,
+fn console_rows(
+    engine: &crate::airing::Engine,
     now: jiff::Timestamp,
     hours: u32,
-) -> anyhow::Result<Vec<crate::console::PlanRow>> {
-    let now = now.to_string();
-    Ok(upcoming(station, hours, Some(&now))?
+) -> anyhow::Result<crate::console::Plan> {
+    let runtime = tokio::runtime::Handle::current();
+    let (upcoming, closed) = upcoming_at(engine, &runtime, hours, now, Closed::Counted)?;
+    let rows = upcoming
         .into_iter()
         .map(|u| crate::console::PlanRow {
             at: u.shown_at.chars().take(16).collect(),
@@ -282,5 +329,6 @@ pub(super) fn console_rows(
                 .map(|x| (x.id, x.title, x.reason))
                 .collect(),
         })
-        .collect())
+        .collect();
+    Ok(crate::console::Plan { rows, closed })
 }

@@ -10,6 +10,7 @@ use std::os::fd::OwnedFd;
 use std::path::Path;
 use std::sync::Arc;
 
+use anyhow::Context;
 use jiff::Timestamp;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
@@ -19,23 +20,48 @@ use crate::airing::{self, DaemonLock, Inputs, Interrupt};
 use crate::station::Station;
 use crate::tts::{BackendKind, neural};
 
-pub(super) fn daemon(station: &Station) -> anyhow::Result<()> {
+pub(super) fn daemon(
+    station: &Station,
+    console: Option<&super::hub::ConsoleServe>,
+) -> anyhow::Result<()> {
     let Some(_lock) = DaemonLock::try_take(station)? else {
         anyhow::bail!(
             "another `dalaba run` is already running on `{}`; stop it first",
             station.root.display()
         );
     };
+    let console = console
+        .map(|serve| {
+            Ok::<_, anyhow::Error>((serve.clone(), super::hub::lone_console(station, serve)?))
+        })
+        .transpose()?;
     preload_voice(station);
     let runtime = super::runtime()?;
     let engine = super::edges::engine(station, None, false)?;
     let pid_file = station.state_dir().join("daemon.pid");
     let tz = engine.tz.clone();
     let result = runtime.block_on(async {
+        // One stop for the airing loop and the console: SIGTERM or Ctrl-C ends both.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            stop_signal().await;
+            let _ = stop.send(true);
+        });
+        let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|s| *s).await;
+        };
+        let mut served = None;
+        if let Some((serve, routes)) = console {
+            let (listener, tls) = super::hub::bind_lone_console(&serve).await?;
+            let stop = until_stopped(stopped.clone());
+            served = Some(tokio::spawn(crate::hub::server::serve_routes(
+                listener, tls, routes, stop,
+            )));
+        }
         let inputs = Inputs {
             reload: reload_notices(station)?,
             requests: forward(SignalKind::user_defined1())?,
-            shutdown: stop_signal(),
+            shutdown: until_stopped(stopped),
         };
         // Written once the signals are handled: `play-now` may signal this pid at once.
         std::fs::write(&pid_file, std::process::id().to_string())
@@ -45,7 +71,7 @@ pub(super) fn daemon(station: &Station) -> anyhow::Result<()> {
             engine.slots.len(),
             tz.iana_name().unwrap_or("?")
         );
-        airing::run(engine, inputs, |e| {
+        let aired = airing::run(engine, inputs, |e| {
             let text = line(e, &tz);
             if e.failure {
                 eprintln!("{text}");
@@ -54,7 +80,11 @@ pub(super) fn daemon(station: &Station) -> anyhow::Result<()> {
             }
             let _ = std::io::stdout().flush();
         })
-        .await
+        .await;
+        if let Some(served) = served {
+            served.await?.context("the console server failed")?;
+        }
+        aired
     });
     let _ = std::fs::remove_file(&pid_file);
     result

@@ -31,6 +31,8 @@ struct Draft {
     priority: String,
     keep: Vec<usize>,
     submit: bool,
+    /// Render the program and put a player on the page.
+    listen: bool,
 }
 
 /// Reads the multipart compose form; an uploaded file (UTF-8 or GBK) replaces the text box.
@@ -62,6 +64,7 @@ async fn read_draft(mut form: Multipart) -> Result<Draft, PageError> {
             "priority" => d.priority = value,
             "keep" | "restore" => d.keep.extend(value.trim().parse::<usize>().ok()),
             "submit" => d.submit = true,
+            "listen" => d.listen = true,
             _ => {}
         }
     }
@@ -172,6 +175,8 @@ struct ArticlesPage {
     queues: Vec<String>,
     draft: DraftView,
     shown: Option<Shown>,
+    /// The draft's listening copy, when asked for.
+    listen: Option<String>,
     error: Option<String>,
     rows: Vec<ArticleLine>,
     counts: String,
@@ -245,15 +250,22 @@ pub(super) async fn list(
         priority: "normal".into(),
         ..Default::default()
     };
-    articles_page(&console, &staff, draft, None, None, &q.status).await
+    articles_page(&console, &staff, draft, Composed::default(), &q.status).await
+}
+
+/// What the compose part of the page shows besides the form's own values.
+#[derive(Default)]
+struct Composed {
+    shown: Option<Shown>,
+    listen: Option<String>,
+    error: Option<String>,
 }
 
 async fn articles_page(
     console: &Console,
     staff: &Staff,
     draft: DraftView,
-    shown: Option<Shown>,
-    error: Option<String>,
+    composed: Composed,
     status: &str,
 ) -> Page {
     let filter = ["draft", "approved", "rejected", "withdrawn"]
@@ -290,16 +302,18 @@ async fn articles_page(
         may_submit: staff.role.may(Action::Submit),
         queues: queues(console),
         draft,
-        shown,
-        error,
+        shown: composed.shown,
+        listen: composed.listen,
+        error: composed.error,
         rows,
         counts,
         status: status.to_owned(),
     })
 }
 
-/// Checks a draft and builds what the store keeps.
-fn new_article(console: &Console, d: &Draft) -> Result<(NewArticle, Shown), String> {
+/// Checks a draft and builds what the store keeps, what the page shows, and the article as
+/// it will be stored (what its program is rendered from).
+fn new_article(console: &Console, d: &Draft) -> Result<(NewArticle, Shown, Article), String> {
     let name = if d.file_name.is_empty() {
         "console.txt"
     } else {
@@ -352,7 +366,7 @@ fn new_article(console: &Console, d: &Draft) -> Result<(NewArticle, Shown), Stri
         valid_until: until,
         priority: priority.as_str().into(),
     };
-    Ok((new, shown))
+    Ok((new, shown, stored))
 }
 
 pub(super) async fn compose(
@@ -364,12 +378,32 @@ pub(super) async fn compose(
     let draft = read_draft(form).await?;
     staff.check_post(&headers, &draft.csrf, Action::Submit)?;
     let view = DraftView::from(&draft);
-    let (new, shown) = match new_article(&console, &draft) {
+    let (new, shown, stored) = match new_article(&console, &draft) {
         Ok(found) => found,
-        Err(why) => return articles_page(&console, &staff, view, None, Some(why), "").await,
+        Err(why) => {
+            let error = Some(why);
+            let composed = Composed {
+                error,
+                ..Default::default()
+            };
+            return articles_page(&console, &staff, view, composed, "").await;
+        }
     };
     if !draft.submit {
-        return articles_page(&console, &staff, view, Some(shown), None, "").await;
+        // The editor listens to the very program an approver will hear: the same render
+        // of the same stored article, under the same key.
+        let listen = if draft.listen {
+            let key = listening_copy(&console, stored, &new.hash).await?;
+            Some(format!("/console/listen/{key}/audio.wav"))
+        } else {
+            None
+        };
+        let composed = Composed {
+            shown: Some(shown),
+            listen,
+            error: None,
+        };
+        return articles_page(&console, &staff, view, composed, "").await;
     }
     let (now, me) = (console.now(), staff.user.name.clone());
     let stored = new.clone();
@@ -607,8 +641,7 @@ pub(super) async fn verdict(
     Ok(Redirect::to(&format!("/console/articles/{id}")).into_response())
 }
 
-/// The program exactly as it will be rendered for airing, for the approver to listen to;
-/// rendered once per script and kept under `state/console-audio/`.
+/// The program exactly as it will be rendered for airing, for the approver to listen to.
 pub(super) async fn audio(
     State(console): State<Console>,
     staff: Staff,
@@ -616,13 +649,40 @@ pub(super) async fn audio(
 ) -> Page {
     staff.require(Action::Read)?;
     let (_, _, parsed, _, hash) = current(&console, id).await?;
+    let key = listening_copy(&console, parsed, &hash).await?;
+    wav(&console, &key).await
+}
+
+/// A draft's listening copy, rendered when its editor asked to listen (see [`compose`]).
+pub(super) async fn draft_audio(
+    State(console): State<Console>,
+    staff: Staff,
+    UrlPath(key): UrlPath<String>,
+) -> Page {
+    staff.require(Action::Read)?;
+    let is_key = key.len() == 32 && key.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if !is_key || !console.audio_dir().join(format!("{key}.wav")).exists() {
+        return Err(PageError::NotFound(
+            "没有这份试听录音，请在稿件页重新点“试听”".into(),
+        ));
+    }
+    wav(&console, &key).await
+}
+
+/// Renders `parsed` (whose script hashes to `hash`) as its program will be rendered for
+/// airing, once per script and voice, under `state/console-audio/`; returns its key.
+async fn listening_copy(
+    console: &Console,
+    parsed: Article,
+    hash: &str,
+) -> Result<String, PageError> {
     let voice = parsed
         .front
         .voice
         .clone()
         .unwrap_or_else(|| console.station().settings.default_voice.clone());
-    let key = blake3::hash(format!("{hash}\n{voice}").as_bytes()).to_hex();
-    let path = console.audio_dir().join(format!("{}.wav", &key[..32]));
+    let key = blake3::hash(format!("{hash}\n{voice}").as_bytes()).to_hex()[..32].to_owned();
+    let path = console.audio_dir().join(format!("{key}.wav"));
     if !path.exists() {
         tokio::fs::create_dir_all(console.audio_dir())
             .await
@@ -640,6 +700,12 @@ pub(super) async fn audio(
         )
         .await?;
     }
+    Ok(key)
+}
+
+/// The listening copy `key` as a WAV answer.
+async fn wav(console: &Console, key: &str) -> Page {
+    let path = console.audio_dir().join(format!("{key}.wav"));
     let bytes = tokio::fs::read(&path)
         .await
         .map_err(|e| PageError::Internal(e.into()))?;

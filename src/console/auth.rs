@@ -139,6 +139,8 @@ pub struct Staff {
     pub token_hash: String,
     /// Where the request came from.
     pub peer: String,
+    /// The console runs in a hub (a lone station has no boxes to list).
+    pub at_hub: bool,
 }
 
 impl Staff {
@@ -194,6 +196,7 @@ impl FromRequestParts<Console> for Staff {
             csrf,
             token_hash: hash,
             peer: peer(parts),
+            at_hub: state.0.edges.hub.is_some(),
         })
     }
 }

@@ -10,6 +10,7 @@
 
 mod articles;
 pub mod auth;
+mod log;
 mod pages;
 pub mod roles;
 mod views;
@@ -53,8 +54,18 @@ pub struct PlanRow {
     pub excluded: Vec<(i64, String, String)>,
 }
 
+/// The plan page's content.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Plan {
+    /// The airings, in time order.
+    pub rows: Vec<PlanRow>,
+    /// Articles whose window closed before the plan starts: left out of every airing,
+    /// counted rather than listed under each.
+    pub closed: usize,
+}
+
 /// The planner: the next `hours` from `now`. Built by `app` over the station's engine.
-pub type Planner = Arc<dyn Fn(Timestamp, u32) -> anyhow::Result<Vec<PlanRow>> + Send + Sync>;
+pub type Planner = Arc<dyn Fn(Timestamp, u32) -> anyhow::Result<Plan> + Send + Sync>;
 
 /// The hub the console stands in front of: its store (box status) and its alert path.
 #[derive(Clone)]
@@ -241,9 +252,13 @@ pub fn router(console: Console) -> Router {
         )
         .route("/console/articles/{id}", get(articles::review))
         .route("/console/articles/{id}/audio.wav", get(articles::audio))
+        .route(
+            "/console/listen/{key}/audio.wav",
+            get(articles::draft_audio),
+        )
         .route("/console/articles/{id}/verdict", post(articles::verdict))
         .route("/console/plan", get(views::plan))
-        .route("/console/log", get(views::log))
+        .route("/console/log", get(log::log))
         .route("/console/boxes", get(views::boxes))
         .route(
             "/console/emergency",

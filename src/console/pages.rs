@@ -25,6 +25,8 @@ pub struct Nav {
     pub tab: &'static str,
     /// A 站长 sees the emergency and user tabs.
     pub manager: bool,
+    /// The 终端 tab: only a hub has boxes.
+    pub boxes: bool,
 }
 
 impl Nav {
@@ -36,6 +38,7 @@ impl Nav {
             csrf: staff.csrf.clone(),
             tab,
             manager: staff.role == Role::Manager,
+            boxes: staff.at_hub,
         }
     }
 }

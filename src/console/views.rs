@@ -1,24 +1,22 @@
-//! 节目单 (the plan), 播出记录 (the as-run log, CSV), 终端 (the boxes) and 紧急插播.
+//! 节目单 (the plan), 终端 (the boxes) and 紧急插播.
 
 use axum::Form;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, header};
-use axum::response::IntoResponse;
-use jiff::{SignedDuration, Timestamp, ToSpan};
-use serde::Deserialize;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use jiff::{SignedDuration, Timestamp};
 
 use super::auth::Staff;
 use super::pages::Nav;
 use super::roles::Action;
 use super::{Console, Page, PageError, PlanRow, html};
 use crate::protocol::{Alert, MsgType, Severity, WireTime};
-use crate::store::{Airing, Outcome};
 
 #[derive(askama::Template)]
 #[template(path = "console/plan.html")]
 struct PlanPage {
     nav: Nav,
     rows: Vec<PlanRow>,
+    closed: usize,
 }
 
 /// How far the plan page looks ahead.
@@ -27,197 +25,14 @@ const PLAN_HOURS: u32 = 7 * 24;
 pub(super) async fn plan(State(console): State<Console>, staff: Staff) -> Page {
     staff.require(Action::Read)?;
     let (planner, now) = (console.0.edges.planner.clone(), console.now());
-    let rows = tokio::task::spawn_blocking(move || planner(now, PLAN_HOURS))
+    let plan = tokio::task::spawn_blocking(move || planner(now, PLAN_HOURS))
         .await
         .map_err(|e| PageError::Internal(e.into()))??;
     html(&PlanPage {
         nav: Nav::of(&staff, "plan"),
-        rows,
+        rows: plan.rows,
+        closed: plan.closed,
     })
-}
-
-/// The log page's filters, as the form sends them.
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct LogQuery {
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    slot: String,
-    #[serde(default)]
-    outcome: String,
-    #[serde(default)]
-    csv: Option<String>,
-}
-
-/// The Chinese word for an outcome.
-fn outcome_word(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Claimed => "准备中",
-        Outcome::Airing => "正在播出",
-        Outcome::Aired => "已播出",
-        Outcome::Failed => "失败",
-        Outcome::Missed => "错过",
-        Outcome::Interrupted => "中断",
-        Outcome::Skipped => "跳过",
-    }
-}
-
-/// One log row on the page.
-struct LogLine {
-    scheduled: String,
-    slot: String,
-    outcome: String,
-    failed: bool,
-    reason: String,
-    articles: String,
-    duration: String,
-}
-
-#[derive(askama::Template)]
-#[template(path = "console/log.html")]
-struct LogPage {
-    nav: Nav,
-    q: LogQuery,
-    rows: Vec<LogLine>,
-    total: usize,
-    outcomes: Vec<(&'static str, &'static str)>,
-    csv_link: String,
-}
-
-/// Most rows the page shows (the CSV has them all).
-const LOG_ROWS: usize = 500;
-
-/// A `YYYY-MM-DD` day's start in the station's zone, or the end of it.
-fn day(console: &Console, s: &str, end: bool) -> Result<Option<Timestamp>, PageError> {
-    if s.trim().is_empty() {
-        return Ok(None);
-    }
-    let date: jiff::civil::Date = s
-        .trim()
-        .parse()
-        .map_err(|_| PageError::BadRequest(format!("日期“{s}”应写成 2026-12-01")))?;
-    let date = if end {
-        date.checked_add(1.day())
-            .map_err(|e| PageError::Internal(e.into()))?
-    } else {
-        date
-    };
-    let t = date
-        .to_zoned(console.tz().clone())
-        .map_err(|e| PageError::Internal(e.into()))?
-        .timestamp();
-    Ok(Some(if end {
-        t - SignedDuration::from_millis(1)
-    } else {
-        t
-    }))
-}
-
-pub(super) async fn log(
-    State(console): State<Console>,
-    staff: Staff,
-    Query(mut q): Query<LogQuery>,
-) -> Page {
-    staff.require(Action::Read)?;
-    if q.from.is_empty() && q.to.is_empty() {
-        let week_ago = console.now() - SignedDuration::from_hours(24 * 7);
-        q.from = week_ago.to_zoned(console.tz().clone()).date().to_string();
-    }
-    let (since, until) = (day(&console, &q.from, false)?, day(&console, &q.to, true)?);
-    let rows = console.db().call(move |s| s.airings(since, until)).await?;
-    let rows: Vec<Airing> = rows
-        .into_iter()
-        .filter(|a| q.slot.is_empty() || a.slot == q.slot)
-        .filter(|a| q.outcome.is_empty() || a.outcome.as_str() == q.outcome)
-        .collect();
-    if q.csv.is_some() {
-        console
-            .audit(
-                &staff.user.name,
-                &staff.peer,
-                "log-csv",
-                Some(format!("{} 行", rows.len())),
-            )
-            .await;
-        let body = crate::app::log_csv(rows, console.tz(), crate::cli::CsvLang::Zh);
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"dalaba-log.csv\"",
-                ),
-            ],
-            body,
-        )
-            .into_response());
-    }
-    let total = rows.len();
-    let lines = rows
-        .into_iter()
-        .rev()
-        .take(LOG_ROWS)
-        .map(|a| log_line(&console, a))
-        .collect();
-    let csv_link = format!(
-        "/console/log?from={}&to={}&slot={}&outcome={}&csv=1",
-        urlencode(&q.from),
-        urlencode(&q.to),
-        urlencode(&q.slot),
-        urlencode(&q.outcome)
-    );
-    let outcomes = [
-        Outcome::Aired,
-        Outcome::Failed,
-        Outcome::Missed,
-        Outcome::Interrupted,
-        Outcome::Skipped,
-    ]
-    .into_iter()
-    .map(|o| (o.as_str(), outcome_word(o)))
-    .collect();
-    html(&LogPage {
-        nav: Nav::of(&staff, "log"),
-        q,
-        rows: lines,
-        total,
-        outcomes,
-        csv_link,
-    })
-}
-
-fn log_line(console: &Console, a: Airing) -> LogLine {
-    LogLine {
-        scheduled: console.shown(a.scheduled),
-        slot: a.slot,
-        failed: matches!(
-            a.outcome,
-            Outcome::Failed | Outcome::Missed | Outcome::Interrupted
-        ),
-        outcome: outcome_word(a.outcome).to_owned(),
-        reason: a.reason.unwrap_or_default(),
-        articles: a
-            .articles
-            .iter()
-            .map(|x| format!("{}「{}」", x.id, x.title.as_deref().unwrap_or("")))
-            .collect::<Vec<_>>()
-            .join("，"),
-        duration: a.duration.map(|d| format!("{d:.1} 秒")).unwrap_or_default(),
-    }
-}
-
-/// Percent-encodes a query value (the page builds one link from the filters).
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A box is online when its last report is at most this old (as `dalaba hub status`).
@@ -300,6 +115,7 @@ fn box_line(s: crate::hub::store::BoxStatus, now: Timestamp) -> BoxLine {
 struct AlertLine {
     alert_id: String,
     kind: String,
+    severity: String,
     title: String,
     zones: String,
     operator: String,
@@ -315,6 +131,7 @@ struct EmergencyPage {
     zones: Vec<String>,
     articles: Vec<(i64, String)>,
     alerts: Vec<AlertLine>,
+    severities: [(&'static str, &'static str); 5],
     message: Option<String>,
 }
 
@@ -332,6 +149,7 @@ async fn emergency_page(console: &Console, staff: &Staff, message: Option<String
             zones: vec![],
             articles: vec![],
             alerts: vec![],
+            severities: SEVERITIES,
             message,
         });
     };
@@ -372,6 +190,7 @@ async fn emergency_page(console: &Console, staff: &Staff, message: Option<String
                 "取消"
             }
             .to_owned(),
+            severity: severity_word(a.severity).to_owned(),
             alert_id: a.alert_id,
             title: a.title,
             zones: a.zones.join("、"),
@@ -385,8 +204,21 @@ async fn emergency_page(console: &Console, staff: &Staff, message: Option<String
         zones,
         articles,
         alerts,
+        severities: SEVERITIES,
         message,
     })
+}
+
+/// What the alert list says for a severity.
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Level(1) => "特别重大",
+        Severity::Level(2) => "重大",
+        Severity::Level(3) => "较大",
+        Severity::Level(4) => "一般",
+        Severity::Level(_) => "未知",
+        Severity::Test => "测试",
+    }
 }
 
 /// What the emergency form sends.
@@ -398,8 +230,34 @@ struct EmergencyForm {
     zones: Vec<String>,
     reason: String,
     minutes: Option<i64>,
+    /// `1`–`4` or `test`, as the protocol has it.
+    severity: String,
     confirm: Option<String>,
     alert_id: String,
+}
+
+/// The severities 站长 chooses from: the protocol's value and what the page says.
+const SEVERITIES: [(&str, &str); 5] = [
+    ("1", "1 特别重大（红）"),
+    ("2", "2 重大（橙）"),
+    ("3", "3 较大（黄）"),
+    ("4", "4 一般（蓝）"),
+    ("test", "测试（只在允许测试的喇叭箱播出）"),
+];
+
+/// The form's severity as the protocol's value; anything else is refused by name.
+fn severity(s: &str) -> Result<Severity, PageError> {
+    match s.trim() {
+        "test" => Ok(Severity::Test),
+        "1" => Ok(Severity::Level(1)),
+        "2" => Ok(Severity::Level(2)),
+        "3" => Ok(Severity::Level(3)),
+        "4" => Ok(Severity::Level(4)),
+        "" => Err(PageError::BadRequest("请选择插播级别".into())),
+        other => Err(PageError::BadRequest(format!(
+            "插播级别“{other}”无效：应为 1 特别重大、2 重大、3 较大、4 一般或测试"
+        ))),
+    }
 }
 
 pub(super) async fn emergency_post(
@@ -484,6 +342,7 @@ fn emergency_form(pairs: Vec<(String, String)>) -> Result<EmergencyForm, PageErr
             .collect(),
         reason: get("reason").trim().to_owned(),
         minutes: get("minutes").trim().parse().ok(),
+        severity: get("severity"),
         confirm: pairs.iter().any(|(n, _)| n == "confirm").then(String::new),
         alert_id: get("alert_id"),
     })
@@ -505,6 +364,7 @@ async fn request_alert(
             "请写明插播原因并至少选择一个片区".into(),
         ));
     }
+    let severity = severity(&form.severity)?;
     let id = form
         .article
         .ok_or_else(|| PageError::BadRequest("请选择要插播的稿件".into()))?;
@@ -536,7 +396,7 @@ async fn request_alert(
         protocol: crate::protocol::PROTOCOL,
         alert_id: format!("console-{}-{id}", now.as_millisecond()),
         msg_type: MsgType::Request,
-        severity: Severity::Level(2),
+        severity,
         event_type: "10000".into(),
         title: row.data.title.unwrap_or_else(|| format!("稿件 {id}")),
         sender: staff.user.name.clone(),

@@ -106,16 +106,6 @@ pub fn router(state: HubState) -> Router {
         .with_state(state)
 }
 
-/// The API and `extra` routes, with each request's peer address (the console logs it).
-fn app(
-    state: HubState,
-    extra: Router,
-) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, SocketAddr> {
-    router(state)
-        .merge(extra)
-        .into_make_service_with_connect_info::<SocketAddr>()
-}
-
 /// Serves the API in plain HTTP on `listener` until `shutdown` resolves: for a loopback
 /// address, or behind a TLS reverse proxy (the caller decides which is allowed).
 pub async fn serve(
@@ -133,10 +123,7 @@ pub async fn serve_with(
     extra: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = app(state, extra);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_routes(listener, None, router(state).merge(extra), shutdown).await
 }
 
 /// Serves the same API over HTTPS (rustls) on `listener` until `shutdown` resolves; open
@@ -158,7 +145,24 @@ pub async fn serve_tls_with(
     extra: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = app(state, extra);
+    serve_routes(listener, Some(tls), router(state).merge(extra), shutdown).await
+}
+
+/// Serves `routes` (the API, the console, or both) with each request's peer address (the
+/// console logs it): plain HTTP, or HTTPS given `tls`, until `shutdown` resolves. A lone
+/// station serves its console alone through this.
+pub async fn serve_routes(
+    listener: tokio::net::TcpListener,
+    tls: Option<axum_server::tls_rustls::RustlsConfig>,
+    routes: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = routes.into_make_service_with_connect_info::<SocketAddr>();
+    let Some(tls) = tls else {
+        return axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await;
+    };
     let handle = axum_server::Handle::<SocketAddr>::new();
     let stop = handle.clone();
     tokio::spawn(async move {

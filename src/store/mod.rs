@@ -766,7 +766,48 @@ impl Store {
         )
     }
 
+    /// [`Store::articles_in`] without the rows `keep` turns away, and how many it turned
+    /// away; the approvals of those are never read (a station used for years holds
+    /// thousands of articles whose window closed long ago).
+    pub fn articles_in_kept(
+        &self,
+        queues: &[String],
+        keep: impl Fn(&ArticleRow) -> bool,
+    ) -> Result<(Vec<ArticleRow>, usize)> {
+        let list = serde_json::to_string(queues).unwrap_or_else(|_| "[]".into());
+        let rows = self.bare_articles_where(
+            "WHERE a.status IN ('approved', 'draft')
+               AND a.queue IN (SELECT value FROM json_each(?1))",
+            params![list],
+        )?;
+        let all = rows.len();
+        let kept: Vec<ArticleRow> = rows.into_iter().filter(|r| keep(r)).collect();
+        let dropped = all - kept.len();
+        Ok((self.with_verdicts(kept)?, dropped))
+    }
+
     fn articles_where(&self, filter: &str, p: impl rusqlite::Params) -> Result<Vec<ArticleRow>> {
+        let rows = self.bare_articles_where(filter, p)?;
+        self.with_verdicts(rows)
+    }
+
+    /// Fills in each row's valid approval and last verdict.
+    fn with_verdicts(&self, rows: Vec<ArticleRow>) -> Result<Vec<ArticleRow>> {
+        rows.into_iter()
+            .map(|mut a| {
+                a.approval = valid_approval(&self.conn, a.id).map_err(|e| self.err(e))?;
+                a.last_verdict = last_verdict(&self.conn, a.id).map_err(|e| self.err(e))?;
+                Ok(a)
+            })
+            .collect()
+    }
+
+    /// The rows `filter` selects, without their verdicts.
+    fn bare_articles_where(
+        &self,
+        filter: &str,
+        p: impl rusqlite::Params,
+    ) -> Result<Vec<ArticleRow>> {
         let sql = format!(
             "SELECT a.id, a.source_name, a.source, a.script, a.hash, a.version, a.title, a.queue,
                     a.valid_from, a.valid_until, a.priority, a.status, a.created_ms, a.updated_ms
@@ -799,13 +840,7 @@ impl Store {
             .map_err(|e| self.err(e))?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.err(e))?;
-        rows.into_iter()
-            .map(|mut a| {
-                a.approval = valid_approval(&self.conn, a.id).map_err(|e| self.err(e))?;
-                a.last_verdict = last_verdict(&self.conn, a.id).map_err(|e| self.err(e))?;
-                Ok(a)
-            })
-            .collect()
+        Ok(rows)
     }
 
     /// Every verdict on an article, oldest first.

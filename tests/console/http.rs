@@ -82,16 +82,20 @@ impl Session {
 
     /// Posts the compose form (multipart, as the page's form is).
     async fn compose(&self, text: &str, submit: bool) -> reqwest::Response {
+        let button = if submit { "submit" } else { "preview" };
+        self.compose_with(text, button).await
+    }
+
+    /// Posts the compose form with the button named `button` pressed.
+    async fn compose_with(&self, text: &str, button: &str) -> reqwest::Response {
         let boundary = "----dalabaTestBoundary7MA4YWxk";
-        let mut fields = vec![
+        let fields = vec![
             ("csrf", self.csrf.as_str()),
             ("text", text),
             ("queue", "news"),
             ("priority", "normal"),
+            (button, "1"),
         ];
-        if submit {
-            fields.push(("submit", "1"));
-        }
         let mut body = String::new();
         for (name, value) in fields {
             body.push_str(&format!(
@@ -379,4 +383,261 @@ fn add_user_takes_the_password_from_stdin_and_refuses_weak_ones_and_duplicates()
     );
     let out = station.run(&["console", "add-user", "x", "--role", "boss"]);
     assert!(stderr(&out).contains("is not a role"), "{}", stderr(&out));
+}
+
+#[tokio::test]
+async fn the_manager_chooses_the_emergency_severity_as_the_protocol_has_it() {
+    let c = ConsoleUnderTest::start();
+    let manager = login(&c, "李站长").await;
+    let (_, page) = manager.get("/console/emergency").await;
+    for choice in ["1 特别重大", "4 一般", "value=\"test\""] {
+        assert!(page.contains(choice), "{choice} offered: {page}");
+    }
+    let id = login(&c, "王编辑").await.submit(NOTICE).await.to_string();
+    let send = |severity: &'static str| {
+        let mut form = vec![
+            ("csrf", manager.csrf.clone()),
+            ("op", "request".to_owned()),
+            ("article", id.clone()),
+            ("zones", "全镇".to_owned()),
+            ("reason", "演练".to_owned()),
+            ("minutes", "30".to_owned()),
+            ("confirm", "1".to_owned()),
+        ];
+        form.push(("severity", severity.to_owned()));
+        form
+    };
+    // Outside the protocol's values, or none, is refused before anything is rendered.
+    for bad in ["5", "", "<b>2</b>"] {
+        let res = manager.post("/console/emergency", &send(bad), &c.url).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "severity {bad:?}");
+        let text = res.text().await.unwrap();
+        assert!(text.contains("级别"), "{text}");
+        assert!(!text.contains("<b>2</b>"), "escaped: {text}");
+    }
+    for (value, word) in [("1", "特别重大"), ("test", "测试")] {
+        let res = manager
+            .post("/console/emergency", &send(value), &c.url)
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "severity {value}");
+        let page = res.text().await.unwrap();
+        assert!(page.contains(&format!("<td>{word}</td>")), "{page}");
+    }
+    // The hub stored (and announces) the alerts with the chosen severity.
+    let hub = rusqlite::Connection::open(c.station.path().join("state/hub.sqlite")).unwrap();
+    let mut stmt = hub
+        .prepare("SELECT json FROM hub_alert ORDER BY seq")
+        .unwrap();
+    let severities: Vec<serde_json::Value> = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|j| {
+            serde_json::from_str::<serde_json::Value>(&j.unwrap()).unwrap()["severity"].clone()
+        })
+        .collect();
+    assert_eq!(
+        severities,
+        [serde_json::json!(1), serde_json::json!("test")]
+    );
+}
+
+/// `dalaba hub enroll NAME --id ID --zone ZONE --json`: the box's credential.
+fn enroll(c: &ConsoleUnderTest, name: &str, id: &str, zone: &str) -> dalaba::protocol::Credential {
+    let out = c
+        .station
+        .run(&["hub", "enroll", name, "--id", id, "--zone", zone, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let enrolled: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    dalaba::protocol::Credential::parse(enrolled["credential"].as_str().unwrap()).unwrap()
+}
+
+/// A box reports `rows` (airing id, state, reason) to the hub over HTTP, as `box run` does.
+async fn report(
+    c: &ConsoleUnderTest,
+    cred: dalaba::protocol::Credential,
+    rows: &[(&str, &str, Option<&str>)],
+) {
+    use dalaba::protocol::{AsRun, AsRunState, Health};
+    let dir = tempfile::tempdir().unwrap();
+    let mut client =
+        dalaba::village_box::BoxClient::new(&c.url, cred, dir.path().to_owned()).unwrap();
+    for (id, state, reason) in rows {
+        let state = if *state == "ok" {
+            AsRunState::Succeeded
+        } else {
+            AsRunState::Failed
+        };
+        let row = AsRun {
+            airing_id: (*id).to_owned(),
+            state,
+            started_at: None,
+            ended_at: None,
+            program_digest: None,
+            voice: Some("espeak".into()),
+            reason: reason.map(str::to_owned),
+        };
+        client.outbox().push(&row).unwrap();
+    }
+    let health = Health {
+        version: "test".into(),
+        clock_offset_ms: 0,
+        device: "present".into(),
+        disk_free_bytes: None,
+        on_air: None,
+        manifest_expired: false,
+        refused: vec![],
+    };
+    let sent = client.report(health, jiff::Timestamp::now()).await.unwrap();
+    assert_eq!(sent, rows.len());
+}
+
+/// The rows of the log page's table (the filter form lists every box and zone).
+fn log_table(page: &str) -> &str {
+    &page[page.find("<table id=\"log\">").expect("the log table")..]
+}
+
+#[tokio::test]
+async fn the_log_filters_by_zone_and_box_and_the_export_keeps_the_filters() {
+    let c = ConsoleUnderTest::start();
+    let east = enroll(&c, "张家村", "zhangjiacun", "东片");
+    let west = enroll(&c, "李家庄", "lijiazhuang", "西片");
+    let at = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(2))
+        .to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string();
+    let (morning, noon) = (format!("morning@{at}"), format!("noon@{at}"));
+    report(
+        &c,
+        east,
+        &[
+            (&morning, "ok", None),
+            (&noon, "failed", Some("没有音频设备")),
+        ],
+    )
+    .await;
+    report(&c, west, &[(&morning, "ok", None)]).await;
+
+    let reader = login(&c, "县里").await;
+    let (status, page) = reader.get("/console/log?zone=%E4%B8%9C%E7%89%87").await;
+    assert_eq!(status, StatusCode::OK);
+    let table = log_table(&page);
+    assert_eq!(table.matches("张家村（zhangjiacun）").count(), 2, "{table}");
+    assert!(!table.contains("李家庄"), "only 东片: {table}");
+    assert!(page.contains("<option value=\"东片\" selected>"), "{page}");
+
+    let (_, page) = reader.get("/console/log?box=lijiazhuang").await;
+    let table = log_table(&page);
+    assert_eq!(table.matches("李家庄（lijiazhuang）").count(), 1, "{table}");
+    assert!(!table.contains("张家村"), "only 李家庄: {table}");
+
+    let (_, page) = reader
+        .get("/console/log?zone=%E4%B8%9C%E7%89%87&outcome=failed")
+        .await;
+    assert!(page.contains("共 1 条"), "{page}");
+    assert!(log_table(&page).contains("没有音频设备"), "{page}");
+    // The export link carries every filter, and the CSV holds exactly the rows shown.
+    let at = page.find("id=\"csv\"").unwrap();
+    let href = page[..at]
+        .rsplit("href=\"")
+        .next()
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let href = unescape(href).replace("&#38;", "&");
+    for part in ["zone=%E4%B8%9C%E7%89%87", "outcome=failed", "box=", "csv=1"] {
+        assert!(href.contains(part), "{part} in {href}");
+    }
+    let (status, csv) = reader.get(&href).await;
+    assert_eq!(status, StatusCode::OK);
+    let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
+    assert_eq!(lines.len(), 2, "header and one row: {csv}");
+    assert!(lines[0].starts_with("\u{feff}时段,计划时间"), "{csv}");
+    assert!(
+        lines[1].starts_with("noon,")
+            && lines[1].contains("张家村（zhangjiacun）")
+            && lines[1].contains("失败"),
+        "{csv}"
+    );
+
+    // A hostile filter value is escaped and matches nothing.
+    let (status, page) = reader
+        .get("/console/log?zone=%3Cscript%3Ealert(1)%3C/script%3E")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("<script>alert(1)"), "{page}");
+    assert!(page.contains("共 0 条"), "{page}");
+}
+
+/// The WAV answer of `path`: its bytes and its length in seconds, from its header and data.
+async fn wav_of(s: &Session, path: &str) -> (Vec<u8>, f64) {
+    let res = s
+        .http
+        .get(format!("{}{path}", s.url))
+        .header(COOKIE, &s.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    assert_eq!(res.headers()["content-type"], "audio/wav");
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let reader = hound::WavReader::new(std::io::Cursor::new(&bytes)).unwrap();
+    let spec = reader.spec();
+    let header = 44 + u64::from(reader.len()) * u64::from(spec.bits_per_sample / 8);
+    assert!(
+        bytes.len() as u64 >= header,
+        "the data the header promises is there"
+    );
+    let seconds = f64::from(reader.duration()) / f64::from(spec.sample_rate);
+    (bytes, seconds)
+}
+
+#[tokio::test]
+async fn the_editor_hears_the_exact_program_before_submitting() {
+    let c = ConsoleUnderTest::start();
+    let editor = login(&c, "王编辑").await;
+    let res = editor.compose_with(NOTICE, "listen").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("id=\"script\""),
+        "the script beside the player: {page}"
+    );
+    let at = page.find("id=\"draft-program\"").expect("a player");
+    let src = page[at..]
+        .split("src=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert!(src.starts_with("/console/listen/"), "{src}");
+    let (draft, seconds) = wav_of(&editor, src).await;
+    // Speech of a two-line notice, with the program's chimes and pauses: seconds, not
+    // milliseconds and not minutes.
+    assert!((2.0..120.0).contains(&seconds), "{seconds} s");
+    let out = c.station.run(&["list", "--json"]);
+    assert_eq!(stdout(&out).trim(), "[]", "listening stores nothing");
+
+    // Once submitted, the approver hears byte for byte what the editor heard.
+    let id = editor.submit(NOTICE).await;
+    let approver = login(&c, "张审核").await;
+    let (approved, length) = wav_of(&approver, &format!("/console/articles/{id}/audio.wav")).await;
+    assert_eq!(length, seconds);
+    assert!(approved == draft, "the same program");
+
+    // The same role checks: a reader cannot ask for a render; a made-up key is not found.
+    let reader = login(&c, "县里").await;
+    assert_eq!(
+        reader.compose_with(NOTICE, "listen").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let (status, _) = reader
+        .get("/console/listen/0123456789abcdef0123456789abcdef/audio.wav")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = reader
+        .get("/console/listen/..%2F..%2Fdalaba.toml/audio.wav")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -1,0 +1,380 @@
+//! 播出记录: the as-run log of this station and, at a hub, of every box, filtered on the
+//! server by date, zone, box, slot and outcome; the CSV export in the format
+//! `dalaba log --csv` writes, with the same filters.
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use jiff::{SignedDuration, Timestamp, ToSpan};
+use serde::Deserialize;
+
+use super::auth::Staff;
+use super::pages::Nav;
+use super::roles::Action;
+use super::{Console, Page, PageError, html};
+use crate::hub::store::{BoxRecord, LoggedRow};
+use crate::protocol::{AsRunState, WireTime};
+use crate::store::{Airing, Outcome};
+
+/// The log page's filters, as the form sends them.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct LogQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    slot: String,
+    #[serde(default)]
+    outcome: String,
+    /// A zone: only the rows of boxes in it.
+    #[serde(default)]
+    zone: String,
+    /// A box id: only its rows.
+    #[serde(default, rename = "box")]
+    box_id: String,
+    #[serde(default)]
+    csv: Option<String>,
+}
+
+/// The Chinese word for an outcome.
+fn outcome_word(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Claimed => "准备中",
+        Outcome::Airing => "正在播出",
+        Outcome::Aired => "已播出",
+        Outcome::Failed => "失败",
+        Outcome::Missed => "错过",
+        Outcome::Interrupted => "中断",
+        Outcome::Skipped => "跳过",
+    }
+}
+
+/// One as-run row and where it aired.
+struct Entry {
+    airing: Airing,
+    /// The box that sent it; `None` for this station's own loudspeaker.
+    on: Option<BoxRecord>,
+}
+
+/// One log row on the page.
+struct LogLine {
+    scheduled: String,
+    place: String,
+    slot: String,
+    outcome: String,
+    failed: bool,
+    reason: String,
+    articles: String,
+    duration: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "console/log.html")]
+struct LogPage {
+    nav: Nav,
+    q: LogQuery,
+    rows: Vec<LogLine>,
+    total: usize,
+    outcomes: Vec<(&'static str, &'static str)>,
+    /// At a hub: its boxes `(id, name)` and zones, for the filters.
+    hub: bool,
+    boxes: Vec<(String, String)>,
+    zones: Vec<String>,
+    csv_link: String,
+}
+
+/// Most rows the page shows (the CSV has them all).
+const LOG_ROWS: usize = 500;
+
+/// A `YYYY-MM-DD` day's start in the station's zone, or the end of it.
+fn day(console: &Console, s: &str, end: bool) -> Result<Option<Timestamp>, PageError> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    let date: jiff::civil::Date = s
+        .trim()
+        .parse()
+        .map_err(|_| PageError::BadRequest(format!("日期“{s}”应写成 2026-12-01")))?;
+    let date = if end {
+        date.checked_add(1.day())
+            .map_err(|e| PageError::Internal(e.into()))?
+    } else {
+        date
+    };
+    let t = date
+        .to_zoned(console.tz().clone())
+        .map_err(|e| PageError::Internal(e.into()))?
+        .timestamp();
+    Ok(Some(if end {
+        t - SignedDuration::from_millis(1)
+    } else {
+        t
+    }))
+}
+
+pub(super) async fn log(
+    State(console): State<Console>,
+    staff: Staff,
+    Query(mut q): Query<LogQuery>,
+) -> Page {
+    staff.require(Action::Read)?;
+    if q.from.is_empty() && q.to.is_empty() {
+        let week_ago = console.now() - SignedDuration::from_hours(24 * 7);
+        q.from = week_ago.to_zoned(console.tz().clone()).date().to_string();
+    }
+    let (since, until) = (day(&console, &q.from, false)?, day(&console, &q.to, true)?);
+    let (entries, boxes) = entries(&console, since, until, &q.box_id).await?;
+    let rows: Vec<Entry> = entries.into_iter().filter(|e| keeps(&q, e)).collect();
+    if q.csv.is_some() {
+        return csv(&console, &staff, rows).await;
+    }
+    let total = rows.len();
+    let lines = rows
+        .into_iter()
+        .rev()
+        .take(LOG_ROWS)
+        .map(|e| log_line(&console, e))
+        .collect();
+    let mut zones: Vec<String> = boxes.iter().flat_map(|b| b.zones.clone()).collect();
+    zones.sort();
+    zones.dedup();
+    let outcomes = [
+        Outcome::Aired,
+        Outcome::Failed,
+        Outcome::Missed,
+        Outcome::Interrupted,
+        Outcome::Skipped,
+    ]
+    .into_iter()
+    .map(|o| (o.as_str(), outcome_word(o)))
+    .collect();
+    html(&LogPage {
+        nav: Nav::of(&staff, "log"),
+        csv_link: csv_link(&q),
+        q,
+        rows: lines,
+        total,
+        outcomes,
+        hub: console.0.edges.hub.is_some(),
+        boxes: boxes
+            .into_iter()
+            .map(|b| (b.box_id.to_string(), b.name))
+            .collect(),
+        zones,
+    })
+}
+
+/// The export link: the page's filters, every one of them, and `csv=1`.
+fn csv_link(q: &LogQuery) -> String {
+    let pairs = [
+        ("from", &q.from),
+        ("to", &q.to),
+        ("zone", &q.zone),
+        ("box", &q.box_id),
+        ("slot", &q.slot),
+        ("outcome", &q.outcome),
+    ];
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect();
+    format!("/console/log?{}&csv=1", query.join("&"))
+}
+
+/// The filtered rows as the CSV `dalaba log --csv` writes (Chinese); a box's rows name the
+/// box in the device column.
+async fn csv(console: &Console, staff: &Staff, rows: Vec<Entry>) -> Page {
+    let detail = Some(format!("{} 行", rows.len()));
+    console
+        .audit(&staff.user.name, &staff.peer, "log-csv", detail)
+        .await;
+    let airings = rows.into_iter().map(|e| e.airing).collect();
+    let body = crate::app::log_csv(airings, console.tz(), crate::cli::CsvLang::Zh);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"dalaba-log.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Whether a row passes the filters. A zone or box filter keeps only boxes' rows.
+fn keeps(q: &LogQuery, e: &Entry) -> bool {
+    let on = e.on.as_ref();
+    (q.slot.is_empty() || e.airing.slot == q.slot)
+        && (q.outcome.is_empty() || e.airing.outcome.as_str() == q.outcome)
+        && (q.box_id.is_empty() || on.is_some_and(|b| b.box_id.as_str() == q.box_id))
+        && (q.zone.is_empty() || on.is_some_and(|b| b.zones.contains(&q.zone)))
+}
+
+/// This station's rows and, at a hub, every box's (or only `box_id`'s) scheduled in
+/// `[since, until]`, in time order; and the hub's boxes.
+async fn entries(
+    console: &Console,
+    since: Option<Timestamp>,
+    until: Option<Timestamp>,
+    box_id: &str,
+) -> Result<(Vec<Entry>, Vec<BoxRecord>), PageError> {
+    let local = console.db().call(move |s| s.airings(since, until)).await?;
+    let mut out: Vec<Entry> = local
+        .into_iter()
+        .map(|airing| Entry { airing, on: None })
+        .collect();
+    let Some(hub) = console.0.edges.hub.clone() else {
+        return Ok((out, Vec::new()));
+    };
+    // A box id that does not parse matches no box: the filter then shows nothing.
+    let only: Option<crate::protocol::BoxId> = box_id.parse().ok();
+    let (boxes, logged) = tokio::task::spawn_blocking(move || {
+        let logged = hub.store.as_run_log(only.as_ref())?;
+        Ok::<_, anyhow::Error>((hub.store.boxes()?, logged))
+    })
+    .await
+    .map_err(|e| PageError::Internal(e.into()))??;
+    let within = |t: Timestamp| since.is_none_or(|s| t >= s) && until.is_none_or(|u| t <= u);
+    out.extend(
+        logged
+            .into_iter()
+            .map(|r| box_entry(r, &boxes))
+            .filter(|e| within(e.airing.scheduled)),
+    );
+    out.sort_by_key(|e| e.airing.scheduled);
+    Ok((out, boxes))
+}
+
+/// A box's as-run row as a log row: slot and scheduled time from its airing id
+/// (`slot@time`; an alert's id stands for both when it has no `@`).
+fn box_entry(r: LoggedRow, boxes: &[BoxRecord]) -> Entry {
+    let row = r.row;
+    let (slot, at) = row
+        .airing_id
+        .split_once('@')
+        .unwrap_or((row.airing_id.as_str(), ""));
+    let started = row.started_at.as_ref().map(WireTime::at);
+    let scheduled = at
+        .parse::<Timestamp>()
+        .ok()
+        .or(started)
+        .or_else(|| r.received_at.parse().ok())
+        .unwrap_or_default();
+    let on = boxes
+        .iter()
+        .find(|b| b.box_id == r.box_id)
+        .cloned()
+        .unwrap_or(BoxRecord {
+            box_id: r.box_id.clone(),
+            name: r.box_name.clone(),
+            zones: Vec::new(),
+            revoked: true,
+        });
+    let airing = Airing {
+        id: 0,
+        slot: slot.to_owned(),
+        scheduled,
+        started,
+        ended: row.ended_at.as_ref().map(WireTime::at),
+        outcome: outcome_of(row.state, row.reason.as_deref()),
+        reason: row.reason,
+        voice: row.voice,
+        duration: None,
+        lufs: None,
+        device: Some(format!("{}（{}）", r.box_name, r.box_id)),
+        emergency_by: None,
+        operator: None,
+        events: Vec::new(),
+        articles: Vec::new(),
+    };
+    Entry {
+        airing,
+        on: Some(on),
+    }
+}
+
+/// The log outcome of a box's wire state (the inverse of the box's own mapping, which
+/// prefixes a missed or interrupted airing's reason).
+fn outcome_of(state: AsRunState, reason: Option<&str>) -> Outcome {
+    match state {
+        AsRunState::Waiting => Outcome::Claimed,
+        AsRunState::Playing => Outcome::Airing,
+        AsRunState::Succeeded => Outcome::Aired,
+        AsRunState::Cancelled => Outcome::Interrupted,
+        AsRunState::Failed => match reason {
+            Some(r) if r.starts_with("missed: ") => Outcome::Missed,
+            Some(r) if r.starts_with("interrupted: ") => Outcome::Interrupted,
+            _ => Outcome::Failed,
+        },
+    }
+}
+
+fn log_line(console: &Console, e: Entry) -> LogLine {
+    let a = e.airing;
+    LogLine {
+        scheduled: console.shown(a.scheduled),
+        place: e
+            .on
+            .map(|b| format!("{}（{}）", b.name, b.box_id))
+            .unwrap_or_else(|| "本站".to_owned()),
+        slot: a.slot,
+        failed: matches!(
+            a.outcome,
+            Outcome::Failed | Outcome::Missed | Outcome::Interrupted
+        ),
+        outcome: outcome_word(a.outcome).to_owned(),
+        reason: a.reason.unwrap_or_default(),
+        articles: a
+            .articles
+            .iter()
+            .map(|x| format!("{}「{}」", x.id, x.title.as_deref().unwrap_or("")))
+            .collect::<Vec<_>>()
+            .join("，"),
+        duration: a.duration.map(|d| format!("{d:.1} 秒")).unwrap_or_default(),
+    }
+}
+
+/// Percent-encodes a query value (the page builds one link from the filters).
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_export_link_keeps_every_filter_encoded() {
+        let q = LogQuery {
+            from: "2026-12-01".into(),
+            zone: "东片&x=1".into(),
+            box_id: "zhangjiacun".into(),
+            outcome: "aired".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            csv_link(&q),
+            "/console/log?from=2026-12-01&to=&zone=%E4%B8%9C%E7%89%87%26x%3D1\
+             &box=zhangjiacun&slot=&outcome=aired&csv=1"
+        );
+    }
+
+    #[test]
+    fn a_box_wire_state_maps_back_onto_the_log_outcome() {
+        let f = |s, r| outcome_of(s, r);
+        assert_eq!(f(AsRunState::Succeeded, None), Outcome::Aired);
+        assert_eq!(f(AsRunState::Failed, Some("missed: late")), Outcome::Missed);
+        assert_eq!(f(AsRunState::Failed, Some("no device")), Outcome::Failed);
+        assert_eq!(f(AsRunState::Cancelled, None), Outcome::Interrupted);
+    }
+}
