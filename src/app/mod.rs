@@ -1,6 +1,7 @@
 //! One function per subcommand. This is the only place concrete edges (backends, devices,
 //! files) are built and handed to the core. \[glue\]
 
+mod args;
 mod box_run;
 mod cache;
 mod check;
@@ -28,6 +29,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+pub use args::parse_args;
 pub use hub::console as console_router;
 pub use log::csv_text as log_csv;
 
@@ -73,16 +75,6 @@ pub fn quiet_broken_pipe() {
         }
         default(info);
     }));
-}
-
-/// The command line's arguments, with `--help` (and later messages) in the language of the
-/// locale (`LC_ALL`, `LC_MESSAGES`, `LANG`).
-pub fn parse_args() -> Args {
-    use clap::{CommandFactory, FromArgMatches};
-    let lang = crate::i18n::Lang::from_env(|var| std::env::var(var).ok());
-    crate::i18n::set(lang);
-    let matches = crate::i18n::help::localize(Args::command(), lang).get_matches();
-    Args::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
 }
 
 /// Runs one command; on failure prints one plain line to stderr and returns the exit code.

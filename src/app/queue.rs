@@ -296,6 +296,7 @@ fn print_list(rows: &[Listed]) {
 }
 
 pub(super) fn show(station: &Station, id: i64) -> anyhow::Result<()> {
+    use crate::t;
     let store = open_to_read(station)?;
     let tz = airing::time_zone(station)?;
     let a = store.article(id)?;
@@ -304,74 +305,92 @@ pub(super) fn show(station: &Station, id: i64) -> anyhow::Result<()> {
             .strftime("%Y-%m-%d %H:%M:%S %:z")
             .to_string()
     };
+    let untitled = t!("show-untitled");
+    let title = esc(a.data.title.as_deref().unwrap_or(&untitled)).into_owned();
+    println!("{}", t!("show-title", id = id, title = title));
+    let status = t!(&format!("status-{}", a.status.as_str()));
     println!(
-        "article {id}: {}",
-        esc(a.data.title.as_deref().unwrap_or("(untitled)"))
+        "{}",
+        t!("show-status", status = status, version = a.version)
     );
-    println!("status:   {} (version {})", a.status, a.version);
-    println!(
-        "queue:    {}   priority: {}",
-        esc(&a.data.queue),
-        a.data.priority
-    );
-    println!(
-        "valid:    {} … {}",
-        esc(a.data.valid_from.as_deref().unwrap_or("any time")),
-        esc(a.data.valid_until.as_deref().unwrap_or("no end"))
-    );
-    println!("source:   {}", esc(&a.data.source_name));
+    let (queue, priority) = (esc(&a.data.queue).into_owned(), priority(&a.data.priority));
+    println!("{}", t!("show-queue", queue = queue, priority = priority));
+    let (any, no_end) = (t!("show-any-time"), t!("show-no-end"));
+    let from = esc(a.data.valid_from.as_deref().unwrap_or(&any)).into_owned();
+    let until = esc(a.data.valid_until.as_deref().unwrap_or(&no_end)).into_owned();
+    println!("{}", t!("show-valid", from = from, until = until));
+    let source = esc(&a.data.source_name).into_owned();
+    println!("{}", t!("show-source", source = source));
     let lexicon = station.lexicon()?;
     let derived = parse_source(&a.data.source_name, &a.data.source)
         .map(|p| script_of(&p, &lexicon))
         .ok();
     // The hash of the script printed below: what `approve --script` compares.
     let (script, hash) = derived.unwrap_or((a.data.script.clone(), a.data.hash.clone()));
-    println!("script:   {hash}");
-    match &a.approval {
-        Some(v) if v.hash == hash => {
-            println!("approved: by {} at {}", esc(&v.by), local(v.at))
-        }
-        Some(v) => println!(
-            "approved: no — the approval by {} (script {}) is void: the text rules or the lexicon now give the script below; approve it again with `dalaba approve {id} --by NAME --script {}`",
-            esc(&v.by),
-            short(&v.hash),
-            short(&hash)
-        ),
-        None => println!("approved: no"),
-    }
+    println!("{}", t!("show-script", hash = hash.clone()));
+    println!("{}", approval_line(&a, &hash, &local));
     for v in store.verdicts(id)? {
+        let reason = v
+            .reason
+            .map(|r| t!("show-reason", reason = esc(&r).into_owned()))
+            .unwrap_or_default();
         println!(
-            "  {} by {} at {} (version {}, script {}){}",
-            v.verdict,
-            esc(&v.by),
-            local(v.at),
-            v.version,
-            short(&v.hash),
-            v.reason
-                .map(|r| format!(": {}", esc(&r)))
-                .unwrap_or_default()
+            "{}",
+            t!(
+                &format!("show-verdict-{}", v.verdict),
+                by = esc(&v.by).into_owned(),
+                at = local(v.at),
+                version = v.version,
+                script = short(&v.hash).to_owned(),
+                reason = reason
+            )
         );
     }
     if hash != a.data.hash {
         println!(
-            "note:     the text rules now give a different script than was stored ({}); `approve` binds the one below",
-            short(&a.data.hash)
+            "{}",
+            t!("show-rehashed", stored = short(&a.data.hash).to_owned())
         );
     }
     println!("\n{}", esc_text(&script));
     let airings = store.airings_of(id)?;
     if !airings.is_empty() {
-        println!("airings:");
+        println!("{}", t!("show-airings"));
         for r in airings {
             println!(
                 "  {} {} {}",
                 local(r.started.unwrap_or(r.scheduled)),
                 esc(&r.slot),
-                r.outcome
+                t!(&format!("outcome-{}", r.outcome.as_str()))
             );
         }
     }
     Ok(())
+}
+
+/// `show`'s `approved:` line for the script whose hash is `hash`.
+fn approval_line(a: &ArticleRow, hash: &str, local: &dyn Fn(Timestamp) -> String) -> String {
+    match &a.approval {
+        Some(v) if v.hash == hash => crate::t!(
+            "show-approved",
+            by = esc(&v.by).into_owned(),
+            at = local(v.at)
+        ),
+        Some(v) => crate::t!(
+            "show-approval-void",
+            id = a.id,
+            by = esc(&v.by).into_owned(),
+            old = short(&v.hash).to_owned(),
+            new = short(hash).to_owned()
+        ),
+        None => crate::t!("show-not-approved"),
+    }
+}
+
+/// A stored priority (`normal`, `urgent`, `emergency`) in the process's language.
+fn priority(stored: &str) -> String {
+    crate::i18n::lookup(crate::i18n::lang(), &format!("priority-{stored}"))
+        .unwrap_or_else(|| esc(stored).into_owned())
 }
 
 pub(super) fn approve(
