@@ -2,7 +2,8 @@
 //! latency of 100 ms per request. Renders the long report from `../shared/articles/` (or a
 //! generated text of the same size) at concurrency 1, 4 and 8 and prints, for each: the
 //! segments N, the wall time, the ideal ⌈N/C⌉ × 100 ms and their ratio (goal ≤ 1.05 at
-//! C = 8); then the warm-cache re-render time and its request count.
+//! C = 8; at C = 8 five alternating runs of the engine and of a bare reqwest client, with
+//! medians); CPU seconds beside each; then the warm-cache re-render time and its request count.
 //!
 //! Run with `make bench` or `cargo bench --bench render`.
 
@@ -11,6 +12,8 @@
 
 #[path = "../tests/backends/server.rs"]
 mod server;
+
+mod cpu;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -66,27 +69,33 @@ async fn bench(full: bool) {
         "{:>3} {:>5} {:>9} {:>9} {:>6}",
         "C", "N", "wall", "ideal", "ratio"
     );
+    for concurrency in [1, 4] {
+        let (_dir, run) = render_once(&server, &segments, concurrency).await;
+        print_row(concurrency, run.requests, run.wall, &run.cpu_note());
+    }
+    // C = 8 is the goal's figure: engine and bare client alternate, so load that comes and
+    // goes hits both alike, and the medians are compared.
+    let rounds = if full { 5 } else { 1 };
+    let (mut engine, mut floor) = (Vec::new(), Vec::new());
     let mut warm_dir = None;
-    for concurrency in [1, 4, 8] {
-        let dir = tempfile::tempdir().unwrap();
-        let profile = profile(&server.url, concurrency);
-        let options = RenderOptions::new(RATE, dir.path().join("cache"));
-        let before = server.count();
-        let start = Instant::now();
-        let rendered = render::render_with_report(&Backends, &profile, &segments, &options)
-            .await
-            .unwrap();
-        let wall = start.elapsed();
-        let n = server.count() - before;
-        assert_eq!(n, rendered.report.synthesized);
-        print_row(concurrency, n, wall, "");
-        if concurrency == 8 {
-            warm_dir = Some((dir, profile, options));
-        }
+    for _ in 0..rounds {
+        let (dir, run) = render_once(&server, &segments, 8).await;
+        print_row(8, run.requests, run.wall, &run.cpu_note());
+        engine.push(run.wall);
+        warm_dir = Some(dir);
+        let bare = plain_requests(&server.url, &segments, 8).await;
+        print_row(
+            8,
+            segments.len(),
+            bare.wall,
+            &format!("{}  bare reqwest, no checks, no cache", bare.cpu_note()),
+        );
+        floor.push(bare.wall);
     }
     let n = segments.len();
-    let floor = plain_requests(&server.url, &segments, 8).await;
-    print_row(8, n, floor, "  (floor: bare reqwest, no checks, no cache)");
+    println!();
+    print_row(8, n, median(&mut engine), "  median, engine");
+    print_row(8, n, median(&mut floor), "  median, floor: bare reqwest");
     let (_dir, profile, options) = warm_dir.unwrap();
     let before = server.count();
     let start = Instant::now();
@@ -106,13 +115,13 @@ async fn bench(full: bool) {
 
 /// The same requests with a bare reqwest client and `concurrency` workers: what the machine
 /// and the test server allow before the engine does anything.
-async fn plain_requests(url: &str, segments: &[Segment], concurrency: usize) -> Duration {
+async fn plain_requests(url: &str, segments: &[Segment], concurrency: usize) -> Run {
     let client = reqwest::Client::new();
     let url = format!("{url}/v1/audio/speech");
     let queue = Arc::new(std::sync::Mutex::new(
         segments.iter().map(|s| s.text.clone()).collect::<Vec<_>>(),
     ));
-    let start = Instant::now();
+    let (start, cpu) = (Instant::now(), cpu::own());
     let workers: Vec<_> = (0..concurrency)
         .map(|_| {
             let (client, url, queue) = (client.clone(), url.clone(), queue.clone());
@@ -132,7 +141,56 @@ async fn plain_requests(url: &str, segments: &[Segment], concurrency: usize) -> 
     for worker in workers {
         worker.await.unwrap();
     }
-    start.elapsed()
+    Run {
+        requests: segments.len(),
+        wall: start.elapsed(),
+        cpu: cpu::own() - cpu,
+    }
+}
+
+/// One timed render: its requests, wall time and the process's CPU time meanwhile.
+struct Run {
+    requests: usize,
+    wall: Duration,
+    cpu: f64,
+}
+
+impl Run {
+    fn cpu_note(&self) -> String {
+        format!("  cpu {:.2} s", self.cpu)
+    }
+}
+
+/// Renders every segment into a fresh cache at `concurrency`; the cache directory is kept
+/// for the warm re-render.
+async fn render_once(
+    server: &TestServer,
+    segments: &[Segment],
+    concurrency: usize,
+) -> (WarmCache, Run) {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = profile(&server.url, concurrency);
+    let options = RenderOptions::new(RATE, dir.path().join("cache"));
+    let before = server.count();
+    let (start, cpu) = (Instant::now(), cpu::own());
+    let rendered = render::render_with_report(&Backends, &profile, segments, &options)
+        .await
+        .unwrap();
+    let run = Run {
+        requests: server.count() - before,
+        wall: start.elapsed(),
+        cpu: cpu::own() - cpu,
+    };
+    assert_eq!(run.requests, rendered.report.synthesized);
+    ((dir, profile, options), run)
+}
+
+/// A rendered cache, with the voice and options that made it.
+type WarmCache = (tempfile::TempDir, VoiceProfile, RenderOptions);
+
+fn median(walls: &mut [Duration]) -> Duration {
+    walls.sort();
+    walls[walls.len() / 2]
 }
 
 fn profile(url: &str, concurrency: usize) -> VoiceProfile {

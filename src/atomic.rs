@@ -86,6 +86,21 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_with(path, |file| file.write_all(bytes), |e| e)
 }
 
+/// Writes `bytes` to `path` whole or not at all, without waiting for the disk: for files that
+/// carry their own checksum, which every reader verifies (cache entries). A power cut may lose
+/// the file or leave it torn, and the reader then rejects it and makes it again; it never
+/// sees a half-written file as whole. Saves a sync per file, the slowest step of a render's tail.
+pub fn write_unsynced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temp = TempFile::beside(path);
+    let mut file = temp.create()?;
+    file.write_all(bytes)?;
+    drop(file);
+    std::fs::rename(temp.path(), temp.target())?;
+    let mut temp = temp;
+    temp.committed = true;
+    Ok(())
+}
+
 /// Removes `path` and syncs its directory, so the removal is durable; a missing file is fine.
 pub fn remove(path: &Path) -> io::Result<()> {
     match std::fs::remove_file(path) {
@@ -134,6 +149,16 @@ mod tests {
         write(&path, b"new").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"new");
         assert_eq!(names(dir.path()), ["a.json"]);
+    }
+
+    #[test]
+    fn an_unsynced_write_also_replaces_the_file_whole_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("entry.wav");
+        write_unsynced(&path, b"old").unwrap();
+        write_unsynced(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        assert_eq!(names(dir.path()), ["entry.wav"]);
     }
 
     #[test]

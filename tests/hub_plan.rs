@@ -184,7 +184,7 @@ fn programs(hub: &TestStation) -> usize {
 }
 
 /// `dalaba hub serve` as a child on 127.0.0.1:0, killed when dropped.
-struct Served(Child, String);
+pub struct Served(Child, pub String);
 
 impl Drop for Served {
     fn drop(&mut self) {
@@ -194,10 +194,15 @@ impl Drop for Served {
 }
 
 fn serve(hub: &TestStation) -> Served {
+    serve_at(hub, NOW, 12)
+}
+
+/// `dalaba hub serve --now NOW --hours HOURS`: it plans at once and on every change.
+pub fn serve_at(hub: &TestStation, now: &str, hours: u32) -> Served {
     let mut child = hub
         .cmd()
-        .args(["hub", "serve", "--listen", "127.0.0.1:0", "--hours", "12"])
-        .args(["--now", NOW])
+        .args(["hub", "serve", "--listen", "127.0.0.1:0"])
+        .args(["--hours", &hours.to_string(), "--now", now])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

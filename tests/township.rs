@@ -6,8 +6,7 @@
 use jiff::Timestamp;
 
 use crate::box_run::{VillageBox, wait_for};
-use crate::hub_plan::{approved, enroll, hub_station, ok, servers};
-use crate::support::TestStation;
+use crate::hub_plan::{approved, enroll, hub_station, ok, serve_at, servers};
 
 /// The hub's clock and the boxes' clocks start here: ten seconds before the 东片 slot.
 const START: &str = "2026-12-02T06:59:50+08:00";
@@ -21,29 +20,6 @@ queue = "east"
 zones = ["东片"]
 catch_up_minutes = 10
 "#;
-
-/// `dalaba hub serve --now START` on a free port: it plans at once and on every change.
-fn serve(hub: &TestStation) -> (std::process::Child, String) {
-    use std::io::BufRead;
-    let mut child = hub
-        .cmd()
-        .args(["hub", "serve", "--listen", "127.0.0.1:0", "--hours", "2"])
-        .args(["--now", START])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("hub: listening on ")
-        .unwrap()
-        .to_owned();
-    (child, url)
-}
 
 #[test]
 fn an_article_approved_at_the_hub_for_one_zone_airs_on_exactly_its_boxes() {
@@ -64,7 +40,8 @@ fn an_article_approved_at_the_hub_for_one_zone_airs_on_exactly_its_boxes() {
         "东片各村：明天上午九点在村委会发放取暖补贴。\n",
         "east",
     );
-    let (mut served, url) = serve(&hub);
+    let served = serve_at(&hub, START, 2);
+    let url = served.1.clone();
     let start: Timestamp = START.parse().unwrap();
     for b in &mut boxes {
         b.start(&url, Some(start));
@@ -114,6 +91,4 @@ fn an_article_approved_at_the_hub_for_one_zone_airs_on_exactly_its_boxes() {
         distinct.len(),
         "rendered once at the hub for both boxes: {texts:?}"
     );
-    let _ = served.kill();
-    let _ = served.wait();
 }

@@ -183,51 +183,8 @@ fn validate(path: &Path, text: &str, spec: SlotSpec) -> Result<Slot, ScheduleErr
             "`name` is empty; name the slot, e.g. `morning`".into(),
         ));
     }
-    let times = match (spec.at.clone(), spec.cron.clone()) {
-        (Some(at), None) if !at.is_empty() => {
-            let mut at: Vec<_> = at.into_iter().map(|t| t.0).collect();
-            at.sort();
-            at.dedup();
-            Times::At(at)
-        }
-        (Some(_), None) => return Err(fail("`at` is empty; list at least one time".into())),
-        (None, Some(cron)) => Times::Cron(Box::new(cron.0)),
-        (None, None) => {
-            return Err(fail(
-                "has neither `at` nor `cron`; add `at = [\"07:00\"]` or `cron = \"0 7 * * *\"`"
-                    .into(),
-            ));
-        }
-        (Some(_), Some(_)) => {
-            return Err(fail("has both `at` and `cron`; keep one of them".into()));
-        }
-    };
-    let from = spec.from.map(|d| d.0);
-    let until = spec.until.map(|d| d.0);
-    if let (Some(f), Some(u)) = (from, until)
-        && u < f
-    {
-        return Err(fail(format!("`until` ({u}) is before `from` ({f})")));
-    }
-    if spec.repeat == Some(0) {
-        return Err(fail("`repeat` is 0; use 1 or more".into()));
-    }
-    if let Some(repeat) = spec.repeat.filter(|&r| r > MAX_REPEAT) {
-        return Err(fail(format!(
-            "`repeat = {repeat}` reads the program {repeat} times; use 1 to {MAX_REPEAT}"
-        )));
-    }
-    if spec.max_articles == Some(0) {
-        return Err(fail(
-            "`max_articles` is 0; use 1 or more, or leave it out".into(),
-        ));
-    }
-    if spec.max_minutes.is_some_and(|m| m.is_nan() || m <= 0.0) {
-        return Err(fail("`max_minutes` must be above 0".into()));
-    }
-    if spec.queue.trim().is_empty() {
-        return Err(fail("`queue` is empty; name the queue it plays".into()));
-    }
+    let times = slot_times(&spec).map_err(fail)?;
+    check_limits(&spec).map_err(fail)?;
     let zones = match spec.zones.as_deref().map(check_zones) {
         None => Vec::new(),
         Some(Ok(zones)) => zones,
@@ -245,8 +202,8 @@ fn validate(path: &Path, text: &str, spec: SlotSpec) -> Result<Slot, ScheduleErr
         name: spec.name,
         times,
         days: spec.days,
-        from,
-        until,
+        from: spec.from.map(|d| d.0),
+        until: spec.until.map(|d| d.0),
         queue: spec.queue,
         voice: spec.voice,
         repeat: spec.repeat.unwrap_or(1),
@@ -262,6 +219,51 @@ fn validate(path: &Path, text: &str, spec: SlotSpec) -> Result<Slot, ScheduleErr
         file: path.to_owned(),
         line,
     })
+}
+
+/// When in the day a slot airs: exactly one of `at` (sorted, without repeats) and `cron`.
+fn slot_times(spec: &SlotSpec) -> Result<Times, String> {
+    match (&spec.at, &spec.cron) {
+        (Some(at), None) if !at.is_empty() => {
+            let mut at: Vec<_> = at.iter().map(|t| t.0).collect();
+            at.sort();
+            at.dedup();
+            Ok(Times::At(at))
+        }
+        (Some(_), None) => Err("`at` is empty; list at least one time".into()),
+        (None, Some(cron)) => Ok(Times::Cron(Box::new(cron.0.clone()))),
+        (None, None) => Err(
+            "has neither `at` nor `cron`; add `at = [\"07:00\"]` or `cron = \"0 7 * * *\"`".into(),
+        ),
+        (Some(_), Some(_)) => Err("has both `at` and `cron`; keep one of them".into()),
+    }
+}
+
+/// The date range, counts and queue of a slot: each out-of-range value, with the fix.
+fn check_limits(spec: &SlotSpec) -> Result<(), String> {
+    if let (Some(f), Some(u)) = (&spec.from, &spec.until)
+        && u.0 < f.0
+    {
+        return Err(format!("`until` ({}) is before `from` ({})", u.0, f.0));
+    }
+    if spec.repeat == Some(0) {
+        return Err("`repeat` is 0; use 1 or more".into());
+    }
+    if let Some(repeat) = spec.repeat.filter(|&r| r > MAX_REPEAT) {
+        return Err(format!(
+            "`repeat = {repeat}` reads the program {repeat} times; use 1 to {MAX_REPEAT}"
+        ));
+    }
+    if spec.max_articles == Some(0) {
+        return Err("`max_articles` is 0; use 1 or more, or leave it out".into());
+    }
+    if spec.max_minutes.is_some_and(|m| m.is_nan() || m <= 0.0) {
+        return Err("`max_minutes` must be above 0".into());
+    }
+    if spec.queue.trim().is_empty() {
+        return Err("`queue` is empty; name the queue it plays".into());
+    }
+    Ok(())
 }
 
 impl Slot {

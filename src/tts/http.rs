@@ -92,7 +92,7 @@ impl Http {
             status,
             content_type,
             retry_after,
-            body: body.to_vec(),
+            body: body.into(),
         })
     }
 
