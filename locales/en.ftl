@@ -135,3 +135,27 @@ removed-views = views
 removed-markup = markup
 removed-markup-in-line = markup in line
 removed-dropped-by-approver = dropped by approver
+
+## dalaba add, update, approve, reject, withdraw
+add-done = # draft in queue `{ $queue }`, script { $script }; approve with `dalaba approve { $id } --by NAME`
+update-done = article { $id } is now version { $version }, a draft (script { $script }){ $void }
+update-void = ; the approval is void until it is approved again
+approve-already = article { $id } is already approved (script { $script }) by { $by } at { $at }; nothing changed
+approve-done = approved article { $id } “{ $title }” (script { $script }) by { $by }
+reject-done = rejected article { $id } by { $by }: { $reason }
+withdraw-already = article { $id } was already withdrawn; nothing changed
+withdraw-done = withdrew article { $id }; it will not air again
+warning-expired = it may air only until { $until }, which is past: it will not air; give a later `--until` with `dalaba update { $id } FILE`
+warning-no-slot = no slot plays the queue `{ $queue }` (slots play: { $queues }); it airs only with `dalaba play-now { $id }`
+warning-same-script = article { $other } ({ $status }) has the same script; withdraw one with `dalaba withdraw ID`
+error-no-queue = `{ $file }` names no queue; pass `--queue news` or add `queue = "news"` to its front matter
+error-empty-queue = `{ $file }`: the queue name is empty; name the queue a slot plays, e.g. `--queue news`
+error-bad-status = `{ $status }` is not a status; use draft, approved, rejected or withdrawn
+error-empty-by = `--by` is empty; name who approves
+error-bad-script-hash = `--script { $script }` is not a script hash: give at least its first { $min } characters as `dalaba show { $id }` prints them
+error-no-longer-parses = article { $id } no longer parses; replace it with `dalaba update { $id } FILE`
+error-script-changed = article { $id } is not the script you read: you read script { $read }, it is now { $now }; nothing was approved. Read it with `dalaba show { $id }`, then approve what you read with `dalaba approve { $id } --by NAME --script { $now }`
+error-cannot-read = cannot read `{ $path }`
+io-not-found = no such file or directory
+io-permission-denied = permission denied
+io-already-exists = it already exists

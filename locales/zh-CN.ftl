@@ -282,3 +282,27 @@ removed-views = 阅读数
 removed-markup = 标记
 removed-markup-in-line = 行内标记
 removed-dropped-by-approver = 审核人删去
+
+## dalaba add、update、approve、reject、withdraw
+add-done = # 草稿，队列 `{ $queue }`，播读稿 { $script }；审核：`dalaba approve { $id } --by 姓名`
+update-done = 稿件 { $id } 现在是第 { $version } 版，草稿（播读稿 { $script }）{ $void }
+update-void = ；原来的审核作废，要重新审核
+approve-already = 稿件 { $id } 已由 { $by } 于 { $at } 审核通过（播读稿 { $script }），没有改动
+approve-done = 稿件 { $id }“{ $title }”（播读稿 { $script }）已由 { $by } 审核通过
+reject-done = 稿件 { $id } 已由 { $by } 驳回：{ $reason }
+withdraw-already = 稿件 { $id } 早已撤回，没有改动
+withdraw-done = 稿件 { $id } 已撤回，不会再播出
+warning-expired = 它只能播到 { $until }，这个时间已经过了，不会播出；用 `dalaba update { $id } 文件` 给一个更晚的 `--until`
+warning-no-slot = 没有时段播队列 `{ $queue }`（时段播的队列：{ $queues }）；只能用 `dalaba play-now { $id }` 播出
+warning-same-script = 稿件 { $other }（{ $status }）的播读稿和它一样；用 `dalaba withdraw 编号` 撤回其中一篇
+error-no-queue = `{ $file }` 没有指定队列：加 `--queue news`，或在稿件设置里写 `queue = "news"`
+error-empty-queue = `{ $file }`：队列名是空的；写一个时段会播的队列，如 `--queue news`
+error-bad-status = 没有 `{ $status }` 这个状态；可用 draft（草稿）、approved（已审核）、rejected（已驳回）、withdrawn（已撤回）
+error-empty-by = `--by` 是空的；写上审核人
+error-bad-script-hash = `--script { $script }` 不是播读稿编号：至少写出 `dalaba show { $id }` 显示的前 { $min } 位
+error-no-longer-parses = 稿件 { $id } 现在读不出来了；用 `dalaba update { $id } 文件` 替换它
+error-script-changed = 稿件 { $id } 已不是你看过的那一版：你看的是播读稿 { $read }，现在是 { $now }；没有审核。先用 `dalaba show { $id }` 看一遍，再审核你看过的：`dalaba approve { $id } --by 姓名 --script { $now }`
+error-cannot-read = 读不了 `{ $path }`
+io-not-found = 没有这个文件或目录
+io-permission-denied = 没有权限
+io-already-exists = 已经存在

@@ -217,6 +217,21 @@ fn clap_texts_usage_errors_and_show_follow_the_locale() {
         script.contains("去掉了 1 行") && script.contains("责任编辑     责任编辑：张三"),
         "{script}"
     );
+    let out = run_in(&s, &zh, &["script", "nope.txt"]);
+    assert_eq!(
+        stderr(&out).trim(),
+        "错误：读不了 `nope.txt`：没有这个文件或目录"
+    );
+    let out = run_in(
+        &s,
+        &zh,
+        &["approve", "1", "--by", "王书记", "--script", "deadbeefdead"],
+    );
+    assert!(
+        stderr(&out).contains("已不是你看过的那一版"),
+        "{}",
+        stderr(&out)
+    );
     let json = stdout(&run_in(&s, &zh, &["script", file, "--json"]));
     assert!(
         json.contains("\"reason\": \"editor\""),

@@ -296,7 +296,8 @@ pub fn load_article(path: &Path) -> anyhow::Result<Article> {
 /// An article file's text (UTF-8 or GBK), refused by size before it is read.
 pub(super) fn read_article_text(path: &Path) -> anyhow::Result<String> {
     limits::check_size(path)?;
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let bytes = std::fs::read(path)
+        .with_context(|| crate::t!("error-cannot-read", path = path.display().to_string()))?;
     Ok(article::decode(path, &bytes)?)
 }
 
@@ -347,17 +348,38 @@ fn localized(err: &anyhow::Error) -> String {
             return crate::t!("error-not-a-station", dir = path.display().to_string());
         }
     }
-    one_line(err)
+    chain_line(err, "：", io_cause)
+}
+
+/// The system's most common I/O refusals in the process's language (the OS words them in
+/// English).
+fn io_cause(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let id = match cause.downcast_ref::<std::io::Error>()?.kind() {
+        std::io::ErrorKind::NotFound => "io-not-found",
+        std::io::ErrorKind::PermissionDenied => "io-permission-denied",
+        std::io::ErrorKind::AlreadyExists => "io-already-exists",
+        _ => return None,
+    };
+    Some(crate::t!(id))
 }
 
 /// An error chain as one line: `outer: inner: cause`, without repeats.
 fn one_line(err: &anyhow::Error) -> String {
+    chain_line(err, ": ", |_| None)
+}
+
+/// An error chain joined by `separator`, each cause as `shown` gives it or as it displays.
+fn chain_line(
+    err: &anyhow::Error,
+    separator: &str,
+    shown: impl Fn(&(dyn std::error::Error + 'static)) -> Option<String>,
+) -> String {
     let mut parts: Vec<String> = Vec::new();
     for cause in err.chain() {
-        let text = cause.to_string();
+        let text = shown(cause).unwrap_or_else(|| cause.to_string());
         if !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
         }
     }
-    parts.join(": ").replace('\n', " ")
+    parts.join(separator).replace('\n', " ")
 }
