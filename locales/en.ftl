@@ -44,3 +44,118 @@ csv-header = slot,scheduled,started,ended,outcome,reason,articles,voice,duration
 ## dalaba list
 list-header = {"  id"}  status     queue       priority   script        title
 list-void = (approval void: the script changed; see `dalaba show`)
+
+## Usage errors (Chinese only in practice: in English clap prints its own, worded as here)
+clap-more = For more information, try '--help'.
+clap-unknown-argument = unexpected argument '{ $arg }' found
+clap-unknown-subcommand = unrecognized subcommand '{ $name }'
+clap-no-value = a value is required for '{ $arg }' but none was supplied
+clap-invalid-value = invalid value '{ $value }' for '{ $arg }' (possible values: { $valid })
+clap-bad-value = invalid value '{ $value }' for '{ $arg }': { $cause }
+clap-range = must be from { $low } to { $high }
+clap-missing = the following required arguments were not provided: { $args }
+clap-missing-subcommand = '{ $name }' requires a subcommand but one was not provided
+clap-repeated = the argument '{ $arg }' cannot be used multiple times
+clap-conflict = the argument '{ $arg }' cannot be used with '{ $other }'
+clap-too-many = unexpected value '{ $value }' for '{ $arg }' found; no more were expected
+clap-wrong-count = wrong number of values for '{ $arg }'
+clap-no-equals = equal sign is needed when assigning values to '{ $arg }'
+clap-not-utf8 = invalid UTF-8 was detected in one or more arguments
+clap-tip-argument = tip: a similar argument exists: '{ $value }'
+clap-tip-subcommand = tip: a similar subcommand exists: '{ $value }'
+clap-tip-value = tip: a similar value exists: '{ $value }'
+clap-tip-trailing = tip: to pass '{ $arg }' as a value, use '-- { $arg }'
+
+## dalaba show
+priority-normal = normal
+priority-urgent = urgent
+priority-emergency = emergency
+show-title = article { $id }: { $title }
+show-untitled = (untitled)
+show-status = status:   { $status } (version { $version })
+show-queue = queue:    { $queue }   priority: { $priority }
+show-valid = valid:    { $from } … { $until }
+show-any-time = any time
+show-no-end = no end
+show-source = source:   { $source }
+show-script = script:   { $hash }
+show-approved = approved: by { $by } at { $at }
+show-approval-void = approved: no — the approval by { $by } (script { $old }) is void: the text rules or the lexicon now give the script below; approve it again with `dalaba approve { $id } --by NAME --script { $new }`
+show-not-approved = approved: no
+show-verdict-approved = {"  "}approved by { $by } at { $at } (version { $version }, script { $script }){ $reason }
+show-verdict-rejected = {"  "}rejected by { $by } at { $at } (version { $version }, script { $script }){ $reason }
+show-reason = : { $reason }
+show-rehashed = note:     the text rules now give a different script than was stored ({ $stored }); `approve` binds the one below
+show-airings = airings:
+
+## dalaba script
+script-legend = (segments end at " | " sentence, " / " clause, blank line paragraph)
+script-legend-pinyin = (each segment with the pinyin the built-in voice says; blank line paragraph)
+script-removed = removed { $count } { $count ->
+        [one] line
+       *[other] lines
+    }:
+script-line = line { $line }
+script-choices = these choices hold for this run only; to air them, add to the front matter:
+    {"  "}keep_lines = { $keep }
+    {"  "}drop_lines = { $drop }
+script-lexicon = lexicon fired { $count } { $count ->
+        [one] time
+       *[other] times
+    }:
+script-place-title = title
+script-place-paragraph = paragraph { $n }
+
+## Why a line was left out of the script (`--json` keeps the English word)
+removed-separator = separator
+removed-timestamp = timestamp
+removed-banner = banner
+removed-related-list = related list
+removed-comments = comments
+removed-byline = byline
+removed-editor = editor
+removed-page-chrome = page chrome
+removed-print = print
+removed-qr-code = qr code
+removed-end-mark = end mark
+removed-copyright = copyright
+removed-breadcrumb = breadcrumb
+removed-source = source
+removed-prompt = prompt
+removed-distribution = distribution
+removed-page-number = page number
+removed-navigation = navigation
+removed-site-credit = site credit
+removed-document-number = document number
+removed-font-size = font size
+removed-metadata = metadata
+removed-share = share
+removed-submission = submission
+removed-views = views
+removed-markup = markup
+removed-markup-in-line = markup in line
+removed-dropped-by-approver = dropped by approver
+
+## dalaba add, update, approve, reject, withdraw
+add-done = # draft in queue `{ $queue }`, script { $script }; approve with `dalaba approve { $id } --by NAME`
+update-done = article { $id } is now version { $version }, a draft (script { $script }){ $void }
+update-void = ; the approval is void until it is approved again
+approve-already = article { $id } is already approved (script { $script }) by { $by } at { $at }; nothing changed
+approve-done = approved article { $id } “{ $title }” (script { $script }) by { $by }
+reject-done = rejected article { $id } by { $by }: { $reason }
+withdraw-already = article { $id } was already withdrawn; nothing changed
+withdraw-done = withdrew article { $id }; it will not air again
+warning-expired = it may air only until { $until }, which is past: it will not air; give a later `--until` with `dalaba update { $id } FILE`
+warning-no-slot = no slot plays the queue `{ $queue }` (slots play: { $queues }); it airs only with `dalaba play-now { $id }`
+warning-same-script = article { $other } ({ $status }) has the same script; withdraw one with `dalaba withdraw ID`
+error-no-queue = `{ $file }` names no queue; pass `--queue news` or add `queue = "news"` to its front matter
+error-empty-queue = `{ $file }`: the queue name is empty; name the queue a slot plays, e.g. `--queue news`
+error-bad-status = `{ $status }` is not a status; use draft, approved, rejected or withdrawn
+error-empty-by = `--by` is empty; name who approves
+error-bad-script-hash = `--script { $script }` is not a script hash: give at least its first { $min } characters as `dalaba show { $id }` prints them
+error-no-longer-parses = article { $id } no longer parses; replace it with `dalaba update { $id } FILE`
+error-script-changed = article { $id } is not the script you read: you read script { $read }, it is now { $now }; nothing was approved. Read it with `dalaba show { $id }`, then approve what you read with `dalaba approve { $id } --by NAME --script { $now }`
+error-cannot-read = cannot read `{ $path }`
+io-not-found = no such file or directory
+io-permission-denied = permission denied
+io-already-exists = it already exists

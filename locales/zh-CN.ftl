@@ -143,3 +143,170 @@ help-box-run-credential = `dalaba hub enroll` 给的密钥（最好用环境变�
 help-box-run-hub_ca = 只信任这个 CA 证书（PEM）来连中心：中心自建的 CA，或中心的自签名证书
 help-box-run-every = 每隔多少秒同步一次
 help-box-run-now = 假装现在是这个时间（RFC 3339）；只能在演练站点上用
+
+## 命令行用法错误（clap）
+clap-more = 查看用法：加 `--help`。
+clap-unknown-argument = 不认识的参数 `{ $arg }`
+clap-unknown-subcommand = 没有 `{ $name }` 这个命令
+clap-no-value = `{ $arg }` 后面要跟一个值
+clap-invalid-value = `{ $arg }` 的值 `{ $value }` 不对（可以用：{ $valid }）
+clap-bad-value = `{ $arg }` 的值 `{ $value }` 不对：{ $cause }
+clap-range = 要在 { $low } 到 { $high } 之间
+clap-missing = 缺少必需的参数：{ $args }
+clap-missing-subcommand = `{ $name }` 后面要跟一个子命令
+clap-repeated = 参数 `{ $arg }` 只能写一次
+clap-conflict = 参数 `{ $arg }` 不能和 `{ $other }` 一起用
+clap-too-many = `{ $arg }` 多了一个值 `{ $value }`
+clap-wrong-count = `{ $arg }` 的值的个数不对
+clap-no-equals = `{ $arg }` 的值要用 `=` 连着写
+clap-not-utf8 = 参数里有不是 UTF-8 的字符
+clap-tip-argument = 提示：是不是要用 `{ $value }`？
+clap-tip-subcommand = 提示：是不是要用 `{ $value }`？
+clap-tip-value = 提示：是不是要用 `{ $value }`？
+clap-tip-trailing = 提示：要把 `{ $arg }` 当作值，写成 `-- { $arg }`
+
+## --help 的附注
+help-note-default = [默认：{ $value }]
+help-note-env = [环境变量：{ $value }]
+help-note-values = [可选：{ $value }]
+help-help = 显示本说明，或某个子命令的说明
+help-help-subcommand = 要看说明的子命令
+
+## --help：其余命令和参数
+help-render-files = 稿件，按这个顺序读：文件（UTF-8 或 GBK 文本）或队列里稿件的编号
+help-render-out = WAV 写到哪里
+help-render-voice = voices/ 里的声音（默认：站点的默认声音）
+help-render-repeat = 稿件读几遍（默认：稿件自己设置的 `repeat`，否则 1 遍）
+help-preview-files = 稿件，按这个顺序读：文件（UTF-8 或 GBK 文本）或队列里稿件的编号
+help-preview-voice = voices/ 里的声音
+help-preview-repeat = 稿件读几遍（默认：稿件自己设置的 `repeat`，否则 1 遍）
+help-preview-out = 同时把 WAV 存到这里
+help-preview-device = 输出设备名（见 `dalaba devices`）；不写就用系统默认设备
+help-script-file = 稿件：文件，或队列里稿件的编号
+help-script-keep_line = 文件第 N 行虽被当作网页杂项去掉，仍然要读（可写多次）；要在播出时也这样，在稿件设置里加 `keep_lines = [N]`
+help-script-drop_line = 播读稿里不要文件第 N 行（可写多次）；稿件设置里的 `drop_lines = [N]` 在播出时起同样作用
+help-script-pinyin = 每段下面显示内置声音要读的带调拼音（核对地名；读音写进 voices/lexicon.toml，如 "单县" = "shàn xiàn"）
+help-normalize-no_lexicon = 不用站点的读音词典（voices/lexicon.toml）
+help-voices-test = 用一个声音说一句固定的测试句，然后播放（或用 --out 写成文件）
+help-voices-test-name = 声音名（voices/ 里的文件）
+help-voices-test-out = 把 WAV 写到这里，不播放
+help-voices-test-device = 输出设备名（见 `dalaba devices`）
+help-cache-stats = 条数、大小、音频秒数和新旧
+help-cache-prune = 删除坏条目和残留的临时文件，以及超过 --older-than 没用过的条目
+help-cache-prune-older_than = 时间界限，如 `30d`（天）、`12h`（小时）、`90m`（分钟）或 `2w`（周）
+help-plan-zone = 只列覆盖这个片区的时段（没写 `zones` 的时段覆盖全镇）
+help-tick-now = 假装现在是这个时间（RFC 3339），用来重放一天
+help-init-dir = 建在哪里（默认：`--station`，否则当前目录）；没有就新建
+help-hub-enroll-name = 村名（如 张家村）
+help-hub-enroll-id = 简单的编号（默认：村名本身，如果可以当编号）
+help-hub-enroll-zone = 喇叭箱所属的片区（可写多个）
+help-hub-enroll-hub_url = 喇叭箱访问中心用的地址
+help-hub-enroll-json = 输出 JSON 给程序用
+help-hub-revoke-box_id = 喇叭箱编号
+help-hub-status-json = 输出 JSON 给程序用
+help-hub-publish-program = 节目 WAV
+help-hub-publish-slot = 时段名
+help-hub-publish-at = 播出时间（RFC 3339）
+help-hub-publish-zone = 目标片区（可写多个）
+help-hub-publish-catch_up_minutes = 晚了多少分钟内仍可开播
+help-hub-serve-hours = 清单列出往后多少小时的播出
+help-hub-serve-now = 中心的时钟从这个时间开始走（RFC 3339；只能在演练站点上用）
+help-hub-plan-publish = 排一次节目：往后几小时每个时段给哪些片区播什么；每个不同的节目只合成一次；播出有变的喇叭箱拿到新清单
+help-hub-plan-publish-now = 假装现在是这个时间（RFC 3339；只能在演练站点上用）
+help-hub-plan-publish-hours = 清单列出往后多少小时的播出
+help-hub-plan-publish-json = 输出 JSON 给程序用
+help-hub-log = 所有喇叭箱的播出记录，合在一起，每行注明是哪台喇叭箱
+help-hub-log-box_id = 只看这台喇叭箱
+help-hub-log-json = 输出 JSON 给程序用
+help-console = 工作台：由 `dalaba hub serve` 在 `/console` 下提供的网页
+help-console-add-user = 添加工作台账号（第一个站长就这样添加）；密码从 `DALABA_PASSWORD` 或标准输入的第一行读，从不写在命令行上
+help-console-add-user-name = 登录名
+help-console-add-user-role = 编辑、审核、站长 或 只读（也可写 editor、approver、manager、reader）
+
+## dalaba show（稿件详情）
+priority-normal = 普通
+priority-urgent = 紧急
+priority-emergency = 应急
+show-title = 稿件 { $id }：{ $title }
+show-untitled = （无标题）
+show-status = 状态：  { $status }（第 { $version } 版）
+show-queue = 队列：  { $queue }   优先级：{ $priority }
+show-valid = 有效期：{ $from } … { $until }
+show-any-time = 不限
+show-no-end = 不限
+show-source = 来源：  { $source }
+show-script = 播读稿：{ $hash }
+show-approved = 审核：  { $by } 于 { $at } 审核通过
+show-approval-void = 审核：  未通过 —— { $by } 对播读稿 { $old } 的审核已作废：按现在的文字规则或读音词典，播读稿变成了下面这样；请重新审核：`dalaba approve { $id } --by 姓名 --script { $new }`
+show-not-approved = 审核：  还没审核
+show-verdict-approved = {"  "}{ $by } 于 { $at } 审核通过（第 { $version } 版，播读稿 { $script }）{ $reason }
+show-verdict-rejected = {"  "}{ $by } 于 { $at } 驳回（第 { $version } 版，播读稿 { $script }）{ $reason }
+show-reason = ：{ $reason }
+show-rehashed = 注意：  按现在的文字规则，播读稿和存下的（{ $stored }）不同；`approve` 审核的是下面这一版
+show-airings = 播出：
+
+## dalaba script（播读稿）
+script-legend = （" | " 是句间停顿，" / " 是句内停顿，空行是段落）
+script-legend-pinyin = （每段下面是内置声音读的拼音；空行是段落）
+script-removed = 去掉了 { $count } 行：
+script-line = 第 { $line } 行
+script-choices = 这些选择只对这一次有效；要在播出时也这样，在稿件设置里加上：
+    {"  "}keep_lines = { $keep }
+    {"  "}drop_lines = { $drop }
+script-lexicon = 读音词典用上了 { $count } 次：
+script-place-title = 标题
+script-place-paragraph = 第 { $n } 段
+
+## 为什么去掉这一行
+removed-separator = 分隔线
+removed-timestamp = 时间戳
+removed-banner = 报头
+removed-related-list = 相关链接
+removed-comments = 评论区
+removed-byline = 作者署名
+removed-editor = 责任编辑
+removed-page-chrome = 网页杂项
+removed-print = 打印按钮
+removed-qr-code = 二维码
+removed-end-mark = 结束标记
+removed-copyright = 版权声明
+removed-breadcrumb = 网页路径
+removed-source = 来源
+removed-prompt = 阅读提示
+removed-distribution = 分送范围
+removed-page-number = 页码
+removed-navigation = 导航
+removed-site-credit = 网站署名
+removed-document-number = 文号
+removed-font-size = 字号按钮
+removed-metadata = 元信息
+removed-share = 分享按钮
+removed-submission = 投稿信息
+removed-views = 阅读数
+removed-markup = 标记
+removed-markup-in-line = 行内标记
+removed-dropped-by-approver = 审核人删去
+
+## dalaba add、update、approve、reject、withdraw
+add-done = # 草稿，队列 `{ $queue }`，播读稿 { $script }；审核：`dalaba approve { $id } --by 姓名`
+update-done = 稿件 { $id } 现在是第 { $version } 版，草稿（播读稿 { $script }）{ $void }
+update-void = ；原来的审核作废，要重新审核
+approve-already = 稿件 { $id } 已由 { $by } 于 { $at } 审核通过（播读稿 { $script }），没有改动
+approve-done = 稿件 { $id }“{ $title }”（播读稿 { $script }）已由 { $by } 审核通过
+reject-done = 稿件 { $id } 已由 { $by } 驳回：{ $reason }
+withdraw-already = 稿件 { $id } 早已撤回，没有改动
+withdraw-done = 稿件 { $id } 已撤回，不会再播出
+warning-expired = 它只能播到 { $until }，这个时间已经过了，不会播出；用 `dalaba update { $id } 文件` 给一个更晚的 `--until`
+warning-no-slot = 没有时段播队列 `{ $queue }`（时段播的队列：{ $queues }）；只能用 `dalaba play-now { $id }` 播出
+warning-same-script = 稿件 { $other }（{ $status }）的播读稿和它一样；用 `dalaba withdraw 编号` 撤回其中一篇
+error-no-queue = `{ $file }` 没有指定队列：加 `--queue news`，或在稿件设置里写 `queue = "news"`
+error-empty-queue = `{ $file }`：队列名是空的；写一个时段会播的队列，如 `--queue news`
+error-bad-status = 没有 `{ $status }` 这个状态；可用 draft（草稿）、approved（已审核）、rejected（已驳回）、withdrawn（已撤回）
+error-empty-by = `--by` 是空的；写上审核人
+error-bad-script-hash = `--script { $script }` 不是播读稿编号：至少写出 `dalaba show { $id }` 显示的前 { $min } 位
+error-no-longer-parses = 稿件 { $id } 现在读不出来了；用 `dalaba update { $id } 文件` 替换它
+error-script-changed = 稿件 { $id } 已不是你看过的那一版：你看的是播读稿 { $read }，现在是 { $now }；没有审核。先用 `dalaba show { $id }` 看一遍，再审核你看过的：`dalaba approve { $id } --by 姓名 --script { $now }`
+error-cannot-read = 读不了 `{ $path }`
+io-not-found = 没有这个文件或目录
+io-permission-denied = 没有权限
+io-already-exists = 已经存在

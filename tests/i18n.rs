@@ -131,3 +131,110 @@ fn status_words_and_the_csv_are_chinese_for_a_clerk() {
     );
     assert!(!text.contains('\r') && text.contains(",aired,"), "{text:?}");
 }
+
+#[test]
+fn clap_texts_usage_errors_and_show_follow_the_locale() {
+    let s = TestStation::new();
+    let zh = [("LANG", ZH)];
+    let c = [("LANG", "C")];
+    let help = stdout(&run_in(&s, &zh, &["--help"]));
+    for word in ["显示本说明", "[默认：.]", "[环境变量：DALABA_STATION]"] {
+        assert!(help.contains(word), "`{word}` missing from:\n{help}");
+    }
+    for english in ["Print", "[default", "[env", "Options:"] {
+        assert!(!help.contains(english), "`{english}` in:\n{help}");
+    }
+    let render = stdout(&run_in(&s, &zh, &["render", "--help"]));
+    assert!(
+        render.contains("WAV 写到哪里") && render.contains("稿件读几遍"),
+        "{render}"
+    );
+    assert!(!render.contains("Where to write"), "{render}");
+    let render = stdout(&run_in(&s, &c, &["render", "--help"]));
+    assert!(
+        render.contains("Where to write the WAV") && render.contains("Print help"),
+        "{render}"
+    );
+
+    // A wrong flag: the message, usage and hint in Chinese; clap's exit status either way.
+    let out = run_in(&s, &zh, &["list", "--bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("错误：不认识的参数 `--bogus`")
+            && err.contains("用法： dalaba list")
+            && err.contains("查看用法"),
+        "{err}"
+    );
+    let out = run_in(&s, &c, &["list", "--bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("error: unexpected argument '--bogus' found"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run_in(&s, &zh, &["approve", "3"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("缺少必需的参数：--by <BY>"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run_in(&s, &zh, &["log", "--csv-lang", "fr", "--csv"]);
+    assert!(
+        stderr(&out).contains("`fr` 不对（可以用：zh、en）"),
+        "{}",
+        stderr(&out)
+    );
+
+    let file = s.write(
+        "notice.txt",
+        "+++\nqueue = \"news\"\n+++\n# 停水通知\n\n责任编辑：张三\n\n明天上午停水。\n",
+    );
+    let file = file.to_str().unwrap();
+    assert!(run_in(&s, &c, &["add", file]).status.success());
+    let approve = run_in(&s, &c, &["approve", "1", "--by", "王书记"]);
+    assert!(approve.status.success(), "{}", stderr(&approve));
+    let show = stdout(&run_in(&s, &zh, &["show", "1"]));
+    for word in [
+        "稿件 1：停水通知",
+        "状态：  已审核（第 1 版）",
+        "优先级：普通",
+        "王书记 于 ",
+    ] {
+        assert!(show.contains(word), "`{word}` missing from:\n{show}");
+    }
+    let show = stdout(&run_in(&s, &c, &["show", "1"]));
+    for word in [
+        "article 1: 停水通知",
+        "status:   approved (version 1)",
+        "approved: by 王书记",
+    ] {
+        assert!(show.contains(word), "`{word}` missing from:\n{show}");
+    }
+    let script = stdout(&run_in(&s, &zh, &["script", file]));
+    assert!(
+        script.contains("去掉了 1 行") && script.contains("责任编辑     责任编辑：张三"),
+        "{script}"
+    );
+    let out = run_in(&s, &zh, &["script", "nope.txt"]);
+    assert_eq!(
+        stderr(&out).trim(),
+        "错误：读不了 `nope.txt`：没有这个文件或目录"
+    );
+    let out = run_in(
+        &s,
+        &zh,
+        &["approve", "1", "--by", "王书记", "--script", "deadbeefdead"],
+    );
+    assert!(
+        stderr(&out).contains("已不是你看过的那一版"),
+        "{}",
+        stderr(&out)
+    );
+    let json = stdout(&run_in(&s, &zh, &["script", file, "--json"]));
+    assert!(
+        json.contains("\"reason\": \"editor\""),
+        "--json stays machine-stable: {json}"
+    );
+}

@@ -1,6 +1,7 @@
 //! One function per subcommand. This is the only place concrete edges (backends, devices,
 //! files) are built and handed to the core. \[glue\]
 
+mod args;
 mod box_run;
 mod cache;
 mod check;
@@ -28,6 +29,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+pub use args::parse_args;
 pub use hub::console as console_router;
 pub use log::csv_text as log_csv;
 
@@ -73,16 +75,6 @@ pub fn quiet_broken_pipe() {
         }
         default(info);
     }));
-}
-
-/// The command line's arguments, with `--help` (and later messages) in the language of the
-/// locale (`LC_ALL`, `LC_MESSAGES`, `LANG`).
-pub fn parse_args() -> Args {
-    use clap::{CommandFactory, FromArgMatches};
-    let lang = crate::i18n::Lang::from_env(|var| std::env::var(var).ok());
-    crate::i18n::set(lang);
-    let matches = crate::i18n::help::localize(Args::command(), lang).get_matches();
-    Args::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
 }
 
 /// Runs one command; on failure prints one plain line to stderr and returns the exit code.
@@ -316,7 +308,8 @@ pub fn load_article(path: &Path) -> anyhow::Result<Article> {
 /// An article file's text (UTF-8 or GBK), refused by size before it is read.
 pub(super) fn read_article_text(path: &Path) -> anyhow::Result<String> {
     limits::check_size(path)?;
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let bytes = std::fs::read(path)
+        .with_context(|| crate::t!("error-cannot-read", path = path.display().to_string()))?;
     Ok(article::decode(path, &bytes)?)
 }
 
@@ -367,17 +360,38 @@ fn localized(err: &anyhow::Error) -> String {
             return crate::t!("error-not-a-station", dir = path.display().to_string());
         }
     }
-    one_line(err)
+    chain_line(err, "：", io_cause)
+}
+
+/// The system's most common I/O refusals in the process's language (the OS words them in
+/// English).
+fn io_cause(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let id = match cause.downcast_ref::<std::io::Error>()?.kind() {
+        std::io::ErrorKind::NotFound => "io-not-found",
+        std::io::ErrorKind::PermissionDenied => "io-permission-denied",
+        std::io::ErrorKind::AlreadyExists => "io-already-exists",
+        _ => return None,
+    };
+    Some(crate::t!(id))
 }
 
 /// An error chain as one line: `outer: inner: cause`, without repeats.
 fn one_line(err: &anyhow::Error) -> String {
+    chain_line(err, ": ", |_| None)
+}
+
+/// An error chain joined by `separator`, each cause as `shown` gives it or as it displays.
+fn chain_line(
+    err: &anyhow::Error,
+    separator: &str,
+    shown: impl Fn(&(dyn std::error::Error + 'static)) -> Option<String>,
+) -> String {
     let mut parts: Vec<String> = Vec::new();
     for cause in err.chain() {
-        let text = cause.to_string();
+        let text = shown(cause).unwrap_or_else(|| cause.to_string());
         if !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
         }
     }
-    parts.join(": ").replace('\n', " ")
+    parts.join(separator).replace('\n', " ")
 }

@@ -56,12 +56,7 @@ fn read(
     let queue = queue
         .or_else(|| front.queue.clone())
         .or_else(|| fallback.map(|f| f.queue.clone()))
-        .with_context(|| {
-            format!(
-                "`{}` names no queue; pass `--queue news` or add `queue = \"news\"` to its front matter",
-                file.display()
-            )
-        })?;
+        .with_context(|| crate::t!("error-no-queue", file = file.display().to_string()))?;
     let valid_from = from
         .or_else(|| front.from.clone())
         .or_else(|| fallback.and_then(|f| f.valid_from.clone()));
@@ -104,7 +99,7 @@ fn check_airable(
     let file = file.display();
     anyhow::ensure!(
         !queue.trim().is_empty(),
-        "`{file}`: the queue name is empty; name the queue a slot plays, e.g. `--queue news`"
+        crate::t!("error-empty-queue", file = file.to_string())
     );
     let tz = airing::time_zone(station)?;
     let shown = |b: Option<crate::schedule::Bound>| b.map(|b| b.shown(&tz)).unwrap_or_default();
@@ -126,8 +121,10 @@ fn warnings(station: &Station, store: &Store, new: &NewArticle, id: i64) -> Vec<
         && let Err(crate::schedule::Exclusion::Expired(until)) =
             validity.check(Timestamp::now(), &tz)
     {
-        out.push(format!(
-            "it may air only until {until}, which is past: it will not air; give a later `--until` with `dalaba update {id} FILE`"
+        out.push(crate::t!(
+            "warning-expired",
+            until = until.to_string(),
+            id = id
         ));
     }
     if let Ok(slots) = airing::load_slots(station)
@@ -136,10 +133,11 @@ fn warnings(station: &Station, store: &Store, new: &NewArticle, id: i64) -> Vec<
         let mut queues: Vec<_> = slots.iter().map(|s| s.queue.as_str()).collect();
         queues.sort();
         queues.dedup();
-        out.push(format!(
-            "no slot plays the queue `{}` (slots play: {}); it airs only with `dalaba play-now {id}`",
-            esc(&new.queue),
-            esc(&queues.join(", "))
+        out.push(crate::t!(
+            "warning-no-slot",
+            queue = esc(&new.queue).into_owned(),
+            queues = esc(&queues.join(", ")).into_owned(),
+            id = id
         ));
     }
     if let Ok(rows) = store.articles() {
@@ -148,9 +146,10 @@ fn warnings(station: &Station, store: &Store, new: &NewArticle, id: i64) -> Vec<
                 && a.data.hash == new.hash
                 && !matches!(a.status, Status::Withdrawn | Status::Rejected)
         }) {
-            out.push(format!(
-                "article {} ({}) has the same script; withdraw one with `dalaba withdraw ID`",
-                a.id, a.status
+            out.push(crate::t!(
+                "warning-same-script",
+                other = a.id,
+                status = crate::t!(&format!("status-{}", a.status.as_str()))
             ));
         }
     }
@@ -169,13 +168,17 @@ pub(super) fn add(
     let mut store = open(station)?;
     let id = store.add_article(&new, Timestamp::now())?;
     for warning in warnings(station, &store, &new, id) {
-        eprintln!("warning: {warning}");
+        eprintln!("{}", crate::t!("warning-line", message = warning));
     }
     println!("{id}");
     println!(
-        "# draft in queue `{}`, script {}; approve with `dalaba approve {id} --by NAME`",
-        esc(&new.queue),
-        short(&new.hash)
+        "{}",
+        crate::t!(
+            "add-done",
+            queue = esc(&new.queue).into_owned(),
+            script = short(&new.hash).to_owned(),
+            id = id
+        )
     );
     print!("{}", esc_text(&new.script));
     Ok(())
@@ -187,13 +190,19 @@ pub(super) fn update(station: &Station, id: i64, file: &Path) -> anyhow::Result<
     let new = read(station, file, None, None, None, None, Some(&old.data))?;
     let version = store.update_article(id, &new, Timestamp::now())?;
     let void = if old.approval.is_some() {
-        "; the approval is void until it is approved again"
+        crate::t!("update-void")
     } else {
-        ""
+        String::new()
     };
     println!(
-        "article {id} is now version {version}, a draft (script {}){void}",
-        short(&new.hash)
+        "{}",
+        crate::t!(
+            "update-done",
+            id = id,
+            version = version,
+            script = short(&new.hash).to_owned(),
+            void = void
+        )
     );
     print!("{}", esc_text(&new.script));
     Ok(())
@@ -207,9 +216,8 @@ pub(super) fn list(
 ) -> anyhow::Result<()> {
     let status = status
         .map(|s| {
-            Status::parse(&s).with_context(|| {
-                format!("`{s}` is not a status; use draft, approved, rejected or withdrawn")
-            })
+            Status::parse(&s)
+                .with_context(|| crate::t!("error-bad-status", status = esc(&s).into_owned()))
         })
         .transpose()?;
     let store = open_to_read(station)?;
@@ -296,6 +304,7 @@ fn print_list(rows: &[Listed]) {
 }
 
 pub(super) fn show(station: &Station, id: i64) -> anyhow::Result<()> {
+    use crate::t;
     let store = open_to_read(station)?;
     let tz = airing::time_zone(station)?;
     let a = store.article(id)?;
@@ -304,74 +313,92 @@ pub(super) fn show(station: &Station, id: i64) -> anyhow::Result<()> {
             .strftime("%Y-%m-%d %H:%M:%S %:z")
             .to_string()
     };
+    let untitled = t!("show-untitled");
+    let title = esc(a.data.title.as_deref().unwrap_or(&untitled)).into_owned();
+    println!("{}", t!("show-title", id = id, title = title));
+    let status = t!(&format!("status-{}", a.status.as_str()));
     println!(
-        "article {id}: {}",
-        esc(a.data.title.as_deref().unwrap_or("(untitled)"))
+        "{}",
+        t!("show-status", status = status, version = a.version)
     );
-    println!("status:   {} (version {})", a.status, a.version);
-    println!(
-        "queue:    {}   priority: {}",
-        esc(&a.data.queue),
-        a.data.priority
-    );
-    println!(
-        "valid:    {} … {}",
-        esc(a.data.valid_from.as_deref().unwrap_or("any time")),
-        esc(a.data.valid_until.as_deref().unwrap_or("no end"))
-    );
-    println!("source:   {}", esc(&a.data.source_name));
+    let (queue, priority) = (esc(&a.data.queue).into_owned(), priority(&a.data.priority));
+    println!("{}", t!("show-queue", queue = queue, priority = priority));
+    let (any, no_end) = (t!("show-any-time"), t!("show-no-end"));
+    let from = esc(a.data.valid_from.as_deref().unwrap_or(&any)).into_owned();
+    let until = esc(a.data.valid_until.as_deref().unwrap_or(&no_end)).into_owned();
+    println!("{}", t!("show-valid", from = from, until = until));
+    let source = esc(&a.data.source_name).into_owned();
+    println!("{}", t!("show-source", source = source));
     let lexicon = station.lexicon()?;
     let derived = parse_source(&a.data.source_name, &a.data.source)
         .map(|p| script_of(&p, &lexicon))
         .ok();
     // The hash of the script printed below: what `approve --script` compares.
     let (script, hash) = derived.unwrap_or((a.data.script.clone(), a.data.hash.clone()));
-    println!("script:   {hash}");
-    match &a.approval {
-        Some(v) if v.hash == hash => {
-            println!("approved: by {} at {}", esc(&v.by), local(v.at))
-        }
-        Some(v) => println!(
-            "approved: no — the approval by {} (script {}) is void: the text rules or the lexicon now give the script below; approve it again with `dalaba approve {id} --by NAME --script {}`",
-            esc(&v.by),
-            short(&v.hash),
-            short(&hash)
-        ),
-        None => println!("approved: no"),
-    }
+    println!("{}", t!("show-script", hash = hash.clone()));
+    println!("{}", approval_line(&a, &hash, &local));
     for v in store.verdicts(id)? {
+        let reason = v
+            .reason
+            .map(|r| t!("show-reason", reason = esc(&r).into_owned()))
+            .unwrap_or_default();
         println!(
-            "  {} by {} at {} (version {}, script {}){}",
-            v.verdict,
-            esc(&v.by),
-            local(v.at),
-            v.version,
-            short(&v.hash),
-            v.reason
-                .map(|r| format!(": {}", esc(&r)))
-                .unwrap_or_default()
+            "{}",
+            t!(
+                &format!("show-verdict-{}", v.verdict),
+                by = esc(&v.by).into_owned(),
+                at = local(v.at),
+                version = v.version,
+                script = short(&v.hash).to_owned(),
+                reason = reason
+            )
         );
     }
     if hash != a.data.hash {
         println!(
-            "note:     the text rules now give a different script than was stored ({}); `approve` binds the one below",
-            short(&a.data.hash)
+            "{}",
+            t!("show-rehashed", stored = short(&a.data.hash).to_owned())
         );
     }
     println!("\n{}", esc_text(&script));
     let airings = store.airings_of(id)?;
     if !airings.is_empty() {
-        println!("airings:");
+        println!("{}", t!("show-airings"));
         for r in airings {
             println!(
                 "  {} {} {}",
                 local(r.started.unwrap_or(r.scheduled)),
                 esc(&r.slot),
-                r.outcome
+                t!(&format!("outcome-{}", r.outcome.as_str()))
             );
         }
     }
     Ok(())
+}
+
+/// `show`'s `approved:` line for the script whose hash is `hash`.
+fn approval_line(a: &ArticleRow, hash: &str, local: &dyn Fn(Timestamp) -> String) -> String {
+    match &a.approval {
+        Some(v) if v.hash == hash => crate::t!(
+            "show-approved",
+            by = esc(&v.by).into_owned(),
+            at = local(v.at)
+        ),
+        Some(v) => crate::t!(
+            "show-approval-void",
+            id = a.id,
+            by = esc(&v.by).into_owned(),
+            old = short(&v.hash).to_owned(),
+            new = short(hash).to_owned()
+        ),
+        None => crate::t!("show-not-approved"),
+    }
+}
+
+/// A stored priority (`normal`, `urgent`, `emergency`) in the process's language.
+fn priority(stored: &str) -> String {
+    crate::i18n::lookup(crate::i18n::lang(), &format!("priority-{stored}"))
+        .unwrap_or_else(|| esc(stored).into_owned())
 }
 
 pub(super) fn approve(
@@ -381,40 +408,47 @@ pub(super) fn approve(
     read: Option<&str>,
 ) -> anyhow::Result<()> {
     let by = by.trim();
-    anyhow::ensure!(!by.is_empty(), "`--by` is empty; name who approves");
+    anyhow::ensure!(!by.is_empty(), crate::t!("error-empty-by"));
     let read = read.map(str::trim);
     if let Some(read) = read {
         anyhow::ensure!(
             read.len() >= MIN_PREFIX && read.chars().all(|c| c.is_ascii_hexdigit()),
-            "`--script {}` is not a script hash: give at least its first {MIN_PREFIX} characters as `dalaba show {id}` prints them",
-            esc(read)
+            crate::t!(
+                "error-bad-script-hash",
+                script = esc(read).into_owned(),
+                min = MIN_PREFIX,
+                id = id
+            )
         );
     }
     let mut store = open(station)?;
     let a = store.article(id)?;
     // Approval binds the script as it would be spoken today.
-    let parsed = parse_source(&a.data.source_name, &a.data.source).with_context(|| {
-        format!("article {id} no longer parses; replace it with `dalaba update {id} FILE`")
-    })?;
+    let parsed = parse_source(&a.data.source_name, &a.data.source)
+        .with_context(|| crate::t!("error-no-longer-parses", id = id))?;
     let (script, hash) = script_of(&parsed, &station.lexicon()?);
     if let Some(read) = read
         && !hash.starts_with(&read.to_ascii_lowercase())
     {
-        anyhow::bail!(
-            "article {id} is not the script you read: you read script {}, it is now {}; nothing was approved. Read it with `dalaba show {id}`, then approve what you read with `dalaba approve {id} --by NAME --script {}`",
-            esc(read),
-            short(&hash),
-            short(&hash)
-        );
+        anyhow::bail!(crate::t!(
+            "error-script-changed",
+            id = id,
+            read = esc(read).into_owned(),
+            now = short(&hash).to_owned()
+        ));
     }
     if let Some(v) = &a.approval
         && v.hash == hash
     {
         println!(
-            "article {id} is already approved (script {}) by {} at {}; nothing changed",
-            short(&hash),
-            esc(&v.by),
-            v.at
+            "{}",
+            crate::t!(
+                "approve-already",
+                id = id,
+                script = short(&hash).to_owned(),
+                by = esc(&v.by).into_owned(),
+                at = v.at.to_string()
+            )
         );
         return Ok(());
     }
@@ -426,10 +460,14 @@ pub(super) fn approve(
     }
     store.approve(id, by, &hash, Timestamp::now())?;
     println!(
-        "approved article {id} “{}” (script {}) by {}",
-        esc(a.data.title.as_deref().unwrap_or("")),
-        short(&hash),
-        esc(by)
+        "{}",
+        crate::t!(
+            "approve-done",
+            id = id,
+            title = esc(a.data.title.as_deref().unwrap_or("")).into_owned(),
+            script = short(&hash).to_owned(),
+            by = esc(by).into_owned()
+        )
     );
     Ok(())
 }
@@ -438,18 +476,26 @@ pub(super) fn reject(station: &Station, id: i64, by: &str, reason: &str) -> anyh
     let mut store = open(station)?;
     let a = store.article(id)?;
     store.reject(id, by, reason, &a.data.hash, Timestamp::now())?;
-    println!("rejected article {id} by {}: {}", esc(by), esc(reason));
+    println!(
+        "{}",
+        crate::t!(
+            "reject-done",
+            id = id,
+            by = esc(by).into_owned(),
+            reason = esc(reason).into_owned()
+        )
+    );
     Ok(())
 }
 
 pub(super) fn withdraw(station: &Station, id: i64) -> anyhow::Result<()> {
     let mut store = open(station)?;
     if store.article(id)?.status == Status::Withdrawn {
-        println!("article {id} was already withdrawn; nothing changed");
+        println!("{}", crate::t!("withdraw-already", id = id));
         return Ok(());
     }
     store.withdraw(id, Timestamp::now())?;
-    println!("withdrew article {id}; it will not air again");
+    println!("{}", crate::t!("withdraw-done", id = id));
     Ok(())
 }
 

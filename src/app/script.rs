@@ -8,6 +8,7 @@ use anyhow::Context;
 
 use crate::article::{Article, LineChoices, RemovedLine};
 use crate::station::Station;
+use crate::t;
 use crate::text::{self, Pause, ScriptHit, Segment, pinyin};
 
 pub(super) fn run(
@@ -113,6 +114,28 @@ fn report<'a>(
     }
 }
 
+/// The lines left out of the script and why, in the process's language (the reasons are
+/// stable English words in `--json`).
+fn removed(lines: &[RemovedLine]) -> String {
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("\n{}\n", t!("script-removed", count = lines.len()));
+    for RemovedLine { line, text, reason } in lines {
+        let id = format!("removed-{}", reason.replace(' ', "-"));
+        let reason = crate::i18n::lookup(crate::i18n::lang(), &id).unwrap_or((*reason).to_owned());
+        let line = t!("script-line", line = format!("{line:>3}"));
+        out.push_str(&format!("  {line}  {} {text}\n", pad(&reason, 12)));
+    }
+    out
+}
+
+/// `s` padded with spaces to `width` terminal columns (a Chinese character takes two).
+fn pad(s: &str, width: usize) -> String {
+    let used: usize = s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    format!("{s}{}", " ".repeat(width.saturating_sub(used)))
+}
+
 fn human(
     article: &Article,
     segments: &[Segment],
@@ -138,33 +161,32 @@ fn human(
             Pause::Clause => " / ",
         });
     }
-    out.push_str(if pinyin {
-        "(each segment with the pinyin the built-in voice says; blank line paragraph)\n"
+    out.push_str(&if pinyin {
+        t!("script-legend-pinyin")
     } else {
-        "(segments end at \" | \" sentence, \" / \" clause, blank line paragraph)\n"
+        t!("script-legend")
     });
-    if !article.removed.is_empty() {
-        out.push_str(&format!("\nremoved {} line(s):\n", article.removed.len()));
-        for RemovedLine { line, text, reason } in &article.removed {
-            out.push_str(&format!("  line {line:>3}  {reason:<12} {text}\n"));
-        }
-    }
+    out.push('\n');
+    out.push_str(&removed(&article.removed));
     if choices != &LineChoices::default() {
+        let (keep, drop) = (format!("{:?}", choices.keep), format!("{:?}", choices.drop));
         out.push_str(&format!(
-            "\nthese choices hold for this run only; to air them, add to the front matter:\n  keep_lines = {:?}\n  drop_lines = {:?}\n",
-            choices.keep, choices.drop
+            "\n{}\n",
+            t!("script-choices", keep = keep, drop = drop)
         ));
     }
     if !hits.is_empty() {
-        out.push_str(&format!("\nlexicon fired {} time(s):\n", hits.len()));
+        out.push_str(&format!("\n{}\n", t!("script-lexicon", count = hits.len())));
         for h in hits {
             let place = match h.paragraph {
-                None => "title".to_owned(),
-                Some(n) => format!("paragraph {}", n + 1),
+                None => t!("script-place-title"),
+                Some(n) => t!("script-place-paragraph", n = n + 1),
             };
             out.push_str(&format!(
-                "  {place:<12} {} → {}\n",
-                h.hit.written, h.hit.spoken
+                "  {} {} → {}\n",
+                pad(&place, 12),
+                h.hit.written,
+                h.hit.spoken
             ));
         }
     }

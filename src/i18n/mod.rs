@@ -159,28 +159,106 @@ mod tests {
         assert_eq!(Lang::from_env(msgs), Lang::Zh, "an empty LC_ALL is unset");
     }
 
-    #[test]
-    fn both_files_parse_and_every_chinese_message_has_an_english_one() {
-        for (name, ftl) in [("en", EN), ("zh-CN", ZH)] {
-            if let Err((_, errors)) = FluentResource::try_new(ftl.to_owned()) {
-                panic!("locales/{name}.ftl: {errors:?}");
+    use fluent_syntax::ast;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    /// Every message of `ftl` with the variables it uses.
+    fn messages(name: &str, ftl: &'static str) -> BTreeMap<String, BTreeSet<String>> {
+        let resource = match fluent_syntax::parser::parse(ftl) {
+            Ok(r) => r,
+            Err((_, errors)) => panic!("locales/{name}.ftl: {errors:?}"),
+        };
+        let mut out = BTreeMap::new();
+        for entry in resource.body {
+            if let ast::Entry::Message(m) = entry {
+                let mut vars = BTreeSet::new();
+                if let Some(p) = &m.value {
+                    pattern_vars(p, &mut vars);
+                }
+                let id = m.id.name.to_owned();
+                assert!(
+                    out.insert(id.clone(), vars).is_none(),
+                    "`{id}` twice in {name}"
+                );
             }
         }
-        let en = FluentResource::try_new(EN.to_owned()).unwrap();
-        let zh = FluentResource::try_new(ZH.to_owned()).unwrap();
-        let ids = |r: &FluentResource| -> Vec<String> {
-            r.entries()
-                .filter_map(|e| match e {
-                    fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
-                    _ => None,
-                })
+        out
+    }
+
+    fn pattern_vars(p: &ast::Pattern<&str>, vars: &mut BTreeSet<String>) {
+        for element in &p.elements {
+            if let ast::PatternElement::Placeable { expression } = element {
+                expression_vars(expression, vars);
+            }
+        }
+    }
+
+    fn expression_vars(e: &ast::Expression<&str>, vars: &mut BTreeSet<String>) {
+        let inline = |i: &ast::InlineExpression<&str>, vars: &mut BTreeSet<String>| match i {
+            ast::InlineExpression::VariableReference { id } => {
+                vars.insert(id.name.to_owned());
+            }
+            ast::InlineExpression::Placeable { expression } => expression_vars(expression, vars),
+            _ => {}
+        };
+        match e {
+            ast::Expression::Inline(i) => inline(i, vars),
+            ast::Expression::Select { selector, variants } => {
+                inline(selector, vars);
+                for v in variants {
+                    pattern_vars(&v.value, vars);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_message_is_in_both_catalogues_with_the_same_variables() {
+        let en = messages("en", EN);
+        let zh = messages("zh-CN", ZH);
+        // `help…` messages translate clap's English help, which lives in the code (see
+        // `every_command_and_argument_has_chinese_help`).
+        let plain = |m: &BTreeMap<String, BTreeSet<String>>| -> BTreeMap<String, BTreeSet<String>> {
+            m.iter()
+                .filter(|(id, _)| !id.starts_with("help"))
+                .map(|(k, v)| (k.clone(), v.clone()))
                 .collect()
         };
-        let english = ids(&en);
-        // `help…` messages translate clap's English help, which lives in the code.
-        let translated = ids(&zh);
-        for id in translated.into_iter().filter(|id| !id.starts_with("help")) {
-            assert!(english.contains(&id), "`{id}` is in zh-CN.ftl only");
+        let (en, zh) = (plain(&en), plain(&zh));
+        for (id, vars) in &en {
+            assert_eq!(
+                zh.get(id),
+                Some(vars),
+                "`{id}`: zh-CN.ftl lacks it or its variables differ"
+            );
+        }
+        for id in zh.keys() {
+            assert!(en.contains_key(id), "`{id}` is in zh-CN.ftl only");
+        }
+    }
+
+    #[test]
+    fn every_command_and_argument_has_chinese_help() {
+        use clap::CommandFactory;
+        let zh = messages("zh-CN", ZH);
+        let needed = help::message_ids(&crate::cli::Args::command());
+        let missing: Vec<_> = needed.iter().filter(|id| !zh.contains_key(*id)).collect();
+        assert!(
+            missing.is_empty(),
+            "no Chinese help in zh-CN.ftl for {missing:#?}"
+        );
+        let extra = [
+            "help-heading",
+            "help-note",
+            "help-flag",
+            "help-version-flag",
+            "help-help",
+        ];
+        for id in zh.keys().filter(|id| id.starts_with("help")) {
+            assert!(
+                needed.contains(id) || extra.iter().any(|e| id.starts_with(e)),
+                "`{id}` in zh-CN.ftl names no command or argument"
+            );
         }
     }
 
