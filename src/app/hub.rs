@@ -128,32 +128,60 @@ fn alerts_config(station: &Station) -> anyhow::Result<Option<AlertsConfig>> {
 
 /// Plain HTTP only where no credential crosses a network: a loopback `listen` address.
 fn check_plain_http(listen: &str) -> anyhow::Result<()> {
+    refuse_plain_http_off_loopback(
+        "--listen",
+        listen,
+        "0.0.0.0:8443",
+        "box credentials and programs would cross it unencrypted. Give the hub its certificate \
+         with `--tls-cert hub.pem --tls-key hub-key.pem` (DALABA_TLS_CERT and DALABA_TLS_KEY \
+         in /etc/dalaba/hub.env)",
+    )
+}
+
+/// Refuses to serve plain HTTP on `listen` (given as `flag`) unless every address it names
+/// is loopback; `exposed` says what would cross the network and how to give it TLS.
+fn refuse_plain_http_off_loopback(
+    flag: &str,
+    listen: &str,
+    example: &str,
+    exposed: &str,
+) -> anyhow::Result<()> {
     use std::net::ToSocketAddrs;
     let addrs: Vec<std::net::SocketAddr> = listen
         .to_socket_addrs()
-        .with_context(|| format!("`--listen {listen}` is not an address (e.g. 0.0.0.0:8443)"))?
+        .with_context(|| format!("`{flag} {listen}` is not an address (e.g. {example})"))?
         .collect();
     anyhow::ensure!(
         crate::hub::tls::loopback_only(&addrs),
-        "refusing plain HTTP on `{listen}`, which is reachable from the network: box \
-         credentials and programs would cross it unencrypted. Give the hub its certificate \
-         with `--tls-cert hub.pem --tls-key hub-key.pem` (DALABA_TLS_CERT and DALABA_TLS_KEY \
-         in /etc/dalaba/hub.env), or add `--behind-proxy` when a TLS reverse proxy in front \
-         terminates HTTPS"
+        "refusing plain HTTP on `{listen}`, which is reachable from the network: {exposed}, \
+         or add `--behind-proxy` when a TLS reverse proxy in front terminates HTTPS"
     );
     Ok(())
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-async fn stop_signal() {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    let term = async move {
-        match term.as_mut() {
-            Some(t) => t.recv().await,
-            None => std::future::pending().await,
+/// Ctrl-C or SIGTERM, heard once and told to every part of a long-running command (the
+/// server, the planner, the airing loop). Made inside the runtime.
+#[derive(Clone)]
+pub(super) struct Stop(tokio::sync::watch::Receiver<bool>);
+
+impl Stop {
+    /// Starts listening for the signals.
+    pub(super) fn on_signal() -> Self {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            super::tick::stop_signal().await;
+            let _ = stop.send(true);
+        });
+        Self(stopped)
+    }
+
+    /// Resolves once a signal came.
+    pub(super) fn wait(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut rx = self.0.clone();
+        async move {
+            let _ = rx.wait_for(|s| *s).await;
         }
-    };
-    tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term => {} }
+    }
 }
 
 /// How `hub serve` plans: the horizon, and the rehearsal clock's start.
@@ -192,15 +220,7 @@ pub fn serve(
     );
     let console = console(station, &state, &store, tls.is_some())?;
     super::runtime()?.block_on(async {
-        let tls = match tls {
-            Some((cert, key)) => Some(crate::hub::tls::load(cert, key).await?),
-            None => None,
-        };
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
-            .with_context(|| format!("cannot listen on `{listen}`"))?;
-        let scheme = if tls.is_some() { "https" } else { "http" };
-        println!("hub: listening on {scheme}://{}", listener.local_addr()?);
+        let (listener, tls) = bind("hub", listen, tls).await?;
         super::hub_emergency::announce_on_signal(station, state.clone())?;
         if let Some(config) = alerts {
             let every = std::time::Duration::from_secs(30);
@@ -211,34 +231,17 @@ pub fn serve(
                 every,
             ));
         }
-        let (stop, stopped) = tokio::sync::watch::channel(false);
-        tokio::spawn(async move {
-            stop_signal().await;
-            let _ = stop.send(true);
-        });
-        let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
-            let _ = rx.wait_for(|s| *s).await;
-        };
+        let stop = Stop::on_signal();
         let planner = super::hub_plan::keep_planning(
             engine,
             store,
             programs_dir(station),
             plan.hours,
             std::time::Duration::from_secs(60),
-            until_stopped(stopped.clone()),
+            stop.wait(),
         );
-        let server = async {
-            match tls {
-                Some(tls) => {
-                    let stop = until_stopped(stopped);
-                    crate::hub::server::serve_tls_with(listener, tls, state, console, stop).await
-                }
-                None => {
-                    let stop = until_stopped(stopped);
-                    crate::hub::server::serve_with(listener, state, console, stop).await
-                }
-            }
-        };
+        let routes = crate::hub::server::router(state).merge(console);
+        let server = crate::hub::server::serve_routes(listener, tls, routes, stop.wait());
         let (served, ()) = tokio::join!(server, planner);
         let _ = std::fs::remove_file(super::hub_emergency::pid_file(station));
         served.context("hub server failed")
@@ -297,46 +300,38 @@ pub(super) fn lone_console(
     station: &Station,
     serve: &ConsoleServe,
 ) -> anyhow::Result<axum::Router> {
-    use std::net::ToSocketAddrs;
     if serve.tls.is_none() && !serve.behind_proxy {
-        let listen = &serve.listen;
-        let addrs: Vec<std::net::SocketAddr> = listen
-            .to_socket_addrs()
-            .with_context(|| {
-                format!("`--console {listen}` is not an address (e.g. 127.0.0.1:8080)")
-            })?
-            .collect();
-        anyhow::ensure!(
-            crate::hub::tls::loopback_only(&addrs),
-            "refusing plain HTTP on `{listen}`, which is reachable from the network: console \
-             passwords and session cookies would cross it unencrypted. Give the console a \
-             certificate with `--tls-cert console.pem --tls-key console-key.pem`, or add \
-             `--behind-proxy` when a TLS reverse proxy in front terminates HTTPS"
-        );
+        refuse_plain_http_off_loopback(
+            "--console",
+            &serve.listen,
+            "127.0.0.1:8080",
+            "console passwords and session cookies would cross it unencrypted. Give the \
+             console a certificate with `--tls-cert console.pem --tls-key console-key.pem`",
+        )?;
     }
     console_over(station, None, serve.tls.is_some())
 }
 
-/// Binds the lone station's console on `serve.listen` (and loads its certificate), and
-/// prints its URL: done before the daemon airs anything, so a bad address stops it at once.
-pub(super) async fn bind_lone_console(
-    serve: &ConsoleServe,
+/// Binds `listen` (and loads the certificate of `tls`) and prints the URL it serves as
+/// `what: listening on URL`: done before anything is served or aired, so a bad address or
+/// certificate stops the command at once.
+pub(super) async fn bind(
+    what: &str,
+    listen: &str,
+    tls: Option<&(PathBuf, PathBuf)>,
 ) -> anyhow::Result<(
     tokio::net::TcpListener,
     Option<axum_server::tls_rustls::RustlsConfig>,
 )> {
-    let tls = match &serve.tls {
+    let tls = match tls {
         Some((cert, key)) => Some(crate::hub::tls::load(cert, key).await?),
         None => None,
     };
-    let listener = tokio::net::TcpListener::bind(&serve.listen)
+    let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .with_context(|| format!("cannot listen on `{}`", serve.listen))?;
+        .with_context(|| format!("cannot listen on `{listen}`"))?;
     let scheme = if tls.is_some() { "https" } else { "http" };
-    println!(
-        "console: listening on {scheme}://{}",
-        listener.local_addr()?
-    );
+    println!("{what}: listening on {scheme}://{}", listener.local_addr()?);
     Ok((listener, tls))
 }
 

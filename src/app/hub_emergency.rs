@@ -35,11 +35,7 @@ pub(super) fn pid_file(station: &Station) -> PathBuf {
 
 /// `dalaba hub emergency`: stores the alert and wakes the serving hub.
 pub(super) fn emergency(station: &Station, order: &Order, json: bool) -> anyhow::Result<()> {
-    let severity: Severity = serde_json::from_value(match order.severity.parse::<u8>() {
-        Ok(n) => serde_json::json!(n),
-        Err(_) => serde_json::json!(order.severity),
-    })
-    .map_err(|_| {
+    let severity: Severity = order.severity.parse().map_err(|_| {
         anyhow::anyhow!(
             "`--severity {}`: give 1 (特别重大/红), 2 (重大/橙), 3 (较大/黄), 4 (一般/蓝) or `test`",
             order.severity.escape_debug()

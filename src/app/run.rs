@@ -42,26 +42,22 @@ pub(super) fn daemon(
     let tz = engine.tz.clone();
     let result = runtime.block_on(async {
         // One stop for the airing loop and the console: SIGTERM or Ctrl-C ends both.
-        let (stop, stopped) = tokio::sync::watch::channel(false);
-        tokio::spawn(async move {
-            stop_signal().await;
-            let _ = stop.send(true);
-        });
-        let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
-            let _ = rx.wait_for(|s| *s).await;
-        };
+        let stop = super::hub::Stop::on_signal();
         let mut served = None;
         if let Some((serve, routes)) = console {
-            let (listener, tls) = super::hub::bind_lone_console(&serve).await?;
-            let stop = until_stopped(stopped.clone());
+            let (listener, tls) =
+                super::hub::bind("console", &serve.listen, serve.tls.as_ref()).await?;
             served = Some(tokio::spawn(crate::hub::server::serve_routes(
-                listener, tls, routes, stop,
+                listener,
+                tls,
+                routes,
+                stop.wait(),
             )));
         }
         let inputs = Inputs {
             reload: reload_notices(station)?,
             requests: forward(SignalKind::user_defined1())?,
-            shutdown: until_stopped(stopped),
+            shutdown: stop.wait(),
         };
         // Written once the signals are handled: `play-now` may signal this pid at once.
         std::fs::write(&pid_file, std::process::id().to_string())

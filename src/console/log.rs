@@ -13,8 +13,10 @@ use super::pages::Nav;
 use super::roles::Action;
 use super::{Console, Page, PageError, html};
 use crate::hub::store::{BoxRecord, LoggedRow};
-use crate::protocol::{AsRunState, WireTime};
+use crate::protocol::WireTime;
 use crate::store::{Airing, Outcome};
+use crate::tts::http::percent_encode;
+use crate::village_box::asrun::outcome_of;
 
 /// The log page's filters, as the form sends them.
 #[derive(Debug, Default, Deserialize)]
@@ -177,7 +179,7 @@ fn csv_link(q: &LogQuery) -> String {
     ];
     let query: Vec<String> = pairs
         .iter()
-        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
         .collect();
     format!("/console/log?{}&csv=1", query.join("&"))
 }
@@ -296,22 +298,6 @@ fn box_entry(r: LoggedRow, boxes: &[BoxRecord]) -> Entry {
     }
 }
 
-/// The log outcome of a box's wire state (the inverse of the box's own mapping, which
-/// prefixes a missed or interrupted airing's reason).
-fn outcome_of(state: AsRunState, reason: Option<&str>) -> Outcome {
-    match state {
-        AsRunState::Waiting => Outcome::Claimed,
-        AsRunState::Playing => Outcome::Airing,
-        AsRunState::Succeeded => Outcome::Aired,
-        AsRunState::Cancelled => Outcome::Interrupted,
-        AsRunState::Failed => match reason {
-            Some(r) if r.starts_with("missed: ") => Outcome::Missed,
-            Some(r) if r.starts_with("interrupted: ") => Outcome::Interrupted,
-            _ => Outcome::Failed,
-        },
-    }
-}
-
 fn log_line(console: &Console, e: Entry) -> LogLine {
     let a = e.airing;
     LogLine {
@@ -337,18 +323,6 @@ fn log_line(console: &Console, e: Entry) -> LogLine {
     }
 }
 
-/// Percent-encodes a query value (the page builds one link from the filters).
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,14 +341,5 @@ mod tests {
             "/console/log?from=2026-12-01&to=&zone=%E4%B8%9C%E7%89%87%26x%3D1\
              &box=zhangjiacun&slot=&outcome=aired&csv=1"
         );
-    }
-
-    #[test]
-    fn a_box_wire_state_maps_back_onto_the_log_outcome() {
-        let f = |s, r| outcome_of(s, r);
-        assert_eq!(f(AsRunState::Succeeded, None), Outcome::Aired);
-        assert_eq!(f(AsRunState::Failed, Some("missed: late")), Outcome::Missed);
-        assert_eq!(f(AsRunState::Failed, Some("no device")), Outcome::Failed);
-        assert_eq!(f(AsRunState::Cancelled, None), Outcome::Interrupted);
     }
 }

@@ -247,17 +247,15 @@ const SEVERITIES: [(&str, &str); 5] = [
 
 /// The form's severity as the protocol's value; anything else is refused by name.
 fn severity(s: &str) -> Result<Severity, PageError> {
-    match s.trim() {
-        "test" => Ok(Severity::Test),
-        "1" => Ok(Severity::Level(1)),
-        "2" => Ok(Severity::Level(2)),
-        "3" => Ok(Severity::Level(3)),
-        "4" => Ok(Severity::Level(4)),
-        "" => Err(PageError::BadRequest("请选择插播级别".into())),
-        other => Err(PageError::BadRequest(format!(
-            "插播级别“{other}”无效：应为 1 特别重大、2 重大、3 较大、4 一般或测试"
-        ))),
+    if s.trim().is_empty() {
+        return Err(PageError::BadRequest("请选择插播级别".into()));
     }
+    s.parse().map_err(|_| {
+        PageError::BadRequest(format!(
+            "插播级别“{}”无效：应为 1 特别重大、2 重大、3 较大、4 一般或测试",
+            s.trim()
+        ))
+    })
 }
 
 pub(super) async fn emergency_post(

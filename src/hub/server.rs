@@ -134,18 +134,7 @@ pub async fn serve_tls(
     state: HubState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_tls_with(listener, tls, state, Router::new(), shutdown).await
-}
-
-/// [`serve_tls`] with more routes beside the API (the staff console).
-pub async fn serve_tls_with(
-    listener: tokio::net::TcpListener,
-    tls: axum_server::tls_rustls::RustlsConfig,
-    state: HubState,
-    extra: Router,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    serve_routes(listener, Some(tls), router(state).merge(extra), shutdown).await
+    serve_routes(listener, Some(tls), router(state), shutdown).await
 }
 
 /// Serves `routes` (the API, the console, or both) with each request's peer address (the

@@ -173,6 +173,21 @@ pub enum Severity {
     Test,
 }
 
+/// `1`–`4` or `test`, as an operator types or picks it (the form and the command line).
+impl std::str::FromStr for Severity {
+    type Err = ValueError;
+
+    fn from_str(s: &str) -> Result<Self, ValueError> {
+        match s.trim() {
+            "test" => Ok(Severity::Test),
+            level => match level.parse::<u8>() {
+                Ok(n @ 1..=4) => Ok(Severity::Level(n)),
+                _ => Err(ValueError::Severity(s.to_owned())),
+            },
+        }
+    }
+}
+
 impl Serialize for Severity {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -196,6 +211,24 @@ impl<'de> Deserialize<'de> for Severity {
             other => Err(serde::de::Error::custom(ValueError::Severity(
                 other.to_string(),
             ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_severity_is_one_to_four_or_test() {
+        assert_eq!("1".parse::<Severity>(), Ok(Severity::Level(1)));
+        assert_eq!(" 4 ".parse::<Severity>(), Ok(Severity::Level(4)));
+        assert_eq!("test".parse::<Severity>(), Ok(Severity::Test));
+        for wrong in ["0", "5", "red", "", "-1"] {
+            assert_eq!(
+                wrong.parse::<Severity>(),
+                Err(ValueError::Severity(wrong.into()))
+            );
         }
     }
 }

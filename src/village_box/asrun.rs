@@ -10,6 +10,11 @@ use crate::store::{Airing, Outcome};
 /// `cancelled` on the wire.
 pub const CANCELLED: &str = "cancelled by the hub";
 
+/// How a missed airing's reason starts on the wire (the wire has no `missed` state).
+const MISSED: &str = "missed: ";
+/// How an interrupted airing's reason starts on the wire.
+const INTERRUPTED: &str = "interrupted: ";
+
 /// The wire state of a finished log row; `None` while it is still claimed or on air.
 pub fn state_of(outcome: Outcome, reason: Option<&str>) -> Option<AsRunState> {
     let cancelled = reason.is_some_and(|r| r.starts_with(CANCELLED));
@@ -28,8 +33,8 @@ pub fn row_of(airing_id: &str, row: &Airing, digest: Option<&Digest>) -> Option<
     let state = state_of(row.outcome, row.reason.as_deref())?;
     let time = |t: jiff::Timestamp| WireTime::new(t, Offset::UTC);
     let reason = match (row.outcome, &row.reason) {
-        (Outcome::Missed, Some(r)) => Some(format!("missed: {r}")),
-        (Outcome::Interrupted, Some(r)) => Some(format!("interrupted: {r}")),
+        (Outcome::Missed, Some(r)) => Some(format!("{MISSED}{r}")),
+        (Outcome::Interrupted, Some(r)) => Some(format!("{INTERRUPTED}{r}")),
         (_, r) => r.clone(),
     };
     Some(AsRun {
@@ -43,9 +48,34 @@ pub fn row_of(airing_id: &str, row: &Airing, digest: Option<&Digest>) -> Option<
     })
 }
 
+/// The log outcome of a box's wire row: the inverse of [`state_of`] and [`row_of`], read
+/// at the hub, whose log shows the boxes' rows beside its own.
+pub fn outcome_of(state: AsRunState, reason: Option<&str>) -> Outcome {
+    match state {
+        AsRunState::Waiting => Outcome::Claimed,
+        AsRunState::Playing => Outcome::Airing,
+        AsRunState::Succeeded => Outcome::Aired,
+        AsRunState::Cancelled => Outcome::Interrupted,
+        AsRunState::Failed => match reason {
+            Some(r) if r.starts_with(MISSED) => Outcome::Missed,
+            Some(r) if r.starts_with(INTERRUPTED) => Outcome::Interrupted,
+            _ => Outcome::Failed,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_box_wire_state_maps_back_onto_the_log_outcome() {
+        let f = |s, r| outcome_of(s, r);
+        assert_eq!(f(AsRunState::Succeeded, None), Outcome::Aired);
+        assert_eq!(f(AsRunState::Failed, Some("missed: late")), Outcome::Missed);
+        assert_eq!(f(AsRunState::Failed, Some("no device")), Outcome::Failed);
+        assert_eq!(f(AsRunState::Cancelled, None), Outcome::Interrupted);
+    }
 
     #[test]
     fn engine_outcomes_map_onto_the_ebm_states() {
