@@ -168,8 +168,11 @@ impl Stop {
     /// Starts listening for the signals.
     pub(super) fn on_signal() -> Self {
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        // Handlers are installed here, not in the task: a pid file written next must
+        // never meet a SIGTERM that still has its default, killing action.
+        let signalled = super::tick::stop_signal();
         tokio::spawn(async move {
-            super::tick::stop_signal().await;
+            signalled.await;
             let _ = stop.send(true);
         });
         Self(stopped)

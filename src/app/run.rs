@@ -35,7 +35,7 @@ pub(super) fn daemon(
             Ok::<_, anyhow::Error>((serve.clone(), super::hub::lone_console(station, serve)?))
         })
         .transpose()?;
-    preload_voice(station);
+    let preloading = preload_voice(station);
     let runtime = super::runtime()?;
     let engine = super::edges::engine(station, None, false)?;
     let pid_file = station.state_dir().join("daemon.pid");
@@ -83,6 +83,9 @@ pub(super) fn daemon(
         aired
     });
     let _ = std::fs::remove_file(&pid_file);
+    if let Some(preloading) = preloading {
+        let _ = preloading.join();
+    }
     result
 }
 
@@ -150,17 +153,18 @@ fn forward_changes(fd: &OwnedFd, tx: &mpsc::Sender<()>) {
 }
 
 /// Loads the default voice's model in the background when it is the built-in neural voice,
-/// so the first render after boot does not wait for it; the daemon keeps it loaded.
-fn preload_voice(station: &Station) {
-    if let Ok(voice) = station.voice(None)
-        && voice.kind == BackendKind::Neural
-    {
+/// so the first render after boot does not wait for it; the daemon keeps it loaded. The
+/// caller joins the thread before exiting: a process that exits while the model loads
+/// crashes (SIGSEGV) in the runtime library's teardown.
+fn preload_voice(station: &Station) -> Option<std::thread::JoinHandle<()>> {
+    let voice = station.voice(None).ok()?;
+    (voice.kind == BackendKind::Neural).then(|| {
         std::thread::spawn(move || {
             if let Err(why) = neural::availability(&voice) {
                 tracing::warn!("the default voice `{}` cannot run: {why}", voice.name);
             }
-        });
-    }
+        })
+    })
 }
 
 pub(super) fn play_now(

@@ -168,24 +168,39 @@ fn a_second_daemon_cannot_start_even_after_state_is_deleted() {
 
 #[test]
 fn sighup_reloads_the_schedules_and_does_not_kill() {
+    use std::io::BufRead;
     let b = approved(MORNING);
     let mut d = daemon(&b);
     b.wait_for_daemon();
-    let pid = d.0.as_ref().unwrap().id().to_string();
+    let child = d.0.as_mut().unwrap();
     let hup = std::process::Command::new("kill")
-        .args(["-HUP", &pid])
+        .args(["-HUP", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(hup.success());
+    // Stop it only once it said it reloaded: a SIGTERM racing the SIGHUP may rightly win.
+    let (said, heard) = std::sync::mpsc::channel();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            let _ = said.send(line);
+        }
+    });
+    let mut seen = Vec::new();
+    while !seen.iter().any(|l: &String| l.contains("reloaded")) {
+        match heard.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(line) => seen.push(line),
+            Err(e) => panic!("no `reloaded` line ({e}); it printed {seen:#?}"),
+        }
+    }
     terminate(d.0.as_ref().unwrap());
     let out = d.0.take().unwrap().wait_with_output().unwrap();
     assert!(
         out.status.success(),
-        "{}",
+        "{:?}: {}",
+        out.status,
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("reloaded"), "{text}");
 }
 
 /// A voice that runs `before` (a shell line) before each sentence, then speaks it with
