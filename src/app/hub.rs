@@ -297,6 +297,17 @@ pub struct ConsoleServe {
     pub behind_proxy: bool,
 }
 
+impl ConsoleServe {
+    /// `--console ADDR`, with `--tls-cert`/`--tls-key` paired and `--behind-proxy`.
+    pub fn new(listen: String, tls: Option<(PathBuf, PathBuf)>, behind_proxy: bool) -> Self {
+        Self {
+            listen,
+            tls,
+            behind_proxy,
+        }
+    }
+}
+
 /// The console of a lone station, under the rules of `hub serve`: plain HTTP only on
 /// loopback unless TLS or `--behind-proxy`. Checked and built before the daemon starts.
 pub(super) fn lone_console(

@@ -81,6 +81,17 @@ pub(super) enum View {
     Csv(CsvLang),
 }
 
+impl View {
+    /// The view the flags ask for: `--csv` wins over `--json`.
+    pub(super) fn chosen(csv: Option<CsvLang>, json: bool) -> Self {
+        match (csv, json) {
+            (Some(lang), _) => Self::Csv(lang),
+            (None, true) => Self::Json,
+            (None, false) => Self::Text,
+        }
+    }
+}
+
 /// Who signed `a`, in words of `lang`, for the text and CSV views.
 fn approver(lang: Lang, approved_by: Option<&str>, countersigned_by: Option<&str>) -> String {
     let by = |id: &str, by: &str| message_in(lang, id, &[("by", by.to_owned().into())]);

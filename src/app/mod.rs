@@ -165,11 +165,8 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
             tls_key,
             behind_proxy,
         } => {
-            let console = console.map(|listen| hub::ConsoleServe {
-                listen,
-                tls: tls_cert.zip(tls_key),
-                behind_proxy,
-            });
+            let tls = tls_cert.zip(tls_key);
+            let console = console.map(|listen| hub::ConsoleServe::new(listen, tls, behind_proxy));
             run::daemon(&station()?, console.as_ref())
         }
         Command::PlayNow { id, emergency, by } => {
@@ -182,11 +179,7 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
             csv_lang,
             json,
         } => {
-            let view = match (csv, json) {
-                (true, _) => log::View::Csv(csv_lang),
-                (false, true) => log::View::Json,
-                (false, false) => log::View::Text,
-            };
+            let view = log::View::chosen(csv.then_some(csv_lang), json);
             log::run(&station()?, since.as_deref(), until.as_deref(), view)
         }
         Command::Check => check::run(&station()?),
@@ -195,25 +188,26 @@ fn dispatch(args: Args) -> anyhow::Result<()> {
         Command::Console {
             action: crate::cli::ConsoleAction::AddUser { name, role },
         } => hub::add_user(&station()?, &name, &role),
-        Command::Box {
-            action:
-                crate::cli::BoxAction::Sync {
-                    hub,
-                    credential,
-                    hub_ca,
-                },
-        } => hub::box_sync(&station()?, &hub, &credential, hub_ca.as_deref()),
-        Command::Box {
-            action:
-                crate::cli::BoxAction::Run {
-                    hub,
-                    credential,
-                    hub_ca,
-                    every,
-                    now,
-                },
+        Command::Box { action } => box_command(&station()?, action),
+    }
+}
+
+fn box_command(station: &Station, action: crate::cli::BoxAction) -> anyhow::Result<()> {
+    use crate::cli::BoxAction;
+    match action {
+        BoxAction::Sync {
+            hub,
+            credential,
+            hub_ca,
+        } => hub::box_sync(station, &hub, &credential, hub_ca.as_deref()),
+        BoxAction::Run {
+            hub,
+            credential,
+            hub_ca,
+            every,
+            now,
         } => box_run::run(
-            &station()?,
+            station,
             &hub,
             &credential,
             hub_ca.as_deref(),
