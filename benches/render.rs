@@ -69,8 +69,11 @@ async fn bench(full: bool) {
         "{:>3} {:>5} {:>9} {:>9} {:>6}",
         "C", "N", "wall", "ideal", "ratio"
     );
+    // One set of voices and one bare client for the whole run, as a daemon keeps them.
+    let voices = Backends::default();
+    let client = reqwest::Client::new();
     for concurrency in [1, 4] {
-        let (_dir, run) = render_once(&server, &segments, concurrency).await;
+        let (_dir, run) = render_once(&voices, &server, &segments, concurrency).await;
         print_row(concurrency, run.requests, run.wall, &run.cpu_note());
     }
     // C = 8 is the goal's figure: engine and bare client alternate, so load that comes and
@@ -79,11 +82,11 @@ async fn bench(full: bool) {
     let (mut engine, mut floor) = (Vec::new(), Vec::new());
     let mut warm_dir = None;
     for _ in 0..rounds {
-        let (dir, run) = render_once(&server, &segments, 8).await;
+        let (dir, run) = render_once(&voices, &server, &segments, 8).await;
         print_row(8, run.requests, run.wall, &run.cpu_note());
         engine.push(run.wall);
         warm_dir = Some(dir);
-        let bare = plain_requests(&server.url, &segments, 8).await;
+        let bare = plain_requests(&client, &server.url, &segments, 8).await;
         print_row(
             8,
             segments.len(),
@@ -99,7 +102,7 @@ async fn bench(full: bool) {
     let (_dir, profile, options) = warm_dir.unwrap();
     let before = server.count();
     let start = Instant::now();
-    let rendered = render::render_with_report(&Backends, &profile, &segments, &options)
+    let rendered = render::render_with_report(&voices, &profile, &segments, &options)
         .await
         .unwrap();
     let wall = start.elapsed();
@@ -113,10 +116,15 @@ async fn bench(full: bool) {
     );
 }
 
-/// The same requests with a bare reqwest client and `concurrency` workers: what the machine
-/// and the test server allow before the engine does anything.
-async fn plain_requests(url: &str, segments: &[Segment], concurrency: usize) -> Run {
-    let client = reqwest::Client::new();
+/// The same requests with a bare reqwest client (kept across runs, as the engine keeps its
+/// voices) and `concurrency` workers: what the machine and the test server allow before the
+/// engine does anything.
+async fn plain_requests(
+    client: &reqwest::Client,
+    url: &str,
+    segments: &[Segment],
+    concurrency: usize,
+) -> Run {
     let url = format!("{url}/v1/audio/speech");
     let queue = Arc::new(std::sync::Mutex::new(
         segments.iter().map(|s| s.text.clone()).collect::<Vec<_>>(),
@@ -164,6 +172,7 @@ impl Run {
 /// Renders every segment into a fresh cache at `concurrency`; the cache directory is kept
 /// for the warm re-render.
 async fn render_once(
+    voices: &Backends,
     server: &TestServer,
     segments: &[Segment],
     concurrency: usize,
@@ -173,7 +182,7 @@ async fn render_once(
     let options = RenderOptions::new(RATE, dir.path().join("cache"));
     let before = server.count();
     let (start, cpu) = (Instant::now(), cpu::own());
-    let rendered = render::render_with_report(&Backends, &profile, segments, &options)
+    let rendered = render::render_with_report(voices, &profile, segments, &options)
         .await
         .unwrap();
     let run = Run {

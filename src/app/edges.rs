@@ -52,7 +52,7 @@ pub(super) fn speaker(station: &Station) -> Arc<dyn Speaker> {
 
 /// The TTS voices: each profile's real backend (HTTP servers, espeak-ng, the neural voice).
 pub(super) fn voices() -> Arc<dyn Voices> {
-    Arc::new(Backends)
+    Arc::new(Backends::default())
 }
 
 /// The engine for `station`, on the clock `now` asks for (any time when `read_only`).

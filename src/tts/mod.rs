@@ -165,13 +165,32 @@ pub trait Voices: Send + Sync + std::fmt::Debug {
     fn synthesizer(&self, profile: &VoiceProfile) -> Result<Arc<dyn Synthesizer>, SynthError>;
 }
 
-/// The real voices: each profile's own backend ([`backend`]).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Backends;
+/// The real voices: each profile's own backend ([`backend`]), built once per profile and
+/// kept, so a daemon's renders share one HTTP client and its open (TLS) connections, and
+/// building a client (3–80 ms: it loads the TLS roots) is not paid again per render.
+#[derive(Default)]
+pub struct Backends {
+    made: std::sync::Mutex<Vec<(VoiceProfile, Arc<dyn Synthesizer>)>>,
+}
+
+impl std::fmt::Debug for Backends {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Backends")
+    }
+}
 
 impl Voices for Backends {
     fn synthesizer(&self, profile: &VoiceProfile) -> Result<Arc<dyn Synthesizer>, SynthError> {
-        backend(profile).map(Arc::from)
+        let mut made = self
+            .made
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, synth)) = made.iter().find(|(p, _)| p == profile) {
+            return Ok(synth.clone());
+        }
+        let synth: Arc<dyn Synthesizer> = backend(profile)?.into();
+        made.push((profile.clone(), synth.clone()));
+        Ok(synth)
     }
 }
 
@@ -211,6 +230,19 @@ mod tests {
             body: String::new(),
             retry_after: None,
         }
+    }
+
+    #[test]
+    fn a_voice_is_built_once_per_profile_and_again_when_it_changes() {
+        let voices = Backends::default();
+        let mut profile = VoiceProfile::new("local", BackendKind::Openai);
+        profile.url = Some("http://127.0.0.1:9/".into());
+        let first = voices.synthesizer(&profile).unwrap();
+        let again = voices.synthesizer(&profile.clone()).unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+        profile.url = Some("http://127.0.0.1:10/".into());
+        let changed = voices.synthesizer(&profile).unwrap();
+        assert!(!Arc::ptr_eq(&first, &changed));
     }
 
     #[test]

@@ -49,10 +49,15 @@ async fn a_hung_server_holds_a_segment_no_longer_than_its_budget() {
     let dir = tempfile::tempdir().unwrap();
     let options = RenderOptions::new(24_000, dir.path().to_owned());
     let started = tokio::time::Instant::now();
-    let err = render::render_with_report(&Backends, &profile, &segments(&["请注意。"]), &options)
-        .await
-        .unwrap_err()
-        .to_string();
+    let err = render::render_with_report(
+        &Backends::default(),
+        &profile,
+        &segments(&["请注意。"]),
+        &options,
+    )
+    .await
+    .unwrap_err()
+    .to_string();
     let took = started.elapsed();
     assert!(err.contains("segment_budget_secs"), "{err}");
     assert!(err.contains("`hung`") && err.contains("请注意"), "{err}");
@@ -85,7 +90,7 @@ async fn one_sentence_needing_the_fallback_puts_the_whole_program_in_the_fallbac
     options.fallback = Some(voice("backup", &backup.url));
     let texts = ["第一句。", "第二句。", "第三句。"];
     let (rendered, spoken_by) =
-        render::render_in_one_voice(&Backends, &profile, &segments(&texts), &options)
+        render::render_in_one_voice(&Backends::default(), &profile, &segments(&texts), &options)
             .await
             .unwrap();
     assert_eq!(spoken_by.voice, "backup");
@@ -100,15 +105,19 @@ async fn one_sentence_needing_the_fallback_puts_the_whole_program_in_the_fallbac
         );
     }
     // With the main voice healthy the program is in the main voice, and the probe says so.
-    assert!(render::probe(&Backends, &profile).await);
-    let (_, spoken_by) =
-        render::render_in_one_voice(&Backends, &profile, &segments(&["第一句。"]), &options)
-            .await
-            .unwrap();
+    assert!(render::probe(&Backends::default(), &profile).await);
+    let (_, spoken_by) = render::render_in_one_voice(
+        &Backends::default(),
+        &profile,
+        &segments(&["第一句。"]),
+        &options,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         (spoken_by.voice.as_str(), spoken_by.fallback_for),
         ("main", None)
     );
     let down = voice("down", &super::server::refused_url().await);
-    assert!(!render::probe(&Backends, &down).await);
+    assert!(!render::probe(&Backends::default(), &down).await);
 }

@@ -45,7 +45,7 @@ async fn requests_in_flight_are_bounded_by_the_voice_concurrency() {
         profile.concurrency = concurrency;
         let before = server.count();
         let options = RenderOptions::new(24_000, dir.path().to_owned());
-        let rendered = render::render_with_report(&Backends, &profile, &segs, &options)
+        let rendered = render::render_with_report(&Backends::default(), &profile, &segs, &options)
             .await
             .unwrap();
         assert_eq!(server.count() - before, 12);

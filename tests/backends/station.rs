@@ -99,7 +99,7 @@ impl TestStation {
         };
         dalaba::pipeline::build(
             &station,
-            &dalaba::tts::Backends,
+            &dalaba::tts::Backends::default(),
             &[article],
             &options,
             &self.out(),

@@ -104,7 +104,7 @@ fn every_damaged_program_is_found_discarded_and_rebuilt() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     assert!(rt.block_on(dalaba::pipeline::reusable(
         &station,
-        &dalaba::tts::Backends,
+        &dalaba::tts::Backends::default(),
         &out
     )));
     let (mut used, mut permanent) = (0, 0);
@@ -118,7 +118,7 @@ fn every_damaged_program_is_found_discarded_and_rebuilt() {
         assert!(
             !rt.block_on(dalaba::pipeline::reusable(
                 &station,
-                &dalaba::tts::Backends,
+                &dalaba::tts::Backends::default(),
                 &out
             )),
             "{what} was kept"
@@ -354,14 +354,14 @@ fn a_fallback_program_is_rendered_again_once_the_main_voice_answers() {
     std::fs::write(&voice, healthy.replace(&server.url, &refused)).unwrap();
     assert!(rt.block_on(dalaba::pipeline::reusable(
         &station,
-        &dalaba::tts::Backends,
+        &dalaba::tts::Backends::default(),
         &out
     )));
     // It answers again: the program goes, to be rendered in the main voice before air.
     std::fs::write(&voice, &healthy).unwrap();
     assert!(!rt.block_on(dalaba::pipeline::reusable(
         &station,
-        &dalaba::tts::Backends,
+        &dalaba::tts::Backends::default(),
         &out
     )));
     assert!(!out.exists());

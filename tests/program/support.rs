@@ -243,7 +243,7 @@ pub fn build(
         .unwrap()
         .block_on(dalaba::pipeline::build(
             station,
-            &dalaba::tts::Backends,
+            &dalaba::tts::Backends::default(),
             articles,
             &options,
             out,

@@ -55,7 +55,13 @@ fn engine(
     speaker: Arc<dyn Speaker>,
     start: Timestamp,
 ) -> Engine {
-    engine_speaking_with(b, db, speaker, start, Arc::new(dalaba::tts::Backends))
+    engine_speaking_with(
+        b,
+        db,
+        speaker,
+        start,
+        Arc::new(dalaba::tts::Backends::default()),
+    )
 }
 
 /// [`engine`] whose programs are spoken by `voices`.
