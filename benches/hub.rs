@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use dalaba::hub::publish::{Issue, publish};
 use dalaba::hub::server::{HubState, serve};
 use dalaba::hub::store::{HubStore, SqliteHubStore};
-use dalaba::protocol::{Alert, MsgType, Severity, WireTime};
+use dalaba::protocol::{Alert, Credential, MsgType, Severity, WireTime};
 use dalaba::village_box::{BoxClient, ManifestPoll};
 use jiff::tz::{Offset, TimeZone};
 use jiff::{SignedDuration, Timestamp};
@@ -60,31 +60,7 @@ fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let n = if full { 500 } else { 20 };
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(SqliteHubStore::open(&dir.path().join("hub.sqlite")).unwrap());
-    let creds: Vec<_> = (0..n)
-        .map(|i| {
-            dalaba::hub::enroll(
-                &*store,
-                format!("box-{i}").parse().unwrap(),
-                "村",
-                &["全镇".into()],
-            )
-            .unwrap()
-        })
-        .collect();
-    let issue = Issue {
-        now: Timestamp::now(),
-        tz: TimeZone::UTC,
-        validity: SignedDuration::from_hours(24),
-    };
-    publish(&*store, &dir.path().join("programs"), &[], &issue).unwrap();
-    let store: Arc<dyn HubStore> = store;
-    let state = HubState::new(
-        store,
-        dir.path().join("programs"),
-        Arc::new(Timestamp::now),
-        TimeZone::UTC,
-    );
+    let (state, creds) = hub_state(n, dir.path());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -93,79 +69,142 @@ fn main() {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let server = tokio::spawn(serve(listener, state.clone(), std::future::pending()));
-        let rss_before = rss_kib();
-
-        // N boxes, each with its alert stream open.
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        for cred in &creds {
-            let client = BoxClient::new(&url, cred.clone(), dir.path().join(cred.box_id().as_str())).unwrap();
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let mut stream = client.alerts();
-                let got = stream.next().await.unwrap();
-                tx.send((Instant::now(), got.alert_id)).unwrap();
-            });
-        }
-        while state.open_alert_streams() < n {
-            tokio::task::yield_now().await;
-        }
-        let rss_streams = rss_kib();
-        // The peer: one alert to one box is the floor the fan-out is measured against.
-        let start = Instant::now();
-        state.push_alert(&alert("e-1")).unwrap();
-        let mut latencies = Vec::new();
-        for _ in 0..n {
-            let (at, id) = rx.recv().await.unwrap();
-            assert_eq!(id, "e-1");
-            latencies.push(at - start);
-        }
-        latencies.sort();
-        let single = {
-            let client = BoxClient::new(&url, creds[0].clone(), dir.path().join("single")).unwrap();
-            let mut stream = client.alerts();
-            // Catch up on e-1 first, then time e-2 alone.
-            stream.next().await.unwrap();
-            let s = state.clone();
-            let (got, t0) = tokio::join!(stream.next(), async move {
-                while s.open_alert_streams() < 1 {
-                    tokio::task::yield_now().await;
-                }
-                let t0 = Instant::now();
-                s.push_alert(&alert("e-2")).unwrap();
-                t0
-            });
-            got.unwrap();
-            t0.elapsed()
-        };
+        in_process_fan_out(&url, &state, &creds, dir.path()).await;
+        let clients = first_polls(&url, &creds, dir.path()).await;
+        let all = poll_once(clients).await;
         println!(
-            "alert to {n} open streams: p50 {:?}, p99 {:?}, max {:?}; one stream (peer): {single:?}; RSS {} KiB → {} KiB with {n} streams",
-            percentile(&latencies, 0.5),
-            percentile(&latencies, 0.99),
-            latencies.last().unwrap(),
-            rss_before,
-            rss_streams,
+            "{n} concurrent manifest polls (304): {all:?} in all, {:?} per poll",
+            all / n as u32
         );
-
-        // N boxes polling: first a 200, then the 304 every 30 s poll costs.
-        let mut clients: Vec<BoxClient> = creds
-            .iter()
-            .map(|c| BoxClient::new(&url, c.clone(), dir.path().join(format!("poll-{}", c.box_id()))).unwrap())
-            .collect();
-        for c in &mut clients {
-            assert!(matches!(c.poll_manifest(Timestamp::now()).await.unwrap(), ManifestPoll::Updated(1)));
-        }
-        let start = Instant::now();
-        let polls = clients.into_iter().map(|mut c| {
-            tokio::spawn(async move { c.poll_manifest(Timestamp::now()).await.unwrap() })
-        });
-        for p in polls.collect::<Vec<_>>() {
-            assert_eq!(p.await.unwrap(), ManifestPoll::Unchanged);
-        }
-        let all = start.elapsed();
-        println!("{n} concurrent manifest polls (304): {all:?} in all, {:?} per poll", all / n as u32);
         server.abort();
         hub_process(n, &dir.path().join("process")).await;
     });
+}
+
+/// An in-process hub with `n` enrolled boxes and a first (empty) manifest for each.
+fn hub_state(n: usize, dir: &std::path::Path) -> (HubState, Vec<Credential>) {
+    let store = Arc::new(SqliteHubStore::open(&dir.join("hub.sqlite")).unwrap());
+    let creds: Vec<_> = (0..n)
+        .map(|i| {
+            let id = format!("box-{i}").parse().unwrap();
+            dalaba::hub::enroll(&*store, id, "村", &["全镇".into()]).unwrap()
+        })
+        .collect();
+    let issue = Issue {
+        now: Timestamp::now(),
+        tz: TimeZone::UTC,
+        validity: SignedDuration::from_hours(24),
+    };
+    publish(&*store, &dir.join("programs"), &[], &issue).unwrap();
+    let store: Arc<dyn HubStore> = store;
+    let clock = Arc::new(Timestamp::now);
+    let state = HubState::new(store, dir.join("programs"), clock, TimeZone::UTC);
+    (state, creds)
+}
+
+/// One box per credential with its alert stream open; each first alert is sent on the
+/// channel with the time it arrived.
+fn open_streams(
+    url: &str,
+    creds: &[Credential],
+    dir: &std::path::Path,
+) -> tokio::sync::mpsc::UnboundedReceiver<(Timestamp, Alert)> {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    for cred in creds {
+        let client = BoxClient::new(url, cred.clone(), dir.join(cred.box_id().as_str())).unwrap();
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let got = client.alerts().next().await.unwrap();
+            tx.send((Timestamp::now(), got)).unwrap();
+        });
+    }
+    rx
+}
+
+/// N open streams in process, one alert pushed to all: its latency percentiles, against
+/// one alert to one stream (the peer), and the process's RSS before and after.
+async fn in_process_fan_out(
+    url: &str,
+    state: &HubState,
+    creds: &[Credential],
+    dir: &std::path::Path,
+) {
+    let n = creds.len();
+    let rss_before = rss_kib();
+    let mut rx = open_streams(url, creds, dir);
+    while state.open_alert_streams() < n {
+        tokio::task::yield_now().await;
+    }
+    let rss_streams = rss_kib();
+    let start = Timestamp::now();
+    state.push_alert(&alert("e-1")).unwrap();
+    let mut latencies = Vec::new();
+    for _ in 0..n {
+        let (at, got) = rx.recv().await.unwrap();
+        assert_eq!(got.alert_id, "e-1");
+        latencies.push(Duration::try_from(at.duration_since(start)).unwrap_or_default());
+    }
+    latencies.sort();
+    let single = one_stream(url, &creds[0], state, dir).await;
+    println!(
+        "alert to {n} open streams: p50 {:?}, p99 {:?}, max {:?}; one stream (peer): {single:?}; RSS {} KiB → {} KiB with {n} streams",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        latencies.last().unwrap(),
+        rss_before,
+        rss_streams,
+    );
+}
+
+/// The time for one alert to reach one open stream (after it caught up on `e-1`).
+async fn one_stream(
+    url: &str,
+    cred: &Credential,
+    state: &HubState,
+    dir: &std::path::Path,
+) -> Duration {
+    let client = BoxClient::new(url, cred.clone(), dir.join("single")).unwrap();
+    let mut stream = client.alerts();
+    stream.next().await.unwrap();
+    let s = state.clone();
+    let (got, t0) = tokio::join!(stream.next(), async move {
+        while s.open_alert_streams() < 1 {
+            tokio::task::yield_now().await;
+        }
+        let t0 = Instant::now();
+        s.push_alert(&alert("e-2")).unwrap();
+        t0
+    });
+    got.unwrap();
+    t0.elapsed()
+}
+
+/// A client per box, each past its first poll (a `200` with manifest 1 or later).
+async fn first_polls(url: &str, creds: &[Credential], dir: &std::path::Path) -> Vec<BoxClient> {
+    let mut clients: Vec<BoxClient> = creds
+        .iter()
+        .map(|c| BoxClient::new(url, c.clone(), dir.join(format!("poll-{}", c.box_id()))).unwrap())
+        .collect();
+    for c in &mut clients {
+        assert!(matches!(
+            c.poll_manifest(Timestamp::now()).await.unwrap(),
+            ManifestPoll::Updated(_)
+        ));
+    }
+    clients
+}
+
+/// Every client polls at once; each gets `304`. The wall time of the round.
+async fn poll_once(clients: Vec<BoxClient>) -> Duration {
+    let start = Instant::now();
+    let polls: Vec<_> = clients
+        .into_iter()
+        .map(|mut c| tokio::spawn(async move { c.poll_manifest(Timestamp::now()).await.unwrap() }))
+        .collect();
+    for p in polls {
+        assert_eq!(p.await.unwrap(), ManifestPoll::Unchanged);
+    }
+    start.elapsed()
 }
 
 /// `VmRSS` or `VmHWM` of process `pid`, KiB.
@@ -201,10 +240,7 @@ fn dalaba(station: &std::path::Path) -> std::process::Command {
 }
 
 /// A station with `n` enrolled boxes and a running `hub serve`; its URL and credentials.
-fn start_hub(
-    n: usize,
-    station: &std::path::Path,
-) -> (HubProcess, String, Vec<dalaba::protocol::Credential>) {
+fn start_hub(n: usize, station: &std::path::Path) -> (HubProcess, String, Vec<Credential>) {
     use std::io::BufRead;
     assert!(
         dalaba(station)
@@ -275,15 +311,7 @@ async fn hub_process(n: usize, dir: &std::path::Path) {
     let (hub, url, creds) = start_hub(n, &station);
     let pid = hub.0.id();
     let idle = (memory_kib(pid, "VmRSS:"), sockets(pid));
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    for cred in &creds {
-        let client = BoxClient::new(&url, cred.clone(), dir.join(cred.box_id().as_str())).unwrap();
-        let tx = tx.clone();
-        tokio::spawn(async move {
-            let got = client.alerts().next().await.unwrap();
-            tx.send((Timestamp::now(), got.sent_at.at())).unwrap();
-        });
-    }
+    let mut rx = open_streams(&url, &creds, dir);
     // Every stream has reached the hub. One connected but not yet subscribed still gets
     // the alert (a box is sent the valid alerts it missed), later: the figure can only grow.
     while sockets(pid) < idle.1 + n {
@@ -313,7 +341,8 @@ async fn hub_process(n: usize, dir: &std::path::Path) {
     );
     let mut latencies = Vec::new();
     for _ in 0..n {
-        let (got, sent) = rx.recv().await.unwrap();
+        let (got, alert) = rx.recv().await.unwrap();
+        let sent = alert.sent_at.at();
         latencies.push(Duration::try_from(got.duration_since(sent)).unwrap_or_default());
     }
     latencies.sort();
@@ -332,34 +361,11 @@ async fn hub_process(n: usize, dir: &std::path::Path) {
 
 /// Every box polls once (304 after a first 200): the hub's CPU for one such round is its
 /// load from N boxes polling every 30 s.
-async fn poll_round(
-    n: usize,
-    url: &str,
-    creds: &[dalaba::protocol::Credential],
-    pid: u32,
-    dir: &std::path::Path,
-) {
-    let mut clients: Vec<BoxClient> = creds
-        .iter()
-        .map(|c| BoxClient::new(url, c.clone(), dir.join(format!("poll-{}", c.box_id()))).unwrap())
-        .collect();
-    for c in &mut clients {
-        assert!(matches!(
-            c.poll_manifest(Timestamp::now()).await.unwrap(),
-            ManifestPoll::Updated(_)
-        ));
-    }
+async fn poll_round(n: usize, url: &str, creds: &[Credential], pid: u32, dir: &std::path::Path) {
+    let clients = first_polls(url, creds, dir).await;
     let stat = format!("/proc/{pid}/stat");
     let before = cpu::cpu_seconds(&stat, 11);
-    let start = Instant::now();
-    let polls: Vec<_> = clients
-        .into_iter()
-        .map(|mut c| tokio::spawn(async move { c.poll_manifest(Timestamp::now()).await.unwrap() }))
-        .collect();
-    for p in polls {
-        assert_eq!(p.await.unwrap(), ManifestPoll::Unchanged);
-    }
-    let wall = start.elapsed();
+    let wall = poll_once(clients).await;
     let used = cpu::cpu_seconds(&stat, 11) - before;
     println!(
         "{n} polls (304) in {wall:?}: hub CPU {used:.2} s, {:.2} % of one core at one poll per box per 30 s; hub peak RSS {} KiB",
