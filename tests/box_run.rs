@@ -275,20 +275,31 @@ fn a_hub_and_five_boxes_air_by_zone_through_a_link_cut_and_an_emergency() {
         .iter()
         .map(|(id, z)| VillageBox::new(id, hub.enroll(id, z)))
         .collect();
-    let revoked = VillageBox::new("gone", hub.enroll("gone", &["全镇"]));
+    let mut revoked = VillageBox::new("gone", hub.enroll("gone", &["全镇"]));
     assert!(hub.station.run(&["hub", "revoke", "gone"]).status.success());
     let url = hub.start();
+    a_slot_airs_in_its_zone_only(&hub, &mut boxes, &mut revoked, &url);
+    let first_hub_log = a_link_cut_loses_no_airing_and_no_row(&mut hub, &boxes);
+    an_emergency_cuts_in_and_the_program_resumes(&mut hub, &boxes);
+    a_revoked_box_gets_nothing(&revoked, &first_hub_log);
+    an_altered_program_is_refused_on_both_sides(&mut hub, &boxes);
+}
 
-    // 1. A slot for 东片 airs on exactly the three 东片 boxes, once each.
+/// A slot for 东片 airs on exactly the three 东片 boxes, once each.
+fn a_slot_airs_in_its_zone_only(
+    hub: &Hub,
+    boxes: &mut [VillageBox],
+    revoked: &mut VillageBox,
+    url: &str,
+) {
     let morning = hub.station.join("morning.wav");
     program_wav(&morning, 3, 2);
     let t = Timestamp::now() + SignedDuration::from_secs(3);
     hub.publish(&morning, "morning", t, "东片");
     for b in boxes.iter_mut() {
-        b.start(&url, None);
+        b.start(url, None);
     }
-    let mut revoked = revoked;
-    revoked.start(&url, None);
+    revoked.start(url, None);
     wait_for("the east boxes to report the morning slot", || {
         boxes[..3]
             .iter()
@@ -301,9 +312,11 @@ fn a_hub_and_five_boxes_air_by_zone_through_a_link_cut_and_an_emergency() {
         assert_eq!(b.played(), 0, "{} is not in 东片", b.id);
         assert_eq!(hub.state_of(&b.id, "morning@"), None);
     }
+}
 
-    // 2. Link cut: every box holds the noon slot, the hub goes away, the boxes air it
-    // anyway; when the hub is back, each row arrives once.
+/// Link cut: every box holds the noon slot, the hub goes away, the boxes air it
+/// anyway; when the hub is back, each row arrives once. Returns the first hub's log.
+fn a_link_cut_loses_no_airing_and_no_row(hub: &mut Hub, boxes: &[VillageBox]) -> String {
     let noon = hub.station.join("noon.wav");
     program_wav(&noon, 5, 2);
     let t = Timestamp::now() + SignedDuration::from_secs(4);
@@ -321,7 +334,7 @@ fn a_hub_and_five_boxes_air_by_zone_through_a_link_cut_and_an_emergency() {
     wait_for("every box to air noon with the hub down", || {
         boxes[..3].iter().all(|b| b.played() == 2) && boxes[3..].iter().all(|b| b.played() == 1)
     });
-    for b in &boxes {
+    for b in boxes {
         assert!(b.log().contains("noon"), "{}: {}", b.id, b.log());
         assert_eq!(hub.state_of(&b.id, "noon@"), None, "the hub is down");
     }
@@ -340,9 +353,12 @@ fn a_hub_and_five_boxes_air_by_zone_through_a_link_cut_and_an_emergency() {
         noon_rows, 5,
         "one noon row per box, none lost, none duplicated"
     );
+    hub_log
+}
 
-    // 3. Emergency to 全镇 while the evening slot is on air: it cuts in on every box, and
-    // the evening program airs again after it.
+/// Emergency to 全镇 while the evening slot is on air: it cuts in on every box, and
+/// the evening program airs again after it.
+fn an_emergency_cuts_in_and_the_program_resumes(hub: &mut Hub, boxes: &[VillageBox]) {
     let evening = hub.station.join("evening.wav");
     program_wav(&evening, 7, 20);
     let t = Timestamp::now() + SignedDuration::from_secs(3);
@@ -388,7 +404,7 @@ fn a_hub_and_five_boxes_air_by_zone_through_a_link_cut_and_an_emergency() {
             .clone()
     };
     let mut delays = Vec::new();
-    for b in &boxes {
+    for b in boxes {
         let alert = row(&b.id, &alert_id);
         let resumed = row(&b.id, "evening@");
         let started = at(&alert, "started_at");
@@ -415,17 +431,21 @@ fn a_hub_and_five_boxes_air_by_zone_through_a_link_cut_and_an_emergency() {
     eprintln!(
         "emergency: sent → on air per box (ms, box clocks = the hub's clock here): {delays:?}"
     );
+}
 
-    // 4. The revoked box got nothing and said why; the hub logged the refusal too.
+/// The revoked box got nothing and said why; the hub logged the refusal too.
+fn a_revoked_box_gets_nothing(revoked: &VillageBox, hub_log: &str) {
     assert_eq!(revoked.played(), 0);
     assert!(revoked.output().contains("401"), "{}", revoked.output());
     assert!(
         hub_log.contains("box `gone` from 127.0.0.1:") && hub_log.contains("refused (401)"),
         "{hub_log}"
     );
+}
 
-    // 5. A program whose bytes were altered at the hub is refused by the boxes, on both
-    // sides in the log, and not aired.
+/// A program whose bytes were altered at the hub is refused by the boxes, on both
+/// sides in the log, and not aired.
+fn an_altered_program_is_refused_on_both_sides(hub: &mut Hub, boxes: &[VillageBox]) {
     let tampered = hub.station.join("tampered.wav");
     program_wav(&tampered, 13, 1);
     let bytes = std::fs::read(&tampered).unwrap();
@@ -611,7 +631,7 @@ fn a_cancel_stops_the_emergency_on_air_and_the_box_logs_it_cancelled() {
             "{row}"
         );
     }
-    for b in &boxes {
+    for b in boxes {
         assert_eq!(b.played(), 1, "{} aired it once", b.id);
     }
 }
