@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use dalaba::airing::{self, Edges, Engine, Event, Inputs, RunningClock};
 use dalaba::player::{PlayError, Played, Playing, Speaker, StopSignal, WavSpeaker};
 use dalaba::station::Station;
-use dalaba::store::{Store, StoreHandle};
+use dalaba::store::{Airing, Store, StoreHandle};
 use dalaba::tts::{BoxFuture, EncodedAudio, SynthError, Synthesizer, VoiceProfile, Voices};
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{mpsc, oneshot};
@@ -151,15 +151,27 @@ async fn sleep_to(clock: &RunningClock, at: &str) {
 #[tokio::test]
 async fn a_simulated_week_airs_every_slot_once_through_emergencies_reloads_and_outages() {
     let (b, db) = station(WEEK);
-    let begin = ts("2026-12-01T06:00:00+08:00");
     let wavs = b.station.join("speaker");
-    let speaker: Arc<dyn Speaker> = Arc::new(WavSpeaker::new(&wavs));
-    render_ahead(&engine(&b, &db, speaker.clone(), begin), begin).await;
+    let log = drive_a_week(&b, &db, &wavs).await;
+    every_slot_aired_once_or_was_missed_in_the_outage(&log);
+    the_emergency_aired_and_the_morning_resumed(&log);
+    every_slot_went_on_air_on_time(&log);
+    let played = std::fs::read_dir(&wavs).unwrap().count();
+    let on_air = log.iter().filter(|a| a.started.is_some()).count();
+    assert_eq!(played, on_air, "one WAV per airing that went on air");
+}
+
+/// The week on a paused clock: day 2 an emergency breaks into the morning program, day 3
+/// a noon slot is added and reloaded, the power fails from day 4 20:00 to day 6 07:05.
+async fn drive_a_week(b: &BoxUnderTest, db: &StoreHandle, wavs: &std::path::Path) -> Vec<Airing> {
+    let begin = ts("2026-12-01T06:00:00+08:00");
+    let speaker: Arc<dyn Speaker> = Arc::new(WavSpeaker::new(wavs));
+    render_ahead(&engine(b, db, speaker.clone(), begin), begin).await;
     tokio::time::pause();
     let (wall, cpu) = (std::time::Instant::now(), thread_cpu());
     let clock = RunningClock::starting_at(begin);
     let events = Arc::new(Mutex::new(Vec::new()));
-    let daemon = start(engine(&b, &db, speaker.clone(), begin), &events);
+    let daemon = start(engine(b, db, speaker.clone(), begin), &events);
     // Day 2: an emergency breaks into the morning program three seconds in.
     sleep_to(&clock, "2026-12-02T07:00:03+08:00").await;
     db.call(|s| {
@@ -184,7 +196,7 @@ async fn a_simulated_week_airs_every_slot_once_through_emergencies_reloads_and_o
     sleep_to(&clock, "2026-12-04T20:00:00+08:00").await;
     daemon.stop().await;
     sleep_to(&clock, "2026-12-06T07:05:00+08:00").await;
-    let daemon = start(engine(&b, &db, speaker.clone(), clock_now(&clock)), &events);
+    let daemon = start(engine(b, db, speaker.clone(), clock_now(&clock)), &events);
     sleep_to(&clock, "2026-12-08T06:00:00+08:00").await;
     daemon.stop().await;
     println!(
@@ -193,7 +205,10 @@ async fn a_simulated_week_airs_every_slot_once_through_emergencies_reloads_and_o
         thread_cpu() - cpu
     );
 
-    let log = db.call(|s| s.airings(None, None)).await.unwrap();
+    db.call(|s| s.airings(None, None)).await.unwrap()
+}
+
+fn every_slot_aired_once_or_was_missed_in_the_outage(log: &[Airing]) {
     let rows = |slot: &str| -> Vec<(String, String)> {
         log.iter()
             .filter(|a| a.slot == slot)
@@ -250,6 +265,9 @@ async fn a_simulated_week_airs_every_slot_once_through_emergencies_reloads_and_o
             "12:00"
         )
     );
+}
+
+fn the_emergency_aired_and_the_morning_resumed(log: &[Airing]) {
     let emergency: Vec<_> = log.iter().filter(|a| a.slot == "play-now").collect();
     assert_eq!(emergency.len(), 1);
     assert_eq!(emergency[0].outcome.to_string(), "aired");
@@ -261,7 +279,10 @@ async fn a_simulated_week_airs_every_slot_once_through_emergencies_reloads_and_o
     assert_eq!(resumed.len(), 1);
     assert_eq!(resumed[0].outcome.to_string(), "aired");
     assert!(emergency[0].started < resumed[0].started);
-    // On time to the millisecond, and the 6th's morning late inside its window.
+}
+
+/// On time to the millisecond, and the 6th's morning late inside its window.
+fn every_slot_went_on_air_on_time(log: &[Airing]) {
     for a in log.iter().filter(|a| {
         a.outcome.to_string() == "aired" && !a.slot.contains("resumed") && a.slot != "play-now"
     }) {
@@ -278,9 +299,6 @@ async fn a_simulated_week_airs_every_slot_once_through_emergencies_reloads_and_o
             "{a:#?}"
         );
     }
-    let played = std::fs::read_dir(&wavs).unwrap().count();
-    let on_air = log.iter().filter(|a| a.started.is_some()).count();
-    assert_eq!(played, on_air, "one WAV per airing that went on air");
 }
 
 /// Seconds this thread has run on a CPU (the current-thread runtime runs the whole
