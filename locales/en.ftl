@@ -159,3 +159,42 @@ error-cannot-read = cannot read `{ $path }`
 io-not-found = no such file or directory
 io-permission-denied = permission denied
 io-already-exists = it already exists
+
+## dalaba plan: zones, days off, articles left out
+list-separator = ,{" "}
+plan-box = { $name } ({ $id })
+plan-zone = zone { $zone }: { $boxes }
+plan-zone-empty = zone { $zone }: no boxes yet
+plan-zones = zones: { $zones }
+plan-day-airs = { $date }  { $slot }  airs: { $reason }
+plan-day-off = { $date }  { $slot }  off: { $reason }
+plan-excluded = - { $id } { $title }: { $reason }
+exclusion-unapproved = not approved
+exclusion-changed = script changed after approval; approve it again
+exclusion-rejected = rejected
+exclusion-withdrawn = withdrawn
+exclusion-not-yet = not yet valid (from { $from })
+exclusion-expired = expired (until { $until })
+exclusion-over-articles = over the limit of { $max } articles
+exclusion-over-minutes = over the limit of { $max } minutes
+
+## dalaba tick, run, play-now
+event-line = { $at }  { $what }: { $detail }
+event-slot-line = { $at }  { $slot }  { $what }: { $detail }
+event-aired = aired
+event-failed = failed
+event-missed = missed
+event-interrupted = interrupted
+event-skipped = skipped
+event-released = released
+event-rendered = rendered
+event-render-failed = render failed
+event-error = error
+event-reloaded = reloaded
+event-reload-failed = reload failed
+stopped-by-signal = `dalaba { $command }` was stopped (SIGTERM or Ctrl-C)
+tick-problems = { $count } problem(s) this tick (see above and `dalaba log`)
+run-already = another `dalaba run` is already running on `{ $dir }`; stop it first
+run-started = dalaba run: { $slots } slot(s), time zone { $tz }; stop with Ctrl-C or SIGTERM, reload with SIGHUP
+play-now-handed = handed article { $id } to the running `dalaba run`; it breaks in at once
+play-now-failed = article { $id } did not air: { $detail }

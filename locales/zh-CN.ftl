@@ -310,3 +310,42 @@ error-cannot-read = 读不了 `{ $path }`
 io-not-found = 没有这个文件或目录
 io-permission-denied = 没有权限
 io-already-exists = 已经存在
+
+## dalaba plan：片区、节假日、没排上的稿件
+list-separator = 、
+plan-box = { $name }（{ $id }）
+plan-zone = 片区 { $zone }：{ $boxes }
+plan-zone-empty = 片区 { $zone }：还没有喇叭箱
+plan-zones = 片区：{ $zones }
+plan-day-airs = { $date }  { $slot }  播出：{ $reason }
+plan-day-off = { $date }  { $slot }  不播：{ $reason }
+plan-excluded = - { $id } { $title }：{ $reason }
+exclusion-unapproved = 还没审核
+exclusion-changed = 审核后稿件改过了，要重新审核
+exclusion-rejected = 已驳回
+exclusion-withdrawn = 已撤回
+exclusion-not-yet = 还没到有效期（从 { $from } 起）
+exclusion-expired = 已过有效期（到 { $until } 止）
+exclusion-over-articles = 超过每次最多 { $max } 篇
+exclusion-over-minutes = 超过每次最长 { $max } 分钟
+
+## dalaba tick、run、play-now
+event-line = { $at }  { $what }：{ $detail }
+event-slot-line = { $at }  { $slot }  { $what }：{ $detail }
+event-aired = 已播出
+event-failed = 播出失败
+event-missed = 错过
+event-interrupted = 被打断
+event-skipped = 跳过
+event-released = 已放回
+event-rendered = 已合成
+event-render-failed = 合成失败
+event-error = 出错
+event-reloaded = 已重新读取时段
+event-reload-failed = 重新读取时段失败
+stopped-by-signal = `dalaba { $command }` 被停下了（SIGTERM 或 Ctrl-C）
+tick-problems = 这一轮有 { $count } 个问题（见上面和 `dalaba log`）
+run-already = `{ $dir }` 上已经有一个 `dalaba run` 在运行；先把它停掉
+run-started = dalaba run：{ $slots } 个时段，时区 { $tz }；按 Ctrl-C 或发 SIGTERM 停止，发 SIGHUP 重新读取时段
+play-now-handed = 稿件 { $id } 已交给正在运行的 `dalaba run`，马上插播
+play-now-failed = 稿件 { $id } 没有播出：{ $detail }

@@ -342,7 +342,7 @@ fn the_hub_plans_renders_once_and_publishes_per_zone() {
         &["plan", "--zone", "东片", "--now", NOW, "--hours", "12"],
     );
     assert!(
-        zone.contains("片区 东片：李家村（lijiacun）、张家村（zhangjiacun）"),
+        zone.contains("zone 东片: 李家村 (lijiacun), 张家村 (zhangjiacun)"),
         "{zone}"
     );
     assert!(

@@ -238,3 +238,38 @@ fn clap_texts_usage_errors_and_show_follow_the_locale() {
         "--json stays machine-stable: {json}"
     );
 }
+
+/// `dalaba ARGS` on `b` (its captured sound device) under exactly the locale `locale` gives.
+fn box_in(b: &BoxUnderTest, locale: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = b.cmd(args);
+    for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(locale.iter().copied()).output().unwrap()
+}
+
+#[test]
+fn tick_and_plan_follow_the_locale() {
+    let b = BoxUnderTest::new(MORNING);
+    let text = "+++\nqueue = \"news\"\n+++\n各位村民请注意，明天停水。\n";
+    let (id, _) = b.add("a.txt", text, &[]);
+    b.ok(&["approve", &id.to_string(), "--by", "王书记"]);
+    b.add("b.txt", "+++\nqueue = \"news\"\n+++\n明天上午开会。\n", &[]);
+    let (zh, c) = ([("LANG", ZH)], [("LANG", "C")]);
+    let plan = ["plan", "--now", "2026-12-01T06:00:00+08:00", "--hours", "2"];
+    let out = stdout(&box_in(&b, &zh, &plan));
+    assert!(out.contains("：还没审核"), "{out}");
+    let out = stdout(&box_in(&b, &c, &plan));
+    assert!(out.contains(": not approved"), "{out}");
+
+    b.ok(&["tick", "--now", "2026-11-30T20:00:00+08:00"]);
+    let out = box_in(&b, &zh, &["tick", "--now", "2026-12-01T07:20:00+08:00"]);
+    assert!(stdout(&out).contains("morning  错过："), "{}", stdout(&out));
+    b.ok(&["tick", "--now", "2026-12-01T20:00:00+08:00"]);
+    let out = box_in(&b, &c, &["tick", "--now", "2026-12-02T07:20:00+08:00"]);
+    assert!(
+        stdout(&out).contains("morning  missed: "),
+        "{}",
+        stdout(&out)
+    );
+}
