@@ -159,3 +159,141 @@ error-cannot-read = cannot read `{ $path }`
 io-not-found = no such file or directory
 io-permission-denied = permission denied
 io-already-exists = it already exists
+
+## dalaba plan: zones, days off, articles left out
+list-separator = ,{" "}
+plan-box = { $name } ({ $id })
+plan-zone = zone { $zone }: { $boxes }
+plan-zone-empty = zone { $zone }: no boxes yet
+plan-zones = zones: { $zones }
+plan-day-airs = { $date }  { $slot }  airs: { $reason }
+plan-day-off = { $date }  { $slot }  off: { $reason }
+plan-excluded = - { $id } { $title }: { $reason }
+exclusion-unapproved = not approved
+exclusion-changed = script changed after approval; approve it again
+exclusion-rejected = rejected
+exclusion-withdrawn = withdrawn
+exclusion-not-yet = not yet valid (from { $from })
+exclusion-expired = expired (until { $until })
+exclusion-over-articles = over the limit of { $max } articles
+exclusion-over-minutes = over the limit of { $max } minutes
+
+## dalaba tick, run, play-now
+event-line = { $at }  { $what }: { $detail }
+event-slot-line = { $at }  { $slot }  { $what }: { $detail }
+event-aired = aired
+event-failed = failed
+event-missed = missed
+event-interrupted = interrupted
+event-skipped = skipped
+event-released = released
+event-rendered = rendered
+event-render-failed = render failed
+event-error = error
+event-reloaded = reloaded
+event-reload-failed = reload failed
+stopped-by-signal = `dalaba { $command }` was stopped (SIGTERM or Ctrl-C)
+tick-problems = { $count } problem(s) this tick (see above and `dalaba log`)
+run-already = another `dalaba run` is already running on `{ $dir }`; stop it first
+run-started = dalaba run: { $slots } slot(s), time zone { $tz }; stop with Ctrl-C or SIGTERM, reload with SIGHUP
+play-now-handed = handed article { $id } to the running `dalaba run`; it breaks in at once
+play-now-failed = article { $id } did not air: { $detail }
+
+## dalaba check
+check-problems = { $count } problem(s) in the station `{ $dir }`
+check-quiet = , quiet hours { $hours }
+check-warnings = , { $count } warning(s) above
+check-ok = ok: station `{ $dir }`, time zone { $tz }, { $voices } voice(s), { $slots } slot(s){ $quiet }{ $warnings }
+
+## dalaba voices, devices, render, preview
+voices-unusable = cannot be used: { $error }
+voices-neural-installed = installed (model and onnxruntime found)
+voices-not-installed = not installed: { $why }
+voices-installed = installed ({ $path })
+voices-not-on-path = not installed: `{ $program }` is not on PATH
+voices-answers = answers
+voices-server-answers = a server answers (HTTP { $status } to GET { $path }); try `dalaba voices test { $voice }`
+voices-no-answer-within = no answer within { $seconds } s
+voices-no-answer = no answer: { $why }
+voices-said = voice `{ $voice }` said “{ $sentence }” in { $seconds } s: { $out }
+standard-output = standard output
+played-seconds = played { $seconds } s
+played-stopped = stopped
+devices-none = (no sound card found; `default` may still play through a sound server)
+wrote = wrote { $out } ({ $summary })
+program-summary = { $seconds } s, { $segments } segments, { $lufs } LUFS, { $peak } dBTP
+preview-unplayable = the program is in `{ $path }` but cannot be played
+
+## dalaba init
+init-already = `{ $dir }` is already a station (it has a `dalaba.toml`); nothing was changed
+init-done = made a station in `{ $dir }`: edit `schedules/news.toml` to choose when to air, then run `dalaba check` there
+
+## dalaba cache
+cache-dir = cache      { $dir }
+cache-entries = entries    { $count } ({ $size }, { $seconds } s of audio)
+cache-used = last used  oldest { $oldest } ago, newest { $newest } ago
+cache-temp = temp files { $count }
+cache-days = { $count } days
+cache-stale = { $count } entries unused for over { $age },{" "}
+cache-old-outputs = , { $count } old programs and previews
+cache-no-age = ; nothing by age (add `--older-than 30d` for that)
+cache-removed = removed { $by_age }{ $broken } broken entries, { $temp } temp files{ $old_outputs }; freed { $size }
+cache-bad-age = cannot read the age `{ $age }`: write a number and a unit, such as `30d`, `12h`, `90m`, `45s` or `2w`
+
+## dalaba hub, box, console
+listening = { $what }: listening on { $url }
+hub-needs-id = box `{ $name }` needs a plain id: add `--id zhangjiacun` (lowercase letters, digits, `-`)
+hub-enrolled = enrolled { $name } ({ $id }), zones: { $zones }
+hub-enroll-command = run this on the box in the village (the key is shown only this once; keep it safe):
+hub-not-enrolled = box `{ $id }` is not enrolled at this hub (see `dalaba hub { $see }`)
+hub-revoked = revoked { $id }: its key stops working at once
+hub-log-none = no as-run rows received yet
+hub-log-reason = : { $reason }
+hub-log-line = { $started }  { $name } ({ $id })  { $airing }  { $state }{ $reason }
+asrun-waiting = waiting
+asrun-playing = playing
+asrun-succeeded = aired
+asrun-failed = failed
+asrun-cancelled = cancelled
+hub-no-boxes = no boxes enrolled yet (enroll one with `dalaba hub enroll`)
+hub-box-revoked = revoked
+hub-box-never = never in contact
+hub-box-online = online (last contact { $at })
+hub-box-offline = offline since { $at }
+hub-box-seconds = { $seconds } s
+hub-box-line = { $name } ({ $id })  { $contact }  last airing { $airing }  device { $device }  clock offset { $clock }  disk free { $disk }  version { $version }
+box-synced = manifest: { $manifest }; programs fetched: { $fetched }; ready airings: { $ready }; as-run rows sent: { $sent }
+box-run-already = another `dalaba run` or `dalaba box run` is already running on `{ $dir }`; stop it first
+box-run-started = dalaba box run: box `{ $id }`, hub { $hub }, sync every { $every } s; stop with Ctrl-C or SIGTERM
+console-bad-role = `--role { $role }` is not a role: use 编辑, 审核, 站长 or 只读
+console-user-added = added console user { $name } ({ $role })
+emergency-sent = emergency { $id } sent (zones: { $zones }, until { $end })
+emergency-hub-down = note: the hub is not running; boxes online get it once `dalaba hub serve` starts
+emergency-cancel-with = cancel: dalaba hub cancel { $id }
+emergency-unknown = no emergency `{ $id }` at this hub (see the id `dalaba hub emergency` printed)
+emergency-cancelled = cancelled emergency { $id }
+hub-plan-failed = { $count } program(s) could not be made; their airings are left out of the manifests
+hub-plan-no-slots = no slots in schedules/: the hub plans nothing and the manifests stay as they are (publish by hand with `dalaba hub publish`)
+hub-plan-head = { $now }: { $airings } airing(s) ahead, { $programs } program(s) ({ $rendered } rendered this round)
+hub-plan-preflight = program failed its pre-flight check: { $slot }: { $why }
+hub-plan-airings = { $count } airing(s)
+hub-plan-unchanged = boxes with an unchanged manifest: { $count }
+
+## Typed errors (the core words them in English; these are their Chinese at the command layer)
+error-file-line = `{ $path }` line { $line }: { $message }
+error-bad-voice-name = `{ $name }` is not a voice name: a voice is named by a file `voices/NAME.toml`, and NAME is letters, digits, `-` and `_`{ $hint }
+error-unknown-voice = no voice `{ $name }`: there is no `{ $path }` (voices here: { $known })
+error-bad-setting = `{ $path }` `{ $key }`: { $message }
+error-db-too-new = the station database `{ $path }` has schema version { $found }, newer than this dalaba knows ({ $known }); upgrade dalaba
+error-db-too-old = the station database `{ $path }` has schema version { $found }, older than this dalaba reads ({ $known }); run a command that writes (e.g. `dalaba add`) as the station's owner once
+error-refused = article { $id } is { $status }: { $hint }
+error-stale = article { $id } changed while it was being approved (its script is now { $current }); read it again with `dalaba show { $id }`
+error-encoding = `{ $path }` is not UTF-8 or GBK text: { $why }; save it as UTF-8 and add it again
+error-too-large = `{ $path }` is { $size } bytes, over the limit of { $limit } bytes for one article; check that it is the right file, or split it into several articles
+error-empty-article = `{ $path }` has no text to broadcast once page furniture is removed
+error-line-choice = `{ $path }`: `{ $key }` names line { $line }, but { $why }; use the line numbers `dalaba script` lists
+error-unclosed-front-matter = `{ $path }` line 1: front matter opened with `+++` is never closed; add a `+++` line after the settings
+error-slot = `{ $path }` line { $line }: slot `{ $slot }`: { $message }
+error-no-device = there is no sound device on this machine ({ $why })
+error-no-such-device = there is no output device `{ $name }`; the devices here are: { $known } (see `dalaba devices`)
+error-device = the sound device failed: { $why }

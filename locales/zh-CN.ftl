@@ -310,3 +310,141 @@ error-cannot-read = 读不了 `{ $path }`
 io-not-found = 没有这个文件或目录
 io-permission-denied = 没有权限
 io-already-exists = 已经存在
+
+## dalaba plan：片区、节假日、没排上的稿件
+list-separator = 、
+plan-box = { $name }（{ $id }）
+plan-zone = 片区 { $zone }：{ $boxes }
+plan-zone-empty = 片区 { $zone }：还没有喇叭箱
+plan-zones = 片区：{ $zones }
+plan-day-airs = { $date }  { $slot }  播出：{ $reason }
+plan-day-off = { $date }  { $slot }  不播：{ $reason }
+plan-excluded = - { $id } { $title }：{ $reason }
+exclusion-unapproved = 还没审核
+exclusion-changed = 审核后稿件改过了，要重新审核
+exclusion-rejected = 已驳回
+exclusion-withdrawn = 已撤回
+exclusion-not-yet = 还没到有效期（从 { $from } 起）
+exclusion-expired = 已过有效期（到 { $until } 止）
+exclusion-over-articles = 超过每次最多 { $max } 篇
+exclusion-over-minutes = 超过每次最长 { $max } 分钟
+
+## dalaba tick、run、play-now
+event-line = { $at }  { $what }：{ $detail }
+event-slot-line = { $at }  { $slot }  { $what }：{ $detail }
+event-aired = 已播出
+event-failed = 播出失败
+event-missed = 错过
+event-interrupted = 被打断
+event-skipped = 跳过
+event-released = 已放回
+event-rendered = 已合成
+event-render-failed = 合成失败
+event-error = 出错
+event-reloaded = 已重新读取时段
+event-reload-failed = 重新读取时段失败
+stopped-by-signal = `dalaba { $command }` 被停下了（SIGTERM 或 Ctrl-C）
+tick-problems = 这一轮有 { $count } 个问题（见上面和 `dalaba log`）
+run-already = `{ $dir }` 上已经有一个 `dalaba run` 在运行；先把它停掉
+run-started = dalaba run：{ $slots } 个时段，时区 { $tz }；按 Ctrl-C 或发 SIGTERM 停止，发 SIGHUP 重新读取时段
+play-now-handed = 稿件 { $id } 已交给正在运行的 `dalaba run`，马上插播
+play-now-failed = 稿件 { $id } 没有播出：{ $detail }
+
+## dalaba check（检查站点）
+check-problems = 站点 `{ $dir }` 有 { $count } 个问题
+check-quiet = ，静默时段 { $hours }
+check-warnings = ，上面有 { $count } 条注意
+check-ok = 没问题：站点 `{ $dir }`，时区 { $tz }，{ $voices } 个声音，{ $slots } 个时段{ $quiet }{ $warnings }
+
+## dalaba voices、devices、render、preview
+voices-unusable = 用不了：{ $error }
+voices-neural-installed = 已安装（模型和 onnxruntime 都在）
+voices-not-installed = 没有安装：{ $why }
+voices-installed = 已安装（{ $path }）
+voices-not-on-path = 没有安装：PATH 里找不到 `{ $program }`
+voices-answers = 有应答
+voices-server-answers = 服务器有应答（GET { $path } 回 HTTP { $status }）；试试 `dalaba voices test { $voice }`
+voices-no-answer-within = { $seconds } 秒内没有应答
+voices-no-answer = 没有应答：{ $why }
+voices-said = 声音 `{ $voice }` 用 { $seconds } 秒读了“{ $sentence }”：{ $out }
+standard-output = 标准输出
+played-seconds = 播放了 { $seconds } 秒
+played-stopped = 已停止
+devices-none = （没有找到声卡；`default` 也许还能通过声音服务播放）
+wrote = 已写出 { $out }（{ $summary }）
+program-summary = { $seconds } 秒，{ $segments } 段，响度 { $lufs } LUFS，峰值 { $peak } dBTP
+preview-unplayable = 节目已在 `{ $path }`，但播放不了
+
+## dalaba init（新建站点）
+init-already = `{ $dir }` 已经是站点了（里面有 `dalaba.toml`），没有改动
+init-done = 已在 `{ $dir }` 新建站点：编辑 `schedules/news.toml` 定下什么时候播，然后在那里运行 `dalaba check`
+
+## dalaba cache（缓存）
+cache-dir = 缓存目录    { $dir }
+cache-entries = 条目        { $count } 条（{ $size }，共 { $seconds } 秒音频）
+cache-used = 最近使用    最早的 { $oldest } 前，最新的 { $newest } 前
+cache-temp = 临时文件    { $count } 个
+cache-days = { $count } 天
+cache-stale = { $count } 条超过 { $age } 没用的条目，
+cache-old-outputs = ，{ $count } 个旧节目和试听文件
+cache-no-age = ；没有按时间清理（要清理，加 `--older-than 30d`）
+cache-removed = 已删除 { $by_age }{ $broken } 条损坏的条目，{ $temp } 个临时文件{ $old_outputs }；腾出 { $size }
+cache-bad-age = 看不懂时长 `{ $age }`：写一个数加单位，如 `30d`、`12h`、`90m`、`45s` 或 `2w`
+
+## dalaba hub、box、console
+listening = { $what }：正在监听 { $url }
+hub-needs-id = 喇叭箱 `{ $name }` 要有一个简单的编号：加上 `--id zhangjiacun`（小写字母、数字、`-`）
+hub-enrolled = 已登记 { $name } ({ $id })，片区：{ $zones }
+hub-enroll-command = 在村里的喇叭箱上运行（密钥只显示这一次，请妥善保管）：
+hub-not-enrolled = 喇叭箱 `{ $id }` 没有在这个中心登记（见 `dalaba hub { $see }`）
+hub-revoked = 已吊销 { $id }：它的密钥立即失效
+hub-log-none = 还没有收到任何播出记录
+hub-log-reason = ：{ $reason }
+hub-log-line = { $started }  { $name }（{ $id }）  { $airing }  { $state }{ $reason }
+asrun-waiting = 等待
+asrun-playing = 正在播
+asrun-succeeded = 已播出
+asrun-failed = 失败
+asrun-cancelled = 已取消
+hub-no-boxes = 还没有登记任何喇叭箱（用 `dalaba hub enroll` 登记）
+hub-box-revoked = 已吊销
+hub-box-never = 从未联系
+hub-box-online = 在线（最后联系 { $at }）
+hub-box-offline = 离线，自 { $at } 起
+hub-box-seconds = { $seconds } 秒
+hub-box-line = { $name }（{ $id }）  { $contact }  上次播出 { $airing }  音频设备 { $device }  时钟偏差 { $clock }  磁盘剩余 { $disk }  版本 { $version }
+box-synced = 节目清单：{ $manifest }；取回节目 { $fetched } 个；待播 { $ready } 次；发出播出记录 { $sent } 条
+box-run-already = `{ $dir }` 上已经有一个 `dalaba run` 或 `dalaba box run` 在运行；先把它停掉
+box-run-started = dalaba box run：喇叭箱 `{ $id }`，中心 { $hub }，每 { $every } 秒同步一次；按 Ctrl-C 或发 SIGTERM 停止
+console-bad-role = `--role { $role }` 不是角色：用 编辑、审核、站长 或 只读
+console-user-added = 已添加工作台用户 { $name }（{ $role }）
+emergency-sent = 紧急广播 { $id } 已发出（片区：{ $zones }，有效至 { $end }）
+emergency-hub-down = 注意：hub 没有在运行；启动 `dalaba hub serve` 后，在线的喇叭箱会收到它
+emergency-cancel-with = 取消：dalaba hub cancel { $id }
+emergency-unknown = 这个中心没有紧急广播 `{ $id }`（编号见 `dalaba hub emergency` 的输出）
+emergency-cancelled = 已取消紧急广播 { $id }
+hub-plan-failed = 有 { $count } 个节目做不出来；它们的播出没有写进节目清单
+hub-plan-no-slots = schedules/ 里没有排期：中心不编排，清单保持原样（可用 `dalaba hub publish` 手工发布）
+hub-plan-head = { $now }：未来的 { $airings } 次播出，{ $programs } 个节目（本次合成 { $rendered } 个）
+hub-plan-preflight = 节目未通过播前检查：{ $slot }：{ $why }
+hub-plan-airings = { $count } 次播出
+hub-plan-unchanged = 清单未变的喇叭箱：{ $count } 台
+
+## 常见错误（核心模块用英文写，这里是命令行的中文）
+error-file-line = `{ $path }` 第 { $line } 行：{ $message }
+error-bad-voice-name = `{ $name }` 不是声音名：声音由文件 `voices/名字.toml` 命名，名字只能有字母、数字、`-` 和 `_`{ $hint }
+error-unknown-voice = 没有声音 `{ $name }`：找不到 `{ $path }`（这里的声音有：{ $known }）
+error-bad-setting = `{ $path }` 的 `{ $key }`：{ $message }
+error-db-too-new = 站点数据库 `{ $path }` 的结构版本是 { $found }，比这个 dalaba 认识的（{ $known }）新；请升级 dalaba
+error-db-too-old = 站点数据库 `{ $path }` 的结构版本是 { $found }，比这个 dalaba 能读的（{ $known }）旧；请以站点所有者身份运行一次会写入的命令（如 `dalaba add`）
+error-refused = 稿件 { $id } { $status }：{ $hint }
+error-stale = 稿件 { $id } 在审核时被改动了（播读稿现在是 { $current }）；用 `dalaba show { $id }` 重新看一遍
+error-encoding = `{ $path }` 不是 UTF-8 或 GBK 文本：{ $why }；请另存为 UTF-8 再添加
+error-too-large = `{ $path }` 有 { $size } 字节，超过一篇稿件 { $limit } 字节的上限；看看是不是选错了文件，或者拆成几篇
+error-empty-article = `{ $path }` 去掉网页杂项后没有可播的文字
+error-line-choice = `{ $path }`：`{ $key }` 指的是第 { $line } 行，但是 { $why }；请用 `dalaba script` 列出的行号
+error-unclosed-front-matter = `{ $path }` 第 1 行：用 `+++` 开始的稿件设置没有结束；在设置后面加一行 `+++`
+error-slot = `{ $path }` 第 { $line } 行：时段 `{ $slot }`：{ $message }
+error-no-device = 这台机器上没有声卡（{ $why }）
+error-no-such-device = 没有输出设备 `{ $name }`；这里的设备有：{ $known }（见 `dalaba devices`）
+error-device = 声卡出错了：{ $why }

@@ -388,7 +388,13 @@ fn hub_status_shows_every_box_from_the_store() {
         (false.into(), serde_json::Value::Null)
     );
 
-    let out = station.run(&["hub", "status"]);
+    // The clerk's view: Chinese under a Chinese locale (English under others).
+    let out = station
+        .cmd()
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["hub", "status"])
+        .output()
+        .unwrap();
     let text = crate::support::stdout(&out);
     assert!(text.contains("张家村（zhangjiacun）  在线"), "{text}");
     assert!(

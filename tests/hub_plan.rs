@@ -342,7 +342,7 @@ fn the_hub_plans_renders_once_and_publishes_per_zone() {
         &["plan", "--zone", "东片", "--now", NOW, "--hours", "12"],
     );
     assert!(
-        zone.contains("片区 东片：李家村（lijiacun）、张家村（zhangjiacun）"),
+        zone.contains("zone 东片: 李家村 (lijiacun), 张家村 (zhangjiacun)"),
         "{zone}"
     );
     assert!(
@@ -446,7 +446,12 @@ fn the_hub_log_merges_every_box_and_names_it() {
         serde_json::from_str(&ok(&hub, &["hub", "log", "--box", "wangjiacun", "--json"])).unwrap();
     assert_eq!(one.len(), 1);
     assert_eq!(one[0]["airing_id"], "noon@2026-12-02T12:00:00+08:00");
-    let text = ok(&hub, &["hub", "log"]);
+    let zh = hub
+        .cmd()
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["hub", "log"])
+        .output();
+    let text = stdout(&zh.unwrap());
     assert!(
         text.contains("张家村（zhangjiacun）  east@2026-12-02T07:00:00+08:00  已播出"),
         "{text}"

@@ -238,3 +238,207 @@ fn clap_texts_usage_errors_and_show_follow_the_locale() {
         "--json stays machine-stable: {json}"
     );
 }
+
+/// `dalaba ARGS` on `b` (its captured sound device) under exactly the locale `locale` gives.
+fn box_in(b: &BoxUnderTest, locale: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = b.cmd(args);
+    for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(locale.iter().copied()).output().unwrap()
+}
+
+#[test]
+fn tick_and_plan_follow_the_locale() {
+    let b = BoxUnderTest::new(MORNING);
+    let text = "+++\nqueue = \"news\"\n+++\n各位村民请注意，明天停水。\n";
+    let (id, _) = b.add("a.txt", text, &[]);
+    b.ok(&["approve", &id.to_string(), "--by", "王书记"]);
+    b.add("b.txt", "+++\nqueue = \"news\"\n+++\n明天上午开会。\n", &[]);
+    let (zh, c) = ([("LANG", ZH)], [("LANG", "C")]);
+    let plan = ["plan", "--now", "2026-12-01T06:00:00+08:00", "--hours", "2"];
+    let out = stdout(&box_in(&b, &zh, &plan));
+    assert!(out.contains("：还没审核"), "{out}");
+    let out = stdout(&box_in(&b, &c, &plan));
+    assert!(out.contains(": not approved"), "{out}");
+
+    b.ok(&["tick", "--now", "2026-11-30T20:00:00+08:00"]);
+    let out = box_in(&b, &zh, &["tick", "--now", "2026-12-01T07:20:00+08:00"]);
+    assert!(stdout(&out).contains("morning  错过："), "{}", stdout(&out));
+    b.ok(&["tick", "--now", "2026-12-01T20:00:00+08:00"]);
+    let out = box_in(&b, &c, &["tick", "--now", "2026-12-02T07:20:00+08:00"]);
+    assert!(
+        stdout(&out).contains("morning  missed: "),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// Asserts `dalaba ARGS` prints `zh` under a Chinese locale and `en` under `C` (stdout and
+/// stderr together: status lines and errors alike).
+fn says(s: &TestStation, args: &[&str], zh: &str, en: &str) {
+    for (locale, word) in [(ZH, zh), ("C", en)] {
+        let out = run_in(s, &[("LANG", locale)], args);
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(
+            text.contains(word),
+            "{args:?} under {locale}: `{word}` missing from:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn station_commands_follow_the_locale() {
+    let b = BoxUnderTest::new(MORNING);
+    let s = &b.station;
+    says(s, &["check"], "没问题：站点", "ok: station");
+    says(s, &["cache", "stats"], "缓存目录", "cache      ");
+    says(
+        s,
+        &["cache", "prune", "--older-than", "2x"],
+        "看不懂时长",
+        "cannot read the age",
+    );
+    let dir = s.join("new");
+    let (new, made) = (dir.to_str().unwrap(), s.join("made"));
+    says(s, &["init", new], "新建站点", "already a station");
+    let made = made.to_str().unwrap();
+    let out = stdout(&run_in(s, &[("LANG", "C")], &["init", made]));
+    assert!(out.contains("made a station in"), "{out}");
+    says(s, &["init", made], "已经是站点了", "already a station");
+    let file = s.write("a.txt", "+++\nqueue = \"news\"\n+++\n明天停水。\n");
+    let out = s.join("a.wav");
+    let render = [
+        "render",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    says(s, &render, "段，响度", " segments, ");
+    says(s, &render, "已写出", "wrote ");
+}
+
+#[test]
+fn hub_and_console_commands_follow_the_locale() {
+    let s = TestStation::new();
+    says(
+        &s,
+        &["hub", "status"],
+        "还没有登记任何喇叭箱",
+        "no boxes enrolled yet",
+    );
+    says(
+        &s,
+        &["hub", "log"],
+        "还没有收到任何播出记录",
+        "no as-run rows received yet",
+    );
+    says(
+        &s,
+        &["hub", "revoke", "nobody"],
+        "没有在这个中心登记",
+        "is not enrolled at this hub",
+    );
+    let enroll =
+        |id: &str| ["hub", "enroll", "张家村", "--id", id, "--zone", "东片"].map(str::to_owned);
+    let (a, b) = (enroll("zhangjiacun"), enroll("zhangjiacun2"));
+    let out = stdout(&run_in(
+        &s,
+        &[("LANG", ZH)],
+        &a.each_ref().map(String::as_str),
+    ));
+    assert!(
+        out.contains("已登记 张家村") && out.contains("密钥只显示这一次"),
+        "{out}"
+    );
+    let out = stdout(&run_in(
+        &s,
+        &[("LANG", "C")],
+        &b.each_ref().map(String::as_str),
+    ));
+    assert!(
+        out.contains("enrolled 张家村") && out.contains("shown only this once"),
+        "{out}"
+    );
+    says(&s, &["hub", "status"], "从未联系", "never in contact");
+    let emergency = [
+        "hub",
+        "emergency",
+        "--zone",
+        "东片",
+        "--reason",
+        "r",
+        "--by",
+        "李站长",
+    ];
+    let emergency = [&emergency[..], &["--minutes", "0", "--text", "z"]].concat();
+    says(&s, &emergency, "错误：", "error: ");
+    says(
+        &s,
+        &["hub", "cancel", "e-1", "--by", "李站长"],
+        "这个中心没有紧急广播",
+        "no emergency `e-1`",
+    );
+    let add = |locale: &str, name: &str| {
+        let mut cmd = s.cmd();
+        cmd.env("LANG", locale)
+            .env("DALABA_PASSWORD", "a-long-enough-one");
+        stdout(
+            &cmd.args(["console", "add-user", name, "--role", "站长"])
+                .output()
+                .unwrap(),
+        )
+    };
+    assert!(add(ZH, "李站长").contains("已添加工作台用户 李站长（站长）"));
+    assert!(add("C", "王站长").contains("added console user 王站长 (站长)"));
+    says(
+        &s,
+        &["console", "add-user", "x", "--role", "boss"],
+        "不是角色",
+        "is not a role",
+    );
+}
+
+#[test]
+fn typed_errors_follow_the_locale_and_keep_their_names() {
+    let s = TestStation::new();
+    s.write(
+        "schedules/main.toml",
+        "[[slot]]\nname = \"morning\"\nat = [\"25:00\"]\nqueue = \"news\"\n",
+    );
+    says(&s, &["check"], "main.toml` 第 ", "main.toml` line ");
+    std::fs::remove_file(s.join("schedules/main.toml")).unwrap();
+    let file = s.write("a.txt", "+++\nqueue = \"news\"\n明天停水。\n");
+    let file = file.to_str().unwrap();
+    says(
+        &s,
+        &["script", file],
+        "第 1 行：用 `+++` 开始的稿件设置没有结束",
+        "line 1: front matter opened",
+    );
+    let empty = s.write("b.txt", "\n\n");
+    says(
+        &s,
+        &["script", empty.to_str().unwrap()],
+        "去掉网页杂项后没有可播的文字",
+        "has no text to broadcast",
+    );
+    let out = s.join("a.wav");
+    let good = s.write("c.txt", "明天停水。\n");
+    let render = [
+        "render",
+        good.to_str().unwrap(),
+        "--voice",
+        "nobody",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    says(&s, &render, "没有声音 `nobody`", "no voice `nobody`");
+    s.write("dalaba.toml", "timezone = 3\n");
+    says(
+        &s,
+        &["list"],
+        "dalaba.toml` 第 1 行：",
+        "dalaba.toml` line 1: ",
+    );
+}

@@ -20,10 +20,10 @@ pub(super) fn run(
     now: Option<&str>,
 ) -> anyhow::Result<()> {
     let Some(_lock) = DaemonLock::try_take(station)? else {
-        anyhow::bail!(
-            "another `dalaba run` or `dalaba box run` is already running on `{}`; stop it first",
-            station.root.display()
-        );
+        anyhow::bail!(crate::t!(
+            "box-run-already",
+            dir = station.root.display().to_string()
+        ));
     };
     let credential = Credential::parse(credential)?;
     anyhow::ensure!(every > 0, "`--every` is at least 1 second");
@@ -43,9 +43,11 @@ pub(super) fn run(
         let _ = std::io::stdout().flush();
     });
     runtime.block_on(async {
-        say(&format!(
-            "dalaba box run: box `{}`, hub {hub}, sync every {every} s; stop with Ctrl-C or SIGTERM",
-            settings.credential.box_id()
+        say(&crate::t!(
+            "box-run-started",
+            id = settings.credential.box_id().to_string(),
+            hub = hub,
+            every = every
         ));
         let shutdown = super::tick::stop_signal();
         crate::village_box::run::run(engine, settings, shutdown, say).await

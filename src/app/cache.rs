@@ -15,21 +15,23 @@ pub(super) fn run(station: &Station, action: CacheAction) -> anyhow::Result<()> 
         CacheAction::Stats => {
             let stats = cache.stats().with_context(context)?;
             let now = SystemTime::now();
-            println!("cache      {}", cache.dir().display());
-            println!(
-                "entries    {} ({}, {:.1} s of audio)",
-                stats.entries,
-                megabytes(stats.bytes),
-                stats.seconds
+            let dir = cache.dir().display().to_string();
+            println!("{}", crate::t!("cache-dir", dir = dir));
+            let entries = crate::t!(
+                "cache-entries",
+                count = stats.entries,
+                size = megabytes(stats.bytes),
+                seconds = format!("{:.1}", stats.seconds)
             );
+            println!("{entries}");
             if let (Some(oldest), Some(newest)) = (stats.oldest, stats.newest) {
+                let (oldest, newest) = (age(now, oldest), age(now, newest));
                 println!(
-                    "last used  oldest {} ago, newest {} ago",
-                    age(now, oldest),
-                    age(now, newest)
+                    "{}",
+                    crate::t!("cache-used", oldest = oldest, newest = newest)
                 );
             }
-            println!("temp files {}", stats.temp_files);
+            println!("{}", crate::t!("cache-temp", count = stats.temp_files));
         }
         CacheAction::Prune { older_than } => {
             let limit = older_than.as_deref().map(parse_age).transpose()?;
@@ -41,20 +43,20 @@ pub(super) fn run(station: &Station, action: CacheAction) -> anyhow::Result<()> 
             }
             let (by_age, old_outputs) = match older_than.as_deref() {
                 Some(age) => (
-                    format!("{} entries unused for over {age}, ", report.stale),
-                    format!(", {} old programs and previews", outputs.old),
+                    crate::t!("cache-stale", count = report.stale, age = age),
+                    crate::t!("cache-old-outputs", count = outputs.old),
                 ),
-                None => (
-                    String::new(),
-                    "; nothing by age (add `--older-than 30d` for that)".into(),
-                ),
+                None => (String::new(), crate::t!("cache-no-age")),
             };
-            println!(
-                "removed {by_age}{} broken entries, {} temp files{old_outputs}; freed {}",
-                report.broken,
-                report.temp_files + outputs.temp,
-                megabytes(report.bytes + outputs.bytes)
+            let removed = crate::t!(
+                "cache-removed",
+                by_age = by_age,
+                broken = report.broken,
+                temp = report.temp_files + outputs.temp,
+                old_outputs = old_outputs,
+                size = megabytes(report.bytes + outputs.bytes)
             );
+            println!("{removed}");
         }
     }
     Ok(())
@@ -132,9 +134,7 @@ pub(super) fn parse_age(text: &str) -> anyhow::Result<Duration> {
     };
     match number.parse::<u64>() {
         Ok(n) if seconds > 0 => Ok(Duration::from_secs(n * seconds)),
-        _ => anyhow::bail!(
-            "cannot read the age `{text}`: write a number and a unit, such as `30d`, `12h`, `90m`, `45s` or `2w`"
-        ),
+        _ => anyhow::bail!(crate::t!("cache-bad-age", age = text)),
     }
 }
 
@@ -148,7 +148,7 @@ fn age(now: SystemTime, then: SystemTime) -> String {
         0..120 => format!("{secs} s"),
         120..7_200 => format!("{} min", secs / 60),
         7_200..172_800 => format!("{} h", secs / 3_600),
-        _ => format!("{} days", secs / 86_400),
+        _ => crate::t!("cache-days", count = secs / 86_400),
     }
 }
 

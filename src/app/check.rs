@@ -18,7 +18,7 @@ const LOOK_AHEAD_DAYS: i64 = 14;
 pub(super) fn run(station: &Station) -> anyhow::Result<()> {
     let mut problems: Vec<String> = Vec::new();
     let tz = airing::time_zone(station)
-        .map_err(|e| problems.push(format!("{e:#}")))
+        .map_err(|e| problems.push(super::errors::problem(&e)))
         .ok();
     problems.extend(settings_problems(station));
     let voices = voice_problems(station, &mut problems);
@@ -26,7 +26,7 @@ pub(super) fn run(station: &Station) -> anyhow::Result<()> {
     let slots = match airing::load_slots(station) {
         Ok(s) => s,
         Err(errors) => {
-            problems.extend(errors.iter().map(|e| format!("{e:#}")));
+            problems.extend(errors.iter().map(super::errors::problem));
             Vec::new()
         }
     };
@@ -38,7 +38,8 @@ pub(super) fn run(station: &Station) -> anyhow::Result<()> {
         .map(|tz| warnings(station, &slots, tz))
         .unwrap_or_default();
     for w in &warnings {
-        eprintln!("warning: {}", escape::line(w));
+        let message = escape::line(w).into_owned();
+        eprintln!("{}", crate::t!("warning-line", message = message));
     }
     if let Some(tz) = &tz {
         // Warn a year ahead, while there is time to add the State Council's notice.
@@ -47,35 +48,38 @@ pub(super) fn run(station: &Station) -> anyhow::Result<()> {
             .checked_add(jiff::Span::new().days(365))
             .unwrap_or(today);
         for gap in crate::schedule::calendar_gaps(&slots, today, ahead) {
-            eprintln!("warning: {gap}");
+            eprintln!("{}", crate::t!("warning-line", message = gap.to_string()));
         }
     }
     if !problems.is_empty() {
         for p in &problems {
             eprintln!("{}", escape::line(p));
         }
-        anyhow::bail!(
-            "{} problem(s) in the station `{}`",
-            problems.len(),
-            station.root.display()
-        );
+        anyhow::bail!(crate::t!(
+            "check-problems",
+            count = problems.len(),
+            dir = station.root.display().to_string()
+        ));
     }
-    println!(
-        "ok: station `{}`, time zone {}, {} voice(s), {} slot(s){}{}",
-        escape::line(&station.root.display().to_string()),
-        escape::line(&station.settings.timezone),
-        voices,
-        slots.len(),
-        station
-            .settings
-            .quiet_hours
-            .map(|q| format!(", quiet hours {q}"))
-            .unwrap_or_default(),
-        match warnings.len() {
-            0 => String::new(),
-            n => format!(", {n} warning(s) above"),
-        }
+    let quiet = station
+        .settings
+        .quiet_hours
+        .map(|q| crate::t!("check-quiet", hours = q.to_string()))
+        .unwrap_or_default();
+    let warned = match warnings.len() {
+        0 => String::new(),
+        n => crate::t!("check-warnings", count = n),
+    };
+    let ok = crate::t!(
+        "check-ok",
+        dir = escape::line(&station.root.display().to_string()).into_owned(),
+        tz = escape::line(&station.settings.timezone).into_owned(),
+        voices = voices,
+        slots = slots.len(),
+        quiet = quiet,
+        warnings = warned
     );
+    println!("{ok}");
     Ok(())
 }
 

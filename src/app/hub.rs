@@ -42,12 +42,9 @@ pub fn enroll(
     json: bool,
 ) -> anyhow::Result<()> {
     let id_text = id.unwrap_or(name);
-    let box_id: BoxId = id_text.parse().with_context(|| {
-        format!(
-            "box `{}` needs a plain id: add `--id zhangjiacun` (lowercase letters, digits, `-`)",
-            name.escape_debug()
-        )
-    })?;
+    let box_id: BoxId = id_text
+        .parse()
+        .with_context(|| crate::t!("hub-needs-id", name = name.escape_debug().to_string()))?;
     let credential = crate::hub::enroll(&store(station)?, box_id.clone(), name, zones)?;
     let command = format!(
         "DALABA_CREDENTIAL={} dalaba box sync --hub {hub_url}",
@@ -58,12 +55,15 @@ pub fn enroll(
             "credential": credential.reveal(), "command": command });
         println!("{out}");
     } else {
-        println!(
-            "已登记 {} ({box_id})，片区：{}",
-            name.escape_debug(),
-            zones.join("、").escape_debug()
+        let zones = zones.join(&crate::t!("list-separator"));
+        let enrolled = crate::t!(
+            "hub-enrolled",
+            name = name.escape_debug().to_string(),
+            id = box_id.to_string(),
+            zones = zones.escape_debug().to_string()
         );
-        println!("在村里的喇叭箱上运行（密钥只显示这一次，请妥善保管）：");
+        println!("{enrolled}");
+        println!("{}", crate::t!("hub-enroll-command"));
         println!("{command}");
     }
     Ok(())
@@ -74,9 +74,9 @@ pub fn revoke(station: &Station, box_id: &str) -> anyhow::Result<()> {
     let id: BoxId = box_id.parse()?;
     anyhow::ensure!(
         store(station)?.revoke(&id)?,
-        "box `{id}` is not enrolled at this hub (see `dalaba hub enroll`)"
+        crate::t!("hub-not-enrolled", id = id.to_string(), see = "enroll")
     );
-    println!("已吊销 {id}：它的密钥立即失效");
+    println!("{}", crate::t!("hub-revoked", id = id.to_string()));
     Ok(())
 }
 
@@ -345,19 +345,16 @@ pub(super) async fn bind(
         .await
         .with_context(|| format!("cannot listen on `{listen}`"))?;
     let scheme = if tls.is_some() { "https" } else { "http" };
-    println!("{what}: listening on {scheme}://{}", listener.local_addr()?);
+    let url = format!("{scheme}://{}", listener.local_addr()?);
+    println!("{}", crate::t!("listening", what = what, url = url));
     Ok((listener, tls))
 }
 
 /// `dalaba console add-user NAME --role R`: the password from `DALABA_PASSWORD` or the
 /// first line of standard input.
 pub fn add_user(station: &Station, name: &str, role: &str) -> anyhow::Result<()> {
-    let role = crate::console::Role::parse(role).with_context(|| {
-        format!(
-            "`--role {}` is not a role: use 编辑, 审核, 站长 or 只读",
-            role.escape_debug()
-        )
-    })?;
+    let role = crate::console::Role::parse(role)
+        .with_context(|| crate::t!("console-bad-role", role = role.escape_debug().to_string()))?;
     let password = match std::env::var("DALABA_PASSWORD") {
         Ok(p) => p,
         Err(_) => {
@@ -370,7 +367,12 @@ pub fn add_user(station: &Station, name: &str, role: &str) -> anyhow::Result<()>
     };
     let mut db = super::queue::open(station)?;
     crate::console::add_user(&mut db, name, role, &password, Timestamp::now())?;
-    println!("已添加工作台用户 {}（{role}）", name.escape_debug());
+    let added = crate::t!(
+        "console-user-added",
+        name = name.escape_debug().to_string(),
+        role = role.to_string()
+    );
+    println!("{added}");
     Ok(())
 }
 
@@ -408,7 +410,7 @@ pub fn log(station: &Station, box_id: Option<&str>, json: bool) -> anyhow::Resul
     if let Some(id) = &only {
         anyhow::ensure!(
             store.boxes()?.iter().any(|b| &b.box_id == id),
-            "box `{id}` is not enrolled at this hub (see `dalaba hub status`)"
+            crate::t!("hub-not-enrolled", id = id.to_string(), see = "status")
         );
     }
     let mut rows: Vec<LogRow> = store
@@ -432,7 +434,7 @@ pub fn log(station: &Station, box_id: Option<&str>, json: bool) -> anyhow::Resul
     if json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else if rows.is_empty() {
-        println!("还没有收到任何播出记录");
+        println!("{}", crate::t!("hub-log-none"));
     } else {
         rows.iter().for_each(|r| println!("{}", log_line(r)));
     }
@@ -442,13 +444,13 @@ pub fn log(station: &Station, box_id: Option<&str>, json: bool) -> anyhow::Resul
 /// The line a clerk reads for one as-run row; every reported string escaped.
 fn log_line(r: &LogRow) -> String {
     use super::escape::line;
-    let state = match r.row.state {
-        crate::protocol::AsRunState::Waiting => "等待",
-        crate::protocol::AsRunState::Playing => "正在播",
-        crate::protocol::AsRunState::Succeeded => "已播出",
-        crate::protocol::AsRunState::Failed => "失败",
-        crate::protocol::AsRunState::Cancelled => "已取消",
-    };
+    let state = crate::t!(match r.row.state {
+        crate::protocol::AsRunState::Waiting => "asrun-waiting",
+        crate::protocol::AsRunState::Playing => "asrun-playing",
+        crate::protocol::AsRunState::Succeeded => "asrun-succeeded",
+        crate::protocol::AsRunState::Failed => "asrun-failed",
+        crate::protocol::AsRunState::Cancelled => "asrun-cancelled",
+    });
     let started = r
         .row
         .started_at
@@ -458,13 +460,16 @@ fn log_line(r: &LogRow) -> String {
         .row
         .reason
         .as_deref()
-        .map(|why| format!("：{}", line(why)))
+        .map(|why| crate::t!("hub-log-reason", reason = line(why).into_owned()))
         .unwrap_or_default();
-    format!(
-        "{started}  {}（{}）  {}  {state}{reason}",
-        line(&r.box_name),
-        r.box_id,
-        line(&r.row.airing_id)
+    crate::t!(
+        "hub-log-line",
+        started = started,
+        name = line(&r.box_name).into_owned(),
+        id = r.box_id.to_string(),
+        airing = line(&r.row.airing_id).into_owned(),
+        state = state,
+        reason = reason
     )
 }
 
@@ -490,7 +495,14 @@ pub fn box_sync(
             refused: Vec::new(),
         };
         let sent = client.report(health, Timestamp::now()).await?;
-        println!("manifest: {poll:?}; programs fetched: {fetched}; ready airings: {}; as-run rows sent: {sent}", client.ready()?.len());
+        let synced = crate::t!(
+            "box-synced",
+            manifest = format!("{poll:?}"),
+            fetched = fetched,
+            ready = client.ready()?.len(),
+            sent = sent
+        );
+        println!("{synced}");
         Ok(())
     })
 }
@@ -537,10 +549,10 @@ fn status_line(row: &StatusRow) -> String {
     use super::escape::line;
     let or_dash = |s: &Option<String>| s.as_deref().map_or("—".into(), |s| line(s).into_owned());
     let contact = match (&row.last_contact, row.online, row.revoked) {
-        (_, _, true) => "已吊销".to_owned(),
-        (None, _, _) => "从未联系".to_owned(),
-        (Some(t), true, _) => format!("在线（最后联系 {}）", line(t)),
-        (Some(t), false, _) => format!("离线，自 {} 起", line(t)),
+        (_, _, true) => crate::t!("hub-box-revoked"),
+        (None, _, _) => crate::t!("hub-box-never"),
+        (Some(t), true, _) => crate::t!("hub-box-online", at = line(t).into_owned()),
+        (Some(t), false, _) => crate::t!("hub-box-offline", at = line(t).into_owned()),
     };
     let airing = row.last_airing.as_ref().map_or("—".to_owned(), |a| {
         let state = serde_json::to_value(a.state).ok();
@@ -548,17 +560,22 @@ fn status_line(row: &StatusRow) -> String {
         format!("{} {state}", line(&a.airing_id))
     });
     let clock = row.clock_offset_ms.map_or("—".to_owned(), |ms| {
-        format!("{:+.1} 秒", ms as f64 / 1000.0)
+        let seconds = format!("{:+.1}", ms as f64 / 1000.0);
+        crate::t!("hub-box-seconds", seconds = seconds)
     });
     let disk = row
         .disk_free_bytes
         .map_or("—".to_owned(), |b| format!("{:.1} GB", b as f64 / 1e9));
-    format!(
-        "{}（{}）  {contact}  上次播出 {airing}  音频设备 {}  时钟偏差 {clock}  磁盘剩余 {disk}  版本 {}",
-        line(&row.name),
-        row.box_id,
-        or_dash(&row.device),
-        or_dash(&row.version),
+    crate::t!(
+        "hub-box-line",
+        name = line(&row.name).into_owned(),
+        id = row.box_id.clone(),
+        contact = contact,
+        airing = airing,
+        device = or_dash(&row.device),
+        clock = clock,
+        disk = disk,
+        version = or_dash(&row.version)
     )
 }
 
@@ -572,7 +589,7 @@ pub fn status(station: &Station, json: bool, now: Timestamp) -> anyhow::Result<(
     if json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else if rows.is_empty() {
-        println!("还没有登记任何喇叭箱（用 `dalaba hub enroll` 登记）");
+        println!("{}", crate::t!("hub-no-boxes"));
     } else {
         for row in &rows {
             println!("{}", status_line(row));

@@ -76,16 +76,19 @@ pub(super) fn emergency(station: &Station, order: &Order, json: bool) -> anyhow:
             "sent_at": alert.sent_at.to_string(), "end": alert.end.to_string(), "hub_running": woke });
         println!("{out}");
     } else {
-        println!(
-            "紧急广播 {} 已发出（片区：{}，有效至 {}）",
-            alert.alert_id,
-            order.zones.join("、").escape_debug(),
-            alert.end
+        let zones = order.zones.join(&crate::t!("list-separator"));
+        let sent = crate::t!(
+            "emergency-sent",
+            id = alert.alert_id.clone(),
+            zones = zones.escape_debug().to_string(),
+            end = alert.end.to_string()
         );
+        println!("{sent}");
         if !woke {
-            println!("注意：hub 没有在运行；启动 `dalaba hub serve` 后，在线的喇叭箱会收到它");
+            println!("{}", crate::t!("emergency-hub-down"));
         }
-        println!("取消：dalaba hub cancel {}", alert.alert_id);
+        let cancel = crate::t!("emergency-cancel-with", id = alert.alert_id.clone());
+        println!("{cancel}");
     }
     Ok(())
 }
@@ -99,9 +102,9 @@ pub(super) fn cancel(station: &Station, alert_id: &str, by: &str) -> anyhow::Res
         .map(|(_, a)| a)
         .find(|a| a.alert_id == alert_id && a.msg_type == MsgType::Request)
         .with_context(|| {
-            format!(
-                "no emergency `{}` at this hub (see the id `dalaba hub emergency` printed)",
-                alert_id.escape_debug()
+            crate::t!(
+                "emergency-unknown",
+                id = alert_id.escape_debug().to_string()
             )
         })?;
     let now = Timestamp::now();
@@ -113,7 +116,7 @@ pub(super) fn cancel(station: &Station, alert_id: &str, by: &str) -> anyhow::Res
     cancel.program = None;
     store.add_alert(&cancel)?;
     wake_hub(station);
-    println!("已取消紧急广播 {alert_id}");
+    println!("{}", crate::t!("emergency-cancelled", id = alert_id));
     Ok(())
 }
 

@@ -333,8 +333,7 @@ pub fn plan_publish(
     }
     anyhow::ensure!(
         report.failed.is_empty(),
-        "{} program(s) could not be made; their airings are left out of the manifests",
-        report.failed.len()
+        crate::t!("hub-plan-failed", count = report.failed.len())
     );
     Ok(())
 }
@@ -342,20 +341,27 @@ pub fn plan_publish(
 fn print_report(r: &RoundReport) {
     use super::escape::line;
     if r.no_schedules {
-        println!(
-            "schedules/ 里没有排期：中心不编排，清单保持原样（可用 `dalaba hub publish` 手工发布）"
-        );
+        println!("{}", crate::t!("hub-plan-no-slots"));
         return;
     }
-    println!(
-        "{}：未来的 {} 次播出，{} 个节目（本次合成 {} 个）",
-        r.now, r.airings, r.programs, r.rendered
+    let head = crate::t!(
+        "hub-plan-head",
+        now = r.now.to_string(),
+        airings = r.airings,
+        programs = r.programs,
+        rendered = r.rendered
     );
+    println!("{head}");
     for (slot, why) in &r.failed {
-        println!("  节目未通过播前检查：{}：{}", line(slot), line(why));
+        let (slot, why) = (line(slot).into_owned(), line(why).into_owned());
+        println!(
+            "  {}",
+            crate::t!("hub-plan-preflight", slot = slot, why = why)
+        );
     }
     for (id, version, count) in &r.published {
-        println!("  {id}\tv{version}\t{count} 次播出");
+        let airings = crate::t!("hub-plan-airings", count = *count);
+        println!("  {id}\tv{version}\t{airings}");
     }
-    println!("  清单未变的喇叭箱：{} 台", r.unchanged);
+    println!("  {}", crate::t!("hub-plan-unchanged", count = r.unchanged));
 }

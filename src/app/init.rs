@@ -68,19 +68,16 @@ const SCHEDULE: &str = include_str!("../../schedules/news.toml");
 
 pub(super) fn run(dir: &Path) -> anyhow::Result<()> {
     let settings = dir.join("dalaba.toml");
+    let shown = super::escape::line(&dir.display().to_string()).into_owned();
     anyhow::ensure!(
         !settings.exists(),
-        "`{}` is already a station (it has a `dalaba.toml`); nothing was changed",
-        super::escape::line(&dir.display().to_string())
+        crate::t!("init-already", dir = shown.clone())
     );
     for (rel, text) in FILES {
         write_new(&dir.join(rel), text)?;
     }
     write_new(&dir.join("schedules/news.toml"), &commented(SCHEDULE))?;
-    println!(
-        "made a station in `{}`: edit `schedules/news.toml` to choose when to air, then run `dalaba check` there",
-        super::escape::line(&dir.display().to_string())
-    );
+    println!("{}", crate::t!("init-done", dir = shown));
     Ok(())
 }
 

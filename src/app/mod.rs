@@ -6,6 +6,7 @@ mod box_run;
 mod cache;
 mod check;
 mod edges;
+mod errors;
 mod escape;
 mod estimate;
 mod hub;
@@ -80,7 +81,7 @@ pub fn quiet_broken_pipe() {
 /// Runs one command; on failure prints one plain line to stderr and returns the exit code.
 pub fn run(args: Args) -> Result<(), i32> {
     dispatch(args).map_err(|err| {
-        let message = escape::line(&localized(&err)).into_owned();
+        let message = escape::line(&errors::localized(&err)).into_owned();
         eprintln!("{}", crate::t!("error-line", message = message));
         let no_device = err.chain().any(|c| {
             matches!(
@@ -338,54 +339,4 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
-}
-
-/// The errors a clerk meets most, in Chinese under a Chinese locale; any other (and every
-/// error in English) as [`one_line`].
-fn localized(err: &anyhow::Error) -> String {
-    if crate::i18n::lang() == crate::i18n::Lang::En {
-        return one_line(err);
-    }
-    for cause in err.chain() {
-        if let Some(crate::store::StoreError::NoArticle(id)) = cause.downcast_ref() {
-            return crate::t!("error-no-article", id = *id);
-        }
-        if let Some(crate::station::StationError::NotAStation { path }) = cause.downcast_ref() {
-            return crate::t!("error-not-a-station", dir = path.display().to_string());
-        }
-    }
-    chain_line(err, "：", io_cause)
-}
-
-/// The system's most common I/O refusals in the process's language (the OS words them in
-/// English).
-fn io_cause(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
-    let id = match cause.downcast_ref::<std::io::Error>()?.kind() {
-        std::io::ErrorKind::NotFound => "io-not-found",
-        std::io::ErrorKind::PermissionDenied => "io-permission-denied",
-        std::io::ErrorKind::AlreadyExists => "io-already-exists",
-        _ => return None,
-    };
-    Some(crate::t!(id))
-}
-
-/// An error chain as one line: `outer: inner: cause`, without repeats.
-fn one_line(err: &anyhow::Error) -> String {
-    chain_line(err, ": ", |_| None)
-}
-
-/// An error chain joined by `separator`, each cause as `shown` gives it or as it displays.
-fn chain_line(
-    err: &anyhow::Error,
-    separator: &str,
-    shown: impl Fn(&(dyn std::error::Error + 'static)) -> Option<String>,
-) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for cause in err.chain() {
-        let text = shown(cause).unwrap_or_else(|| cause.to_string());
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-    }
-    parts.join(separator).replace('\n', " ")
 }

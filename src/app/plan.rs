@@ -50,7 +50,11 @@ struct Planned {
 struct Excluded {
     id: i64,
     title: String,
+    /// In English, for scripts.
     reason: String,
+    /// In the process's language, for people.
+    #[serde(skip)]
+    shown: String,
 }
 
 pub(super) fn run(
@@ -90,12 +94,20 @@ fn print_zone(station: &Station, zone: &str) -> anyhow::Result<()> {
     let boxes: Vec<String> = crate::hub::store::HubStore::boxes(&store)?
         .into_iter()
         .filter(|b| !b.revoked && b.zones.iter().any(|z| z == zone))
-        .map(|b| format!("{}（{}）", e(&b.name), b.box_id))
+        .map(|b| {
+            crate::t!(
+                "plan-box",
+                name = e(&b.name).into_owned(),
+                id = b.box_id.to_string()
+            )
+        })
         .collect();
+    let zone = e(zone).into_owned();
     if boxes.is_empty() {
-        println!("片区 {}：还没有喇叭箱", e(zone));
+        println!("{}", crate::t!("plan-zone-empty", zone = zone));
     } else {
-        println!("片区 {}：{}", e(zone), boxes.join("、"));
+        let boxes = boxes.join(&crate::t!("list-separator"));
+        println!("{}", crate::t!("plan-zone", zone = zone, boxes = boxes));
     }
     Ok(())
 }
@@ -109,13 +121,18 @@ fn print_calendar(station: &Station, hours: u32, now: Option<&str>) -> anyhow::R
     let first = engine.tz.to_datetime(now).date();
     let last = engine.tz.to_datetime(until).date();
     for off in schedule::days_off(&engine.slots, first, last) {
-        let what = if off.airs { "播出" } else { "不播" };
-        println!(
-            "{}  {}  {what}：{}",
-            off.date,
-            super::escape::line(&off.slot),
-            off.reason
+        let id = if off.airs {
+            "plan-day-airs"
+        } else {
+            "plan-day-off"
+        };
+        let line = crate::t!(
+            id,
+            date = off.date.to_string(),
+            slot = super::escape::line(&off.slot).into_owned(),
+            reason = off.reason
         );
+        println!("{line}");
     }
     for gap in schedule::calendar_gaps(&engine.slots, first, last) {
         eprintln!("{}", crate::t!("warning-line", message = gap.to_string()));
@@ -226,6 +243,7 @@ fn upcoming_at(
                     id: *id,
                     title: title(*id),
                     reason: why.to_string(),
+                    shown: exclusion(why),
                 })
                 .collect(),
         });
@@ -261,10 +279,9 @@ fn print(u: &Upcoming) {
     );
     println!("{line}{already}");
     if u.zoned {
-        println!(
-            "    zones: {}",
-            u.zones.iter().map(|z| e(z)).collect::<Vec<_>>().join("、")
-        );
+        let zones: Vec<String> = u.zones.iter().map(|z| e(z)).collect();
+        let zones = zones.join(&t!("list-separator"));
+        println!("    {}", t!("plan-zones", zones = zones));
     }
     if u.quiet {
         println!("    {}", t!("plan-quiet"));
@@ -280,10 +297,32 @@ fn print(u: &Upcoming) {
         println!("    {line}");
     }
     for x in &u.excluded {
-        println!("    - {:>3} {}: {}", x.id, e(&x.title), e(&x.reason));
+        let line = t!(
+            "plan-excluded",
+            id = format!("{:>3}", x.id),
+            title = e(&x.title),
+            reason = e(&x.shown)
+        );
+        println!("    {line}");
     }
     if u.articles.is_empty() {
         println!("    {}", t!("plan-empty-slot"));
+    }
+}
+
+/// Why an article is left out, in the process's language.
+fn exclusion(why: &schedule::Exclusion) -> String {
+    use crate::t;
+    use schedule::Exclusion;
+    match why {
+        Exclusion::Unapproved => t!("exclusion-unapproved"),
+        Exclusion::Changed => t!("exclusion-changed"),
+        Exclusion::Rejected => t!("exclusion-rejected"),
+        Exclusion::Withdrawn => t!("exclusion-withdrawn"),
+        Exclusion::NotYet(b) => t!("exclusion-not-yet", from = b.clone()),
+        Exclusion::Expired(b) => t!("exclusion-expired", until = b.clone()),
+        Exclusion::OverArticles(n) => t!("exclusion-over-articles", max = *n),
+        Exclusion::OverMinutes(m) => t!("exclusion-over-minutes", max = m.to_string()),
     }
 }
 

@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use super::out_path::{self, OutPath};
 use crate::media::wav;
-use crate::player::{AudioSink, Played, RodioSink};
+use crate::player::{AudioSink, RodioSink};
 use crate::station::Station;
 
 pub(super) fn run(
@@ -40,10 +40,11 @@ pub(super) fn run(
     let described = super::render::describe(&summary);
     if dest == Some(OutPath::Stdout) {
         out_path::copy_to_stdout(&path)?;
-        eprintln!("wrote standard output ({described})");
+        let out = crate::t!("standard-output");
+        eprintln!("{}", crate::t!("wrote", out = out, summary = described));
     } else {
         let shown = super::escape::line(&path.display().to_string()).into_owned();
-        println!("wrote {shown} ({described})");
+        println!("{}", crate::t!("wrote", out = shown, summary = described));
     }
     let clip = wav::read_clip(&path)?;
     let stop = Arc::new(AtomicBool::new(false));
@@ -58,16 +59,10 @@ pub(super) fn run(
         }
     });
     let device = device.or_else(|| station.settings.device.clone());
-    let played = RodioSink::new(device).play(&clip, &stop).with_context(|| {
-        format!(
-            "the program is in `{}` but cannot be played",
-            path.display()
-        )
-    })?;
-    let said = match played {
-        Played::Finished => format!("played {:.1} s", clip.duration()),
-        Played::Stopped => "stopped".to_owned(),
-    };
+    let played = RodioSink::new(device)
+        .play(&clip, &stop)
+        .with_context(|| crate::t!("preview-unplayable", path = path.display().to_string()))?;
+    let said = super::voices::played(played, &clip);
     if dest == Some(OutPath::Stdout) {
         eprintln!("{said}");
     } else {

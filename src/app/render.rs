@@ -20,14 +20,21 @@ pub(super) fn run(
         OutPath::File(path) => {
             let summary = render_files(station, files, &path, voice, repeat)?;
             let shown = super::escape::line(&out.display().to_string()).into_owned();
-            println!("wrote {shown} ({})", describe(&summary));
+            println!(
+                "{}",
+                crate::t!("wrote", out = shown, summary = describe(&summary))
+            );
         }
         OutPath::Stdout => {
             let dir = tempfile::tempdir().context("cannot make a temporary folder")?;
             let path = dir.path().join("program.wav");
             let summary = render_files(station, files, &path, voice, repeat)?;
             out_path::copy_to_stdout(&path)?;
-            eprintln!("wrote standard output ({})", describe(&summary));
+            let out = crate::t!("standard-output");
+            eprintln!(
+                "{}",
+                crate::t!("wrote", out = out, summary = describe(&summary))
+            );
         }
     }
     Ok(())
@@ -36,12 +43,12 @@ pub(super) fn run(
 /// One line about a finished program: length, segments, loudness, true peak.
 pub(super) fn describe(summary: &ProgramSummary) -> String {
     let db = |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.1}"));
-    format!(
-        "{:.1} s, {} segments, {} LUFS, {} dBTP",
-        summary.duration,
-        summary.segments,
-        db(summary.lufs),
-        db(summary.true_peak_dbtp)
+    crate::t!(
+        "program-summary",
+        seconds = format!("{:.1}", summary.duration),
+        segments = summary.segments,
+        lufs = db(summary.lufs),
+        peak = db(summary.true_peak_dbtp)
     )
 }
 

@@ -25,10 +25,10 @@ pub(super) fn daemon(
     console: Option<&super::hub::ConsoleServe>,
 ) -> anyhow::Result<()> {
     let Some(_lock) = DaemonLock::try_take(station)? else {
-        anyhow::bail!(
-            "another `dalaba run` is already running on `{}`; stop it first",
-            station.root.display()
-        );
+        anyhow::bail!(crate::t!(
+            "run-already",
+            dir = station.root.display().to_string()
+        ));
     };
     let console = console
         .map(|serve| {
@@ -62,11 +62,12 @@ pub(super) fn daemon(
         // Written once the signals are handled: `play-now` may signal this pid at once.
         std::fs::write(&pid_file, std::process::id().to_string())
             .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", pid_file.display()))?;
-        println!(
-            "dalaba run: {} slot(s), time zone {}; stop with Ctrl-C or SIGTERM, reload with SIGHUP",
-            engine.slots.len(),
-            tz.iana_name().unwrap_or("?")
+        let started = crate::t!(
+            "run-started",
+            slots = engine.slots.len(),
+            tz = tz.iana_name().unwrap_or("?").to_owned()
         );
+        println!("{started}");
         let aired = airing::run(engine, inputs, |e| {
             let text = line(e, &tz);
             if e.failure {
@@ -181,18 +182,21 @@ pub(super) fn play_now(
         runtime.block_on(engine.check_play_now(id, emergency_by))?;
         super::queue::open(station)?.request(id, emergency_by, by, Timestamp::now())?;
         wake_daemon(station);
-        println!("handed article {id} to the running `dalaba run`; it breaks in at once");
+        println!("{}", crate::t!("play-now-handed", id = id));
         return Ok(());
     }
     let interrupt = Arc::new(Interrupt::default());
     let flag = interrupt.clone();
     runtime.spawn(async move {
         stop_signal().await;
-        flag.raise("`dalaba play-now` was stopped (SIGTERM or Ctrl-C)");
+        flag.raise(&crate::t!("stopped-by-signal", command = "play-now"));
     });
     let event = runtime.block_on(engine.play_now(id, by, emergency, &interrupt))?;
     println!("{}", line(&event, &engine.tz));
-    anyhow::ensure!(!event.failure, "article {id} did not air: {}", event.detail);
+    anyhow::ensure!(
+        !event.failure,
+        crate::t!("play-now-failed", id = id, detail = event.detail.clone())
+    );
     Ok(())
 }
 

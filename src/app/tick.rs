@@ -11,16 +11,32 @@ use crate::station::Station;
 /// One event as a line: local scheduled time, slot, what happened, details.
 pub(super) fn line(e: &Event, tz: &TimeZone) -> String {
     let at = e.at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M:%S %:z");
-    let detail = super::escape::line(&e.detail);
+    let detail = super::escape::line(&e.detail).into_owned();
+    let what = event_word(&e.what);
     if e.slot.is_empty() {
-        format!("{at}  {}: {detail}", e.what)
+        crate::t!(
+            "event-line",
+            at = at.to_string(),
+            what = what,
+            detail = detail
+        )
     } else {
-        format!(
-            "{at}  {}  {}: {detail}",
-            super::escape::line(&e.slot),
-            e.what
+        let slot = super::escape::line(&e.slot).into_owned();
+        crate::t!(
+            "event-slot-line",
+            at = at.to_string(),
+            slot = slot,
+            what = what,
+            detail = detail
         )
     }
+}
+
+/// What the engine did (`aired`, `render failed`, …) in the process's language; a word
+/// the catalogue lacks as it is.
+fn event_word(what: &str) -> String {
+    let id = format!("event-{}", what.replace(' ', "-"));
+    crate::i18n::lookup(crate::i18n::lang(), &id).unwrap_or_else(|| what.to_owned())
 }
 
 pub(super) fn run(station: &Station, now: Option<&str>) -> anyhow::Result<()> {
@@ -30,7 +46,7 @@ pub(super) fn run(station: &Station, now: Option<&str>) -> anyhow::Result<()> {
     let flag = interrupt.clone();
     runtime.spawn(async move {
         stop_signal().await;
-        flag.raise("`dalaba tick` was stopped (SIGTERM or Ctrl-C)");
+        flag.raise(&crate::t!("stopped-by-signal", command = "tick"));
     });
     let events = runtime.block_on(engine.step(schedule::ON_TIME, &interrupt))?;
     let mut failures = 0;
@@ -42,10 +58,7 @@ pub(super) fn run(station: &Station, now: Option<&str>) -> anyhow::Result<()> {
             println!("{}", line(e, &engine.tz));
         }
     }
-    anyhow::ensure!(
-        failures == 0,
-        "{failures} problem(s) this tick (see above and `dalaba log`)"
-    );
+    anyhow::ensure!(failures == 0, crate::t!("tick-problems", count = failures));
     Ok(())
 }
 

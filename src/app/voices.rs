@@ -54,7 +54,7 @@ pub(super) fn list(station: &Station) -> anyhow::Result<()> {
         println!(
             "! {:<18} {}",
             name,
-            super::escape::line(&format!("cannot be used: {err}"))
+            super::escape::line(&crate::t!("voices-unusable", error = err.to_string()))
         );
     }
     Ok(())
@@ -65,15 +65,15 @@ pub(super) fn list(station: &Station) -> anyhow::Result<()> {
 async fn probe(voice: VoiceProfile) -> String {
     if voice.kind == BackendKind::Neural {
         return match neural::Files::of(&voice).missing() {
-            None => "installed (model and onnxruntime found)".into(),
-            Some(missing) => format!("not installed: {missing}"),
+            None => crate::t!("voices-neural-installed"),
+            Some(missing) => crate::t!("voices-not-installed", why = missing.to_string()),
         };
     }
     if !voice.kind.is_http() {
         let program = voice.endpoint();
         return match find_program(&program) {
-            Some(path) => format!("installed ({})", path.display()),
-            None => format!("not installed: `{program}` is not on PATH"),
+            Some(path) => crate::t!("voices-installed", path = path.display().to_string()),
+            None => crate::t!("voices-not-on-path", program = program),
         };
     }
     let base = voice
@@ -92,17 +92,19 @@ async fn probe(voice: VoiceProfile) -> String {
         _ => base.clone(),
     };
     match client.get(&probe).send().await {
-        Ok(response) if response.status().is_success() => "answers".into(),
-        Ok(response) => format!(
-            "a server answers (HTTP {} to GET {}); try `dalaba voices test {}`",
-            response.status().as_u16(),
-            reqwest::Url::parse(&probe)
+        Ok(response) if response.status().is_success() => crate::t!("voices-answers"),
+        Ok(response) => crate::t!(
+            "voices-server-answers",
+            status = response.status().as_u16(),
+            path = reqwest::Url::parse(&probe)
                 .map(|u| u.path().to_owned())
                 .unwrap_or(probe),
-            voice.name
+            voice = voice.name
         ),
-        Err(e) if e.is_timeout() => format!("no answer within {} s", PROBE_TIMEOUT.as_secs()),
-        Err(e) => format!("no answer: {}", root_cause(&e)),
+        Err(e) if e.is_timeout() => {
+            crate::t!("voices-no-answer-within", seconds = PROBE_TIMEOUT.as_secs())
+        }
+        Err(e) => crate::t!("voices-no-answer", why = root_cause(&e)),
     }
 }
 
@@ -168,34 +170,52 @@ pub(super) fn test(
     ))?;
     if dest == Some(OutPath::Stdout) {
         out_path::copy_to_stdout(&path)?;
-        eprintln!(
-            "voice `{name}` said “{TEST_SENTENCE}” in {:.1} s: standard output",
-            summary.duration
+        let said = crate::t!(
+            "voices-said",
+            voice = name,
+            sentence = TEST_SENTENCE,
+            seconds = format!("{:.1}", summary.duration),
+            out = crate::t!("standard-output")
         );
+        eprintln!("{said}");
         return Ok(());
     }
-    println!(
-        "voice `{name}` said “{TEST_SENTENCE}” in {:.1} s: {}",
-        summary.duration,
-        super::escape::line(&path.display().to_string())
+    let said = crate::t!(
+        "voices-said",
+        voice = name,
+        sentence = TEST_SENTENCE,
+        seconds = format!("{:.1}", summary.duration),
+        out = super::escape::line(&path.display().to_string()).into_owned()
     );
+    println!("{said}");
     if dest.is_some() {
         return Ok(());
     }
     let clip = wav::read_clip(&path)?;
     let device = device.or_else(|| station.settings.device.clone());
     let stop = Arc::new(AtomicBool::new(false));
-    match RodioSink::new(device).play(&clip, &stop)? {
-        Played::Finished => println!("played {:.1} s", clip.duration()),
-        Played::Stopped => println!("stopped"),
-    }
+    println!(
+        "{}",
+        played(RodioSink::new(device).play(&clip, &stop)?, &clip)
+    );
     Ok(())
+}
+
+/// How a playback ended, for the terminal.
+pub(super) fn played(played: Played, clip: &crate::audio::Clip) -> String {
+    match played {
+        Played::Finished => crate::t!(
+            "played-seconds",
+            seconds = format!("{:.1}", clip.duration())
+        ),
+        Played::Stopped => crate::t!("played-stopped"),
+    }
 }
 
 pub(super) fn devices() -> anyhow::Result<()> {
     let devices = player::output_devices();
     if devices.len() == 1 {
-        println!("(no sound card found; `default` may still play through a sound server)");
+        println!("{}", crate::t!("devices-none"));
     }
     for device in devices {
         println!(

@@ -355,6 +355,7 @@ fn add_user_takes_the_password_from_stdin_and_refuses_weak_ones_and_duplicates()
         let mut child = station
             .cmd()
             .args(["console", "add-user", name, "--role", "站长"])
+            .env("LANG", "zh_CN.UTF-8")
             .env_remove("DALABA_PASSWORD")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())

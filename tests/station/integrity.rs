@@ -107,11 +107,11 @@ fn plan_explains_holidays_and_missing_calendar_years() {
         "2025-09-27T12:00:00+08:00",
     ]);
     assert!(
-        out.contains("2025-09-28  morning  播出：国庆节调休上班"),
+        out.contains("2025-09-28  morning  airs: 国庆节调休上班"),
         "{out}"
     );
     assert!(
-        out.contains("2025-10-01  morning  不播：国庆节（法定节假日）"),
+        out.contains("2025-10-01  morning  off: 国庆节（法定节假日）"),
         "{out}"
     );
     // Sunday 28 September airs (a make-up working day); 1 October does not.
