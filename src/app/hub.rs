@@ -264,13 +264,14 @@ pub fn console(
         store: store.clone(),
         programs_dir: programs_dir(station),
     };
-    console_over(station, Some(hub), over_tls)
+    console_over(station, Some(hub), None, over_tls)
 }
 
 /// The console's routes over this station and, in a hub, the hub.
 fn console_over(
     station: &Station,
     hub: Option<crate::console::HubLink>,
+    daemon: Option<Arc<dyn crate::console::Daemon>>,
     over_tls: bool,
 ) -> anyhow::Result<axum::Router> {
     let edges = crate::console::ConsoleEdges {
@@ -278,6 +279,7 @@ fn console_over(
         db: crate::store::StoreHandle::new(super::queue::open(station)?),
         voices: super::edges::voices(),
         hub,
+        daemon,
         clock: Arc::new(Timestamp::now),
         tz: timezone(station)?,
         planner: super::plan::console_planner(station)?,
@@ -312,7 +314,8 @@ pub(super) fn lone_console(
              console a certificate with `--tls-cert console.pem --tls-key console-key.pem`",
         )?;
     }
-    console_over(station, None, serve.tls.is_some())
+    let daemon = Arc::new(super::run::LoneDaemon(station.clone()));
+    console_over(station, None, Some(daemon), serve.tls.is_some())
 }
 
 /// Binds `listen` (and loads the certificate of `tls`) and prints the URL it serves as
