@@ -387,9 +387,9 @@ struct LogRow {
     row: crate::protocol::AsRun,
 }
 
-/// `dalaba hub log [--box ID] [--json]`: every box's as-run rows, merged in time order
-/// (when it started, else when the hub received it), each naming its box.
-pub fn log(station: &Station, box_id: Option<&str>, json: bool) -> anyhow::Result<()> {
+/// `dalaba hub log [--box ID] [--json | --csv]`: every box's as-run rows, merged in time
+/// order (when it started, else when the hub received it), each naming its box.
+pub fn log(station: &Station, box_id: Option<&str>, json: bool, csv: bool) -> anyhow::Result<()> {
     let only: Option<BoxId> = box_id
         .map(|id| {
             id.parse()
@@ -403,8 +403,25 @@ pub fn log(station: &Station, box_id: Option<&str>, json: bool) -> anyhow::Resul
             "box `{id}` is not enrolled at this hub (see `dalaba hub status`)"
         );
     }
-    let mut rows: Vec<LogRow> = store
-        .as_run_log(only.as_ref())?
+    let mut logged = store.as_run_log(only.as_ref())?;
+    let when = |r: &crate::hub::store::LoggedRow| -> Option<Timestamp> {
+        r.row
+            .started_at
+            .as_ref()
+            .map(crate::protocol::WireTime::at)
+            .or_else(|| r.received_at.parse().ok())
+    };
+    logged.sort_by_key(when);
+    if csv {
+        let airings = logged
+            .iter()
+            .map(crate::village_box::asrun::airing_of)
+            .collect();
+        let tz = timezone(station)?;
+        print!("{}", super::log_csv(airings, &tz, crate::cli::CsvLang::Zh));
+        return Ok(());
+    }
+    let rows: Vec<LogRow> = logged
         .into_iter()
         .map(|r| LogRow {
             box_id: r.box_id.to_string(),
@@ -413,14 +430,6 @@ pub fn log(station: &Station, box_id: Option<&str>, json: bool) -> anyhow::Resul
             row: r.row,
         })
         .collect();
-    let when = |r: &LogRow| -> Option<Timestamp> {
-        r.row
-            .started_at
-            .as_ref()
-            .map(crate::protocol::WireTime::at)
-            .or_else(|| r.received_at.parse().ok())
-    };
-    rows.sort_by_key(when);
     if json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else if rows.is_empty() {
@@ -452,8 +461,18 @@ fn log_line(r: &LogRow) -> String {
         .as_deref()
         .map(|why| format!("：{}", line(why)))
         .unwrap_or_default();
+    let titles = if r.row.titles.is_empty() {
+        String::new()
+    } else {
+        format!("  「{}」", line(&r.row.titles.join("」「")))
+    };
+    let duration = r
+        .row
+        .duration_secs
+        .map(|d| format!("  {d:.1} 秒"))
+        .unwrap_or_default();
     format!(
-        "{started}  {}（{}）  {}  {state}{reason}",
+        "{started}  {}（{}）  {}{titles}  {state}{duration}{reason}",
         line(&r.box_name),
         r.box_id,
         line(&r.row.airing_id)
