@@ -431,7 +431,9 @@ pub enum HubAction {
         json: bool,
     },
     /// The as-run log of all boxes, merged, with the box named on each row.
-    #[command(after_help = "Example:\n  dalaba hub log\n  dalaba hub log --box zhangjiacun --json")]
+    #[command(
+        after_help = "Example:\n  dalaba hub log\n  dalaba hub log --box zhangjiacun --json\n  dalaba hub log --csv > 播出记录.csv"
+    )]
     Log {
         /// Only this box.
         #[arg(long = "box", value_name = "BOX_ID")]
@@ -439,6 +441,9 @@ pub enum HubAction {
         /// Print JSON for scripts.
         #[arg(long)]
         json: bool,
+        /// CSV as `dalaba log --csv` writes it (Chinese), the box named in the device column.
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
     },
     /// An emergency cut-in to zones: every online box airs it at once (offline boxes when
     /// they reconnect, while it is valid).

@@ -93,6 +93,8 @@ fn row(id: &str) -> AsRun {
         program_digest: None,
         voice: None,
         reason: None,
+        titles: Vec::new(),
+        duration_secs: None,
     }
 }
 

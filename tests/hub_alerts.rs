@@ -83,6 +83,8 @@ fn row(id: &str, state: AsRunState, reason: Option<&str>) -> AsRun {
         program_digest: None,
         voice: None,
         reason: reason.map(str::to_owned),
+        titles: Vec::new(),
+        duration_secs: None,
     }
 }
 

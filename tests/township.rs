@@ -37,9 +37,16 @@ fn an_article_approved_at_the_hub_for_one_zone_airs_on_exactly_its_boxes() {
     approved(
         &hub,
         "east.txt",
-        "东片各村：明天上午九点在村委会发放取暖补贴。\n",
+        "+++\ntitle = \"取暖补贴<发放>通知\"\n+++\n东片各村：明天上午九点在村委会发放取暖补贴。\n",
         "east",
     );
+    let out = hub
+        .cmd()
+        .args(["console", "add-user", "李站长", "--role", "站长"])
+        .env("DALABA_PASSWORD", crate::console::PASSWORD)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
     let served = serve_at(&hub, START, 2);
     let url = served.1.clone();
     let start: Timestamp = START.parse().unwrap();
@@ -70,6 +77,40 @@ fn an_article_approved_at_the_hub_for_one_zone_airs_on_exactly_its_boxes() {
     let slot_of =
         |r: &serde_json::Value| r["airing_id"].as_str().unwrap().starts_with("east-news@");
     assert!(rows.iter().all(slot_of), "{rows:#?}");
+    for r in &rows {
+        // Protocol 1.1: the box reports what it aired and for how long.
+        assert_eq!(
+            r["titles"],
+            serde_json::json!(["取暖补贴<发放>通知"]),
+            "{r:#}"
+        );
+        let secs = r["duration_secs"].as_f64().unwrap();
+        assert!(secs > 0.5 && secs < 60.0, "{r:#}");
+    }
+    let zh = hub
+        .cmd()
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["hub", "log"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&zh.stdout);
+    assert!(text.contains("「取暖补贴<发放>通知」  已播出  "), "{text}");
+    assert!(text.contains(" 秒"), "{text}");
+    let text = ok(&hub, &["hub", "log"]);
+    assert!(text.contains("「取暖补贴<发放>通知」  aired  "), "{text}");
+    assert!(text.contains(" s\n"), "{text}");
+    let csv = ok(&hub, &["hub", "log", "--csv"]);
+    assert_eq!(csv.matches("取暖补贴<发放>通知").count(), 2, "{csv}");
+    assert!(csv.contains("east1（east1）"), "{csv}");
+    let page = console_log(&url);
+    assert_eq!(
+        page.matches("「取暖补贴&#60;发放&#62;通知」").count(),
+        2,
+        "{page}"
+    );
+    assert!(!page.contains("<发放>"), "escaped: {page}");
+    let secs = rows[0]["duration_secs"].as_f64().unwrap();
+    assert!(page.contains(&format!("{secs:.1} 秒")), "{page}");
     assert_eq!(west[0].played(), 0, "西片 never airs the 东片 slot");
     assert!(
         !west[0].holds("east-news"),
@@ -91,4 +132,33 @@ fn an_article_approved_at_the_hub_for_one_zone_airs_on_exactly_its_boxes() {
         distinct.len(),
         "rendered once at the hub for both boxes: {texts:?}"
     );
+}
+
+/// The console's 播出记录 page for 2026-12-02, read by the 站长.
+fn console_log(url: &str) -> String {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let res = http
+            .post(format!("{url}/console/login"))
+            .header("origin", url)
+            .form(&[("name", "李站长"), ("password", crate::console::PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        let cookie = res.headers()["set-cookie"].to_str().unwrap();
+        let cookie = cookie.split(';').next().unwrap().to_owned();
+        http.get(format!("{url}/console/log?from=2026-12-02&to=2026-12-02"))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    })
 }

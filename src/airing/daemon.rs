@@ -5,6 +5,7 @@
 //! again afterwards from its last paragraph break.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::mpsc;
@@ -170,7 +171,9 @@ async fn watch_pass<S: Future<Output = ()>>(
     let (mut stopping, mut reload_due) = (false, false);
     let grace = tokio::time::sleep(STOP_GRACE);
     tokio::pin!(grace);
-    let pass = pass(engine, interrupt, cuts);
+    // The request on air (0: none), so a cancel of it stops it.
+    let on_air = AtomicI64::new(0);
+    let pass = pass(engine, interrupt, cuts, &on_air);
     tokio::pin!(pass);
     let result = loop {
         tokio::select! {
@@ -185,7 +188,9 @@ async fn watch_pass<S: Future<Output = ()>>(
                 break Ok((Vec::new(), Vec::new()));
             }
             Some(()) = requests.recv() => {
-                interrupt.raise("an emergency broadcast (play-now) broke in");
+                if let Some(why) = break_in(engine, on_air.load(Ordering::SeqCst)).await {
+                    interrupt.raise(&why);
+                }
             }
             Some(()) = reload.recv() => reload_due = true,
         }
@@ -194,6 +199,26 @@ async fn watch_pass<S: Future<Output = ()>>(
         result,
         stopping,
         reload_due,
+    }
+}
+
+/// Why a wake-up during a pass stops what is on air, if it does: a waiting request breaks
+/// in; a cancel of the request on air (`on_air`, 0 for none) stops it; anything else (a
+/// waiting request cancelled before it was taken) leaves the air alone.
+async fn break_in(engine: &Engine, on_air: i64) -> Option<String> {
+    let waiting = engine.db.call(|s| s.pending_requests()).await;
+    if waiting.as_ref().map_or(true, |n| *n > 0) {
+        return Some("an emergency broadcast (play-now) broke in".into());
+    }
+    if on_air == 0 {
+        return None;
+    }
+    match engine.db.call(move |s| s.cancelled_by(on_air)).await {
+        Ok(Some(by)) => Some(format!("the emergency broadcast was cancelled by {by}")),
+        Ok(None) => None,
+        Err(e) => Some(format!(
+            "an emergency broadcast request could not be read: {e}"
+        )),
     }
 }
 
@@ -236,6 +261,7 @@ async fn pass(
     engine: &Engine,
     interrupt: &Interrupt,
     cuts: Vec<Cut>,
+    on_air: &AtomicI64,
 ) -> anyhow::Result<(Vec<Event>, Vec<Cut>)> {
     let mut events = Vec::new();
     while let Some(request) = {
@@ -245,15 +271,25 @@ async fn pass(
         interrupt.clear();
         let operator = request.operator.clone().or(request.emergency_by.clone());
         let emergency = request.emergency_by.is_some();
-        match engine
+        on_air.store(request.id, Ordering::SeqCst);
+        // A cancel that came while the request was being taken was not seen by the watch.
+        let (id, now) = (request.id, engine.clock.now());
+        if let Some(by) = engine.db.call(move |s| s.cancelled_by(id)).await? {
+            on_air.store(0, Ordering::SeqCst);
+            let why = format!("request {id} was cancelled by {by} before it aired");
+            events.push(Event::new(PLAY_NOW, now, "cancelled", why, false));
+            continue;
+        }
+        let aired = engine
             .play_now(
                 request.article_id,
                 operator.as_deref(),
                 emergency,
                 interrupt,
             )
-            .await
-        {
+            .await;
+        on_air.store(0, Ordering::SeqCst);
+        match aired {
             Ok(e) => events.push(e),
             Err(e) => events.push(Event::new(
                 PLAY_NOW,

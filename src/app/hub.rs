@@ -264,13 +264,14 @@ pub fn console(
         store: store.clone(),
         programs_dir: programs_dir(station),
     };
-    console_over(station, Some(hub), over_tls)
+    console_over(station, Some(hub), None, over_tls)
 }
 
 /// The console's routes over this station and, in a hub, the hub.
 fn console_over(
     station: &Station,
     hub: Option<crate::console::HubLink>,
+    daemon: Option<Arc<dyn crate::console::Daemon>>,
     over_tls: bool,
 ) -> anyhow::Result<axum::Router> {
     let edges = crate::console::ConsoleEdges {
@@ -278,6 +279,7 @@ fn console_over(
         db: crate::store::StoreHandle::new(super::queue::open(station)?),
         voices: super::edges::voices(),
         hub,
+        daemon,
         clock: Arc::new(Timestamp::now),
         tz: timezone(station)?,
         planner: super::plan::console_planner(station)?,
@@ -323,7 +325,8 @@ pub(super) fn lone_console(
              console a certificate with `--tls-cert console.pem --tls-key console-key.pem`",
         )?;
     }
-    console_over(station, None, serve.tls.is_some())
+    let daemon = Arc::new(super::run::LoneDaemon(station.clone()));
+    console_over(station, None, Some(daemon), serve.tls.is_some())
 }
 
 /// Binds `listen` (and loads the certificate of `tls`) and prints the URL it serves as
@@ -397,9 +400,9 @@ struct LogRow {
     row: crate::protocol::AsRun,
 }
 
-/// `dalaba hub log [--box ID] [--json]`: every box's as-run rows, merged in time order
-/// (when it started, else when the hub received it), each naming its box.
-pub fn log(station: &Station, box_id: Option<&str>, json: bool) -> anyhow::Result<()> {
+/// `dalaba hub log [--box ID] [--json | --csv]`: every box's as-run rows, merged in time
+/// order (when it started, else when the hub received it), each naming its box.
+pub fn log(station: &Station, box_id: Option<&str>, json: bool, csv: bool) -> anyhow::Result<()> {
     let only: Option<BoxId> = box_id
         .map(|id| {
             id.parse()
@@ -413,8 +416,25 @@ pub fn log(station: &Station, box_id: Option<&str>, json: bool) -> anyhow::Resul
             crate::t!("hub-not-enrolled", id = id.to_string(), see = "status")
         );
     }
-    let mut rows: Vec<LogRow> = store
-        .as_run_log(only.as_ref())?
+    let mut logged = store.as_run_log(only.as_ref())?;
+    let when = |r: &crate::hub::store::LoggedRow| -> Option<Timestamp> {
+        r.row
+            .started_at
+            .as_ref()
+            .map(crate::protocol::WireTime::at)
+            .or_else(|| r.received_at.parse().ok())
+    };
+    logged.sort_by_key(when);
+    if csv {
+        let airings = logged
+            .iter()
+            .map(crate::village_box::asrun::airing_of)
+            .collect();
+        let tz = timezone(station)?;
+        print!("{}", super::log_csv(airings, &tz, crate::cli::CsvLang::Zh));
+        return Ok(());
+    }
+    let rows: Vec<LogRow> = logged
         .into_iter()
         .map(|r| LogRow {
             box_id: r.box_id.to_string(),
@@ -423,14 +443,6 @@ pub fn log(station: &Station, box_id: Option<&str>, json: bool) -> anyhow::Resul
             row: r.row,
         })
         .collect();
-    let when = |r: &LogRow| -> Option<Timestamp> {
-        r.row
-            .started_at
-            .as_ref()
-            .map(crate::protocol::WireTime::at)
-            .or_else(|| r.received_at.parse().ok())
-    };
-    rows.sort_by_key(when);
     if json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else if rows.is_empty() {
@@ -462,13 +474,25 @@ fn log_line(r: &LogRow) -> String {
         .as_deref()
         .map(|why| crate::t!("hub-log-reason", reason = line(why).into_owned()))
         .unwrap_or_default();
+    let titles = if r.row.titles.is_empty() {
+        String::new()
+    } else {
+        format!("  「{}」", line(&r.row.titles.join("」「")))
+    };
+    let duration = r
+        .row
+        .duration_secs
+        .map(|d| crate::t!("hub-log-duration", seconds = format!("{d:.1}")))
+        .unwrap_or_default();
     crate::t!(
         "hub-log-line",
         started = started,
         name = line(&r.box_name).into_owned(),
         id = r.box_id.to_string(),
         airing = line(&r.row.airing_id).into_owned(),
+        titles = titles,
         state = state,
+        duration = duration,
         reason = reason
     )
 }

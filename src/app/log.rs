@@ -235,6 +235,10 @@ fn articles(r: &LogRow, lang: Lang) -> String {
                 a.approved_by.as_deref(),
                 a.countersigned_by.as_deref(),
             );
+            if a.hash.is_empty() {
+                // A box's row: it reports the titles only.
+                return a.title.clone().unwrap_or_default();
+            }
             format!(
                 "{} {} [{}] {by}",
                 a.id,

@@ -280,7 +280,7 @@ fn hub_command(station: &Station, action: crate::cli::HubAction) -> anyhow::Resu
         HubAction::PlanPublish { now, hours, json } => {
             hub::plan_publish(station, now.as_deref(), hours, json)
         }
-        HubAction::Log { box_id, json } => hub::log(station, box_id.as_deref(), json),
+        HubAction::Log { box_id, json, csv } => hub::log(station, box_id.as_deref(), json, csv),
     }
 }
 

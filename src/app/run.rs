@@ -200,6 +200,25 @@ pub(super) fn play_now(
     Ok(())
 }
 
+/// The daemon as the console of a lone station (`run --console`) hands it cut-ins: the
+/// same request row and wake-up as `play-now --emergency --by`.
+pub(super) struct LoneDaemon(pub Station);
+
+impl crate::console::Daemon for LoneDaemon {
+    fn cut_in(&self, order: &crate::store::CutIn, now: Timestamp) -> anyhow::Result<i64> {
+        let engine = super::edges::engine(&self.0, None, false)?;
+        let check = engine.check_play_now(order.article_id, Some(&order.by));
+        tokio::runtime::Handle::current().block_on(check)?;
+        let id = super::queue::open(&self.0)?.cut_in(order, now)?;
+        wake_daemon(&self.0);
+        Ok(id)
+    }
+
+    fn wake(&self) {
+        wake_daemon(&self.0);
+    }
+}
+
 /// Tells the daemon (SIGUSR1) that a request waits; it also finds it on its next pass.
 fn wake_daemon(station: &Station) {
     let pid = std::fs::read_to_string(station.state_dir().join("daemon.pid"))

@@ -13,10 +13,9 @@ use super::pages::Nav;
 use super::roles::Action;
 use super::{Console, Page, PageError, html};
 use crate::hub::store::{BoxRecord, LoggedRow};
-use crate::protocol::WireTime;
 use crate::store::{Airing, Outcome};
 use crate::tts::http::percent_encode;
-use crate::village_box::asrun::outcome_of;
+use crate::village_box::asrun::airing_of;
 
 /// The log page's filters, as the form sends them.
 #[derive(Debug, Default, Deserialize)]
@@ -250,21 +249,9 @@ async fn entries(
     Ok((out, boxes))
 }
 
-/// A box's as-run row as a log row: slot and scheduled time from its airing id
-/// (`slot@time`; an alert's id stands for both when it has no `@`).
+/// A box's as-run row as a log row.
 fn box_entry(r: LoggedRow, boxes: &[BoxRecord]) -> Entry {
-    let row = r.row;
-    let (slot, at) = row
-        .airing_id
-        .split_once('@')
-        .unwrap_or((row.airing_id.as_str(), ""));
-    let started = row.started_at.as_ref().map(WireTime::at);
-    let scheduled = at
-        .parse::<Timestamp>()
-        .ok()
-        .or(started)
-        .or_else(|| r.received_at.parse().ok())
-        .unwrap_or_default();
+    let airing = airing_of(&r);
     let on = boxes
         .iter()
         .find(|b| b.box_id == r.box_id)
@@ -275,23 +262,6 @@ fn box_entry(r: LoggedRow, boxes: &[BoxRecord]) -> Entry {
             zones: Vec::new(),
             revoked: true,
         });
-    let airing = Airing {
-        id: 0,
-        slot: slot.to_owned(),
-        scheduled,
-        started,
-        ended: row.ended_at.as_ref().map(WireTime::at),
-        outcome: outcome_of(row.state, row.reason.as_deref()),
-        reason: row.reason,
-        voice: row.voice,
-        duration: None,
-        lufs: None,
-        device: Some(format!("{}（{}）", r.box_name, r.box_id)),
-        emergency_by: None,
-        operator: None,
-        events: Vec::new(),
-        articles: Vec::new(),
-    };
     Entry {
         airing,
         on: Some(on),
@@ -316,7 +286,11 @@ fn log_line(console: &Console, e: Entry) -> LogLine {
         articles: a
             .articles
             .iter()
-            .map(|x| format!("{}「{}」", x.id, x.title.as_deref().unwrap_or("")))
+            .map(|x| match x.id {
+                // A box reports titles only.
+                0 => format!("「{}」", x.title.as_deref().unwrap_or("")),
+                id => format!("{id}「{}」", x.title.as_deref().unwrap_or("")),
+            })
             .collect::<Vec<_>>()
             .join("，"),
         duration: a.duration.map(|d| format!("{d:.1} 秒")).unwrap_or_default(),

@@ -10,6 +10,7 @@
 
 mod articles;
 pub mod auth;
+mod cut_in;
 mod log;
 mod pages;
 pub mod roles;
@@ -30,6 +31,7 @@ use crate::hub::store::HubStore;
 use crate::station::Station;
 use crate::store::{AuditRow, StoreHandle};
 
+pub use cut_in::Daemon;
 pub use pages::add_user;
 pub use roles::Role;
 
@@ -88,6 +90,8 @@ pub struct ConsoleEdges {
     pub voices: Arc<dyn crate::tts::Voices>,
     /// The hub, when the console runs in one.
     pub hub: Option<HubLink>,
+    /// The running daemon, when the console runs beside it on a station alone.
+    pub daemon: Option<Arc<dyn Daemon>>,
     /// The clock.
     pub clock: crate::hub::server::Clock,
     /// The station's time zone, for every time a page shows.

@@ -133,6 +133,8 @@ struct EmergencyPage {
     alerts: Vec<AlertLine>,
     severities: [(&'static str, &'static str); 5],
     message: Option<String>,
+    /// A lone station's cut-ins handed to its daemon.
+    requests: Vec<super::cut_in::RequestLine>,
 }
 
 pub(super) async fn emergency(State(console): State<Console>, staff: Staff) -> Page {
@@ -147,10 +149,11 @@ async fn emergency_page(console: &Console, staff: &Staff, message: Option<String
             nav,
             hub: false,
             zones: vec![],
-            articles: vec![],
+            articles: recent_articles(console).await?,
             alerts: vec![],
             severities: SEVERITIES,
             message,
+            requests: super::cut_in::request_lines(console).await?,
         });
     };
     let (boxes, stored) = tokio::task::spawn_blocking(move || {
@@ -161,15 +164,7 @@ async fn emergency_page(console: &Console, staff: &Staff, message: Option<String
     let mut zones: Vec<String> = boxes.into_iter().flat_map(|b| b.zones).collect();
     zones.sort();
     zones.dedup();
-    let articles = console
-        .db()
-        .call(|s| s.recent_articles(None, 50))
-        .await?
-        .into_iter()
-        .rev()
-        .filter(|a| a.status.as_str() != "withdrawn")
-        .map(|a| (a.id, a.data.title.unwrap_or_default()))
-        .collect();
+    let articles = recent_articles(console).await?;
     let now = console.now();
     let cancelled: Vec<String> = stored
         .iter()
@@ -206,11 +201,25 @@ async fn emergency_page(console: &Console, staff: &Staff, message: Option<String
         alerts,
         severities: SEVERITIES,
         message,
+        requests: Vec::new(),
     })
 }
 
+/// The articles a cut-in can air: the latest 50 not withdrawn, oldest first.
+async fn recent_articles(console: &Console) -> Result<Vec<(i64, String)>, PageError> {
+    Ok(console
+        .db()
+        .call(|s| s.recent_articles(None, 50))
+        .await?
+        .into_iter()
+        .rev()
+        .filter(|a| !matches!(a.status.as_str(), "withdrawn" | "rejected"))
+        .map(|a| (a.id, a.data.title.unwrap_or_default()))
+        .collect())
+}
+
 /// What the alert list says for a severity.
-fn severity_word(s: Severity) -> &'static str {
+pub(super) fn severity_word(s: Severity) -> &'static str {
     match s {
         Severity::Level(1) => "特别重大",
         Severity::Level(2) => "重大",
@@ -246,7 +255,7 @@ const SEVERITIES: [(&str, &str); 5] = [
 ];
 
 /// The form's severity as the protocol's value; anything else is refused by name.
-fn severity(s: &str) -> Result<Severity, PageError> {
+pub(super) fn severity(s: &str) -> Result<Severity, PageError> {
     if s.trim().is_empty() {
         return Err(PageError::BadRequest("请选择插播级别".into()));
     }
@@ -265,13 +274,24 @@ pub(super) async fn emergency_post(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Page {
     let form = emergency_form(pairs)?;
+    let Some(hub) = console.0.edges.hub.clone() else {
+        let daemon =
+            console.0.edges.daemon.clone().ok_or_else(|| {
+                PageError::BadRequest("本站没有正在运行的播出程序，无法插播".into())
+            })?;
+        let lone = super::cut_in::LoneForm {
+            op: &form.op,
+            article: form.article,
+            severity: &form.severity,
+            reason: &form.reason,
+            confirmed: form.confirm.is_some(),
+            request: form.alert_id.trim().parse().ok(),
+        };
+        let said = super::cut_in::post(&console, &staff, daemon, &headers, &form.csrf, lone);
+        let said = said.await?;
+        return emergency_page(&console, &staff, Some(said)).await;
+    };
     staff.check_post(&headers, &form.csrf, Action::Emergency)?;
-    let hub = console
-        .0
-        .edges
-        .hub
-        .clone()
-        .ok_or_else(|| PageError::BadRequest("本站不是镇级中心，无法插播".into()))?;
     let now = console.now();
     let offset = console.tz().to_offset(now);
     let wire = |t: Timestamp| WireTime::new(t, offset);

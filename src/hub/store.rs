@@ -316,6 +316,7 @@ impl HubStore for SqliteHubStore {
         let tx = conn.transaction()?;
         let id = box_id.as_str();
         for row in rows {
+            let row = &keep_titles(&tx, id, row)?;
             let state = serde_json::to_value(row.state)?;
             tx.execute(
                 // One row per airing: a row sent again unchanged is ignored; a later state
@@ -512,6 +513,25 @@ impl HubStore for SqliteHubStore {
         }
         Ok(out)
     }
+}
+
+/// `row`, with the titles of the row held for the same airing when it brings none: a box
+/// that restarted re-sends an emergency's row without the alert's title it no longer has.
+fn keep_titles(conn: &Connection, box_id: &str, row: &AsRun) -> anyhow::Result<AsRun> {
+    let mut row = row.clone();
+    if row.titles.is_empty() {
+        let held: Option<String> = conn
+            .query_row(
+                "SELECT json FROM hub_as_run WHERE box_id = ?1 AND airing_id = ?2",
+                params![box_id, row.airing_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(held) = held.and_then(|j| serde_json::from_str::<AsRun>(&j).ok()) {
+            row.titles = held.titles;
+        }
+    }
+    Ok(row)
 }
 
 fn as_run_rows(conn: &Connection, sql: &str, box_id: &str) -> anyhow::Result<Vec<AsRun>> {

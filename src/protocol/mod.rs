@@ -18,6 +18,11 @@ pub use values::{BoxId, Digest, Severity, ValueError, WireTime};
 /// The protocol version every body carries as `"protocol": 1`.
 pub const PROTOCOL: u32 = 1;
 
+/// The minor version this side speaks (`docs/protocol.md`, "Changes"): a minor version only
+/// adds optional fields, so either side accepts a body of any minor version of its major.
+/// 1: as-run rows carry `titles` and `duration_secs`.
+pub const PROTOCOL_MINOR: u32 = 1;
+
 /// What one box must air: its upcoming airings and the programs they need.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -204,6 +209,13 @@ pub struct AsRun {
     /// Why it failed.
     #[serde(default)]
     pub reason: Option<String>,
+    /// The titles of the articles aired, in program order (an alert's title for an
+    /// emergency). Since 1.1; empty from older boxes.
+    #[serde(default)]
+    pub titles: Vec<String>,
+    /// Seconds it was on air (from start to end). Since 1.1.
+    #[serde(default)]
+    pub duration_secs: Option<f64>,
 }
 
 /// A box's health, sent with every report.
@@ -234,6 +246,9 @@ pub struct Health {
 pub struct Report {
     /// Always [`PROTOCOL`].
     pub protocol: u32,
+    /// The minor version the box speaks ([`PROTOCOL_MINOR`]); 0 from boxes before 1.1.
+    #[serde(default)]
+    pub protocol_minor: u32,
     /// The reporting box.
     pub box_id: BoxId,
     /// When it sent this.

@@ -219,3 +219,30 @@ fn docs_examples_parse() {
     serde_json::from_str::<Alert>(blocks[1]).expect("alert example");
     serde_json::from_str::<Report>(blocks[2]).expect("report example");
 }
+
+#[test]
+fn a_report_of_a_box_before_1_1_is_accepted_without_titles_or_duration() {
+    let doc = include_str!("../../docs/protocol.md");
+    let example = doc
+        .split("```json")
+        .nth(3)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let new: Report = serde_json::from_str(example).unwrap();
+    assert_eq!(new.protocol_minor, PROTOCOL_MINOR);
+    assert_eq!(new.as_run[0].titles, ["关于冬季防火的通知"]);
+    assert_eq!(new.as_run[0].duration_secs, Some(176.406));
+    // A 1.0 box's report: the same without the fields 1.1 added.
+    let mut old: serde_json::Value = serde_json::from_str(example).unwrap();
+    old.as_object_mut().unwrap().remove("protocol_minor");
+    for key in ["titles", "duration_secs"] {
+        old["as_run"][0].as_object_mut().unwrap().remove(key);
+    }
+    let old: Report = serde_json::from_value(old).unwrap();
+    assert_eq!(old.protocol_minor, 0);
+    assert!(old.as_run[0].titles.is_empty());
+    assert_eq!(old.as_run[0].duration_secs, None);
+    assert_eq!(old.as_run[0].airing_id, new.as_run[0].airing_id);
+}

@@ -118,4 +118,11 @@ pub(super) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX airings_by_time ON airings (scheduled_ms);
     ",
+    // 4: cut-ins from the console of a station that runs alone: severity, reason, cancel.
+    "
+    ALTER TABLE requests ADD COLUMN severity TEXT;
+    ALTER TABLE requests ADD COLUMN reason TEXT;
+    ALTER TABLE requests ADD COLUMN cancelled_ms INTEGER;
+    ALTER TABLE requests ADD COLUMN cancelled_by TEXT;
+    ",
 ];

@@ -12,10 +12,12 @@
 mod console;
 mod handle;
 mod migrations;
+mod requests;
 
 pub use console::{AuditRow, UserRow};
 
 pub use handle::StoreHandle;
+pub use requests::{CutIn, RequestRow, RequestState};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -1336,7 +1338,7 @@ impl Store {
     pub fn pending_requests(&self) -> Result<usize> {
         self.conn
             .query_row(
-                "SELECT count(*) FROM requests WHERE taken_ms IS NULL",
+                "SELECT count(*) FROM requests WHERE taken_ms IS NULL AND cancelled_ms IS NULL",
                 [],
                 |r| r.get::<_, i64>(0),
             )
@@ -1354,7 +1356,7 @@ impl Store {
         let req = tx
             .query_row(
                 "SELECT id, article_id, emergency_by, created_ms, operator FROM requests
-                 WHERE taken_ms IS NULL ORDER BY id LIMIT 1",
+                 WHERE taken_ms IS NULL AND cancelled_ms IS NULL ORDER BY id LIMIT 1",
                 [],
                 |r| {
                     Ok(Request {

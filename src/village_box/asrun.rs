@@ -28,8 +28,14 @@ pub fn state_of(outcome: Outcome, reason: Option<&str>) -> Option<AsRunState> {
     })
 }
 
-/// The wire row for airing `airing_id` from the log row `row`; `None` while unfinished.
-pub fn row_of(airing_id: &str, row: &Airing, digest: Option<&Digest>) -> Option<AsRun> {
+/// The wire row for airing `airing_id` from the log row `row`, whose program carried the
+/// articles `titles`; `None` while unfinished.
+pub fn row_of(
+    airing_id: &str,
+    row: &Airing,
+    digest: Option<&Digest>,
+    titles: &[String],
+) -> Option<AsRun> {
     let state = state_of(row.outcome, row.reason.as_deref())?;
     let time = |t: jiff::Timestamp| WireTime::new(t, Offset::UTC);
     let reason = match (row.outcome, &row.reason) {
@@ -45,6 +51,12 @@ pub fn row_of(airing_id: &str, row: &Airing, digest: Option<&Digest>) -> Option<
         program_digest: digest.cloned(),
         voice: row.voice.clone(),
         reason,
+        titles: titles.to_vec(),
+        duration_secs: row
+            .started
+            .zip(row.ended)
+            .map(|(from, to)| to.duration_since(from).as_secs_f64())
+            .filter(|d| *d >= 0.0),
     })
 }
 
@@ -61,6 +73,53 @@ pub fn outcome_of(state: AsRunState, reason: Option<&str>) -> Outcome {
             Some(r) if r.starts_with(INTERRUPTED) => Outcome::Interrupted,
             _ => Outcome::Failed,
         },
+    }
+}
+
+/// A box's row as the hub received it, as a row of the station's log (for the console's
+/// page and the CSV): slot and scheduled time from its airing id (`slot@time`; an alert's id
+/// stands for both when it has no `@`), its titles as articles, the box named as the device.
+pub fn airing_of(r: &crate::hub::store::LoggedRow) -> Airing {
+    let row = &r.row;
+    let (slot, at) = row
+        .airing_id
+        .split_once('@')
+        .unwrap_or((row.airing_id.as_str(), ""));
+    let started = row.started_at.as_ref().map(WireTime::at);
+    let scheduled = at
+        .parse::<jiff::Timestamp>()
+        .ok()
+        .or(started)
+        .or_else(|| r.received_at.parse().ok())
+        .unwrap_or_default();
+    let articles = row
+        .titles
+        .iter()
+        .map(|t| crate::store::AiredArticle {
+            id: 0,
+            title: Some(t.clone()),
+            version: 0,
+            hash: String::new(),
+            approved_by: None,
+            countersigned_by: None,
+        })
+        .collect();
+    Airing {
+        id: 0,
+        slot: slot.to_owned(),
+        scheduled,
+        started,
+        ended: row.ended_at.as_ref().map(WireTime::at),
+        outcome: outcome_of(row.state, row.reason.as_deref()),
+        reason: row.reason.clone(),
+        voice: row.voice.clone(),
+        duration: row.duration_secs,
+        lufs: None,
+        device: Some(format!("{}（{}）", r.box_name, r.box_id)),
+        emergency_by: None,
+        operator: None,
+        events: Vec::new(),
+        articles,
     }
 }
 

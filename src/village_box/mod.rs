@@ -23,8 +23,8 @@ pub use outbox::Outbox;
 use sse::{SseEvent, SseParser};
 
 use crate::protocol::{
-    Alert, Credential, Digest, Health, Manifest, PROTOCOL, ProgramRef, Refusal, Report,
-    ReportAnswer, WireTime, judge_manifest,
+    Alert, Credential, Digest, Health, Manifest, PROTOCOL, PROTOCOL_MINOR, ProgramRef, Refusal,
+    Report, ReportAnswer, WireTime, judge_manifest,
 };
 
 /// What went wrong talking to the hub, typed where the box must act differently.
@@ -376,6 +376,7 @@ impl BoxClient {
         health.refused.append(&mut self.refused);
         let report = Report {
             protocol: PROTOCOL,
+            protocol_minor: PROTOCOL_MINOR,
             box_id: self.credential.box_id().clone(),
             sent_at: WireTime::new(box_now, jiff::tz::Offset::UTC),
             manifest_version: self.held()?.map_or(0, |m| m.version),

@@ -117,6 +117,13 @@ struct Item {
     program: PathBuf,
     digest: Digest,
     repeat: u32,
+    /// The articles' titles (an alert's title), for the as-run row.
+    titles: Vec<String>,
+}
+
+/// The titles of a manifest airing's articles.
+fn titles_of(airing: &crate::protocol::AiringEntry) -> Vec<String> {
+    airing.scripts.iter().map(|s| s.title.clone()).collect()
 }
 
 /// Runs the box until `shutdown` completes.
@@ -285,6 +292,7 @@ impl AirLoop {
                         program: self.local.program_path(&entry.program.digest),
                         digest: entry.program.digest.clone(),
                         repeat: 1,
+                        titles: titles_of(entry),
                     }));
                 }
             }
@@ -312,7 +320,8 @@ impl AirLoop {
         self.tell(&events);
         for (i, _) in misses {
             let a = &manifest.airings[i];
-            self.export(&a.airing_id, &a.slot, a.at.at(), Some(&a.program.digest))
+            let digest = Some(&a.program.digest);
+            self.export(&a.airing_id, &a.slot, a.at.at(), digest, &titles_of(a))
                 .await?;
         }
         Ok(())
@@ -337,7 +346,9 @@ impl AirLoop {
                 .log_decided(vec![(slot.clone(), at, Outcome::Skipped, why)])
                 .await?;
             self.tell(&events);
-            self.export(&alert.alert_id, &slot, at, None).await?;
+            let titles = [alert.title.clone()];
+            self.export(&alert.alert_id, &slot, at, None, &titles)
+                .await?;
             return Ok(None);
         }
         let Some(program) = &alert.program else {
@@ -359,6 +370,7 @@ impl AirLoop {
             program: path,
             digest: program.digest.clone(),
             repeat: alert.repeat.max(1),
+            titles: vec![alert.title.clone()],
         }))
     }
 
@@ -398,7 +410,9 @@ impl AirLoop {
         let rows = vec![(slot.clone(), alert.start.at(), Outcome::Skipped, why)];
         let events = self.engine.log_decided(rows).await?;
         self.tell(&events);
-        self.export(id, &slot, alert.start.at(), None).await
+        let titles = [alert.title];
+        self.export(id, &slot, alert.start.at(), None, &titles)
+            .await
     }
 
     /// Airs `item` while watching the alert stream and `shutdown`: a request breaks into a
@@ -464,25 +478,28 @@ impl AirLoop {
             (Outcome::Claimed, _) => {}
             _ => {
                 let digest = (!matches!(item.kind, Kind::Emergency(_))).then_some(&item.digest);
-                self.export(&item.airing_id, &item.held.slot, item.held.at, digest)
+                let (id, slot) = (&item.airing_id, &item.held.slot);
+                self.export(id, slot, item.held.at, digest, &item.titles)
                     .await?;
             }
         }
         Ok(stopping)
     }
 
-    /// Puts the log's row for `(slot, at)` into the outbox as airing `airing_id`.
+    /// Puts the log's row for `(slot, at)`, a program of the articles `titles`, into the
+    /// outbox as airing `airing_id`.
     async fn export(
         &self,
         airing_id: &str,
         slot: &str,
         at: Timestamp,
         digest: Option<&Digest>,
+        titles: &[String],
     ) -> anyhow::Result<()> {
         let Some(row) = self.engine.log_row(slot, at).await? else {
             return Ok(());
         };
-        if let Some(wire) = asrun::row_of(airing_id, &row, digest) {
+        if let Some(wire) = asrun::row_of(airing_id, &row, digest, titles) {
             self.local.outbox().push(&wire)?;
             self.shared.sync_now.notify_one();
         }
@@ -496,10 +513,12 @@ impl AirLoop {
         if let Some(manifest) = self.local.held()? {
             for a in &manifest.airings {
                 let at = a.at.at();
-                let digest = Some(&a.program.digest);
-                self.export(&a.airing_id, &a.slot, at, digest).await?;
+                let (digest, titles) = (Some(&a.program.digest), titles_of(a));
+                self.export(&a.airing_id, &a.slot, at, digest, &titles)
+                    .await?;
                 let resumed = format!("{} (resumed)", a.slot);
-                self.export(&a.airing_id, &resumed, at, digest).await?;
+                self.export(&a.airing_id, &resumed, at, digest, &titles)
+                    .await?;
             }
         }
         let now = self.engine.clock.now();
@@ -511,7 +530,8 @@ impl AirLoop {
             .await?;
         for row in rows {
             if let Some(id) = row.slot.strip_prefix("emergency ")
-                && let Some(wire) = asrun::row_of(id, &row, None)
+                // The alert's title is gone with the process: the hub keeps the one it holds.
+                && let Some(wire) = asrun::row_of(id, &row, None, &[])
             {
                 self.local.outbox().push(&wire)?;
             }

@@ -476,6 +476,8 @@ async fn report(
             program_digest: None,
             voice: Some("espeak".into()),
             reason: reason.map(str::to_owned),
+            titles: Vec::new(),
+            duration_secs: None,
         };
         client.outbox().push(&row).unwrap();
     }

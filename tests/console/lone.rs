@@ -128,3 +128,252 @@ fn a_lone_console_refuses_plain_http_off_loopback() {
     let out = station.run(&["run", "--behind-proxy"]);
     assert!(!out.status.success(), "--behind-proxy needs --console");
 }
+
+/// A lone station on a device: the captured one, or a FIFO read in real time.
+fn start_on(station: &TestStation, alsa_config: &std::path::Path) -> (Daemon, String) {
+    let mut child = station
+        .cmd()
+        .args(["run", "--console", "127.0.0.1:0"])
+        .env("ALSA_CONFIG_PATH", alsa_config)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines
+        .by_ref()
+        .map(Result::unwrap)
+        .find_map(|l| l.strip_prefix("console: listening on ").map(str::to_owned))
+        .expect("the console's address on stdout");
+    std::thread::spawn(move || lines.for_each(drop));
+    (Daemon(child), url)
+}
+
+/// Logs `name` in; its session cookie and the emergency page's CSRF token.
+async fn session(http: &reqwest::Client, url: &str, name: &str) -> (String, String) {
+    let res = http
+        .post(format!("{url}/console/login"))
+        .header(ORIGIN, url)
+        .form(&[("name", name), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "login as {name}");
+    let cookie = res.headers()[SET_COOKIE].to_str().unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let page = http
+        .get(format!("{url}/console/articles"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    (cookie, super::csrf_of(&page))
+}
+
+/// The station's as-run log, polled until `pred` holds for a row (the daemon airs on its
+/// own time); up to `secs` seconds.
+fn wait_for_row(
+    station: &TestStation,
+    secs: u64,
+    pred: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let start = std::time::Instant::now();
+    loop {
+        let out = station.run(&["log", "--json"]);
+        let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        if let Some(row) = rows.into_iter().find(|r| pred(r)) {
+            return row;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(secs),
+            "timed out; log: {}",
+            crate::support::stdout(&out)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// Adds an unapproved notice to the `alerts` queue; its id.
+fn add_notice(station: &TestStation, title: &str, paragraphs: usize) -> String {
+    let body: String = (1..=paragraphs)
+        .map(|i| format!("第{i}段：各位村民请注意，水库下游请立即转移到高处。\n\n"))
+        .collect();
+    let text = format!("+++\ntitle = \"{title}\"\nqueue = \"alerts\"\n+++\n{body}");
+    let path = station.write("in/notice.txt", text);
+    let out = station.run(&["add", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    crate::support::stdout(&out)
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
+fn not_open(r: &serde_json::Value) -> bool {
+    r["slot"] == "play-now" && r["outcome"] != "airing" && r["outcome"] != "claimed"
+}
+
+#[tokio::test]
+async fn a_lone_station_cuts_in_from_its_console_and_names_the_operator() {
+    let station = lone_station();
+    let alsa = crate::support::CapturedAlsa::new();
+    let id = add_notice(&station, "<b>水库</b>泄洪通知", 1);
+    let (_daemon, url) = start_on(&station, &alsa.config);
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let (cookie, csrf) = session(&http, &url, "李站长").await;
+    let page = http
+        .get(format!("{url}/console/emergency"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"send\""), "the cut-in form: {page}");
+    assert!(!page.contains("dalaba play-now"), "{page}");
+    assert!(page.contains("&#60;b&#62;水库") || page.contains("&lt;b&gt;水库"));
+    let post = |form: Vec<(&'static str, String)>| {
+        http.post(format!("{url}/console/emergency"))
+            .header(COOKIE, &cookie)
+            .header(ORIGIN, &url)
+            .form(&form)
+            .send()
+    };
+    let order = |confirm: bool| {
+        let mut form = vec![
+            ("csrf", csrf.clone()),
+            ("op", "request".to_owned()),
+            ("article", id.clone()),
+            ("severity", "2".to_owned()),
+            ("reason", "水库泄洪".to_owned()),
+        ];
+        if confirm {
+            form.push(("confirm", "1".to_owned()));
+        }
+        form
+    };
+    // Without the confirmation nothing is handed over.
+    let res = post(order(false)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("确认立即插播"));
+    // An editor may not cut in, whatever the page shows.
+    let (editor, editor_csrf) = session(&http, &url, "王编辑").await;
+    let mut form = order(true);
+    form[0].1 = editor_csrf;
+    let res = http
+        .post(format!("{url}/console/emergency"))
+        .header(COOKIE, &editor)
+        .header(ORIGIN, &url)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = post(order(true)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let said = res.text().await.unwrap();
+    assert!(said.contains("已交给播出程序"), "{said}");
+    let row = wait_for_row(&station, 120, not_open);
+    assert_eq!(row["outcome"], "aired", "{row:#}");
+    assert_eq!(row["operator"], "李站长", "{row:#}");
+    assert_eq!(
+        row["emergency_by"], "李站长",
+        "unsigned on her order: {row:#}"
+    );
+    assert_eq!(row["articles"][0]["id"].to_string(), id);
+    let samples = alsa.samples_f32();
+    assert!(
+        samples.iter().any(|s| s.abs() > 0.01),
+        "it reached the device"
+    );
+    let audit = http
+        .get(format!("{url}/console/audit"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(audit.contains("emergency"), "{audit}");
+    assert!(
+        audit.contains("水库泄洪"),
+        "the reason is in the audit log: {audit}"
+    );
+    assert!(!audit.contains("<b>"), "escaped: {audit}");
+}
+
+#[tokio::test]
+async fn a_cut_in_on_air_is_cancelled_from_the_console() {
+    let station = lone_station();
+    let fifo = crate::station::FifoAlsa::new();
+    let id = add_notice(&station, "山洪预警", 12);
+    let (_daemon, url) = start_on(&station, &fifo.config);
+    // The FIFO is read in real time: the program stays on air long enough to cancel.
+    let reader = fifo.read_paced(96_000);
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let (cookie, csrf) = session(&http, &url, "李站长").await;
+    let post = |form: Vec<(&'static str, String)>| {
+        http.post(format!("{url}/console/emergency"))
+            .header(COOKIE, &cookie)
+            .header(ORIGIN, &url)
+            .form(&form)
+            .send()
+    };
+    let res = post(vec![
+        ("csrf", csrf.clone()),
+        ("op", "request".to_owned()),
+        ("article", id),
+        ("severity", "test".to_owned()),
+        ("reason", "演练".to_owned()),
+        ("confirm", "1".to_owned()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    wait_for_row(&station, 120, |r| {
+        r["slot"] == "play-now" && r["outcome"] == "airing"
+    });
+    let page = http
+        .get(format!("{url}/console/emergency"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("正在播出"), "{page}");
+    assert!(
+        page.contains("取消插播"),
+        "a cancel for the cut-in on air: {page}"
+    );
+    let res = post(vec![
+        ("csrf", csrf),
+        ("op", "cancel".to_owned()),
+        ("alert_id", "1".to_owned()),
+        ("reason", "取消".to_owned()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let said = res.text().await.unwrap();
+    assert!(said.contains("已取消插播请求 1"), "{said}");
+    let row = wait_for_row(&station, 60, not_open);
+    reader.finish();
+    assert_eq!(row["outcome"], "interrupted", "{row:#}");
+    let reason = row["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("cancelled by 李站长"), "{row:#}");
+    assert_eq!(row["operator"], "李站长");
+}
