@@ -68,6 +68,53 @@ fn fill(db: &std::path::Path, articles: usize, airings: usize, now: Timestamp) {
     tx.commit().unwrap();
 }
 
+/// Enrols 50 boxes in two zones and has them report `rows` as-run rows (one in ten
+/// failed) over the last `rows / 200` days, as `box run` reports them.
+fn fill_hub(store: &SqliteHubStore, rows: usize, now: Timestamp) {
+    use dalaba::protocol::{AsRun, AsRunState, BoxId, Health, WireTime};
+    let offset = jiff::tz::Offset::constant(8);
+    let health = Health {
+        version: "bench".into(),
+        clock_offset_ms: 0,
+        device: "present".into(),
+        disk_free_bytes: None,
+        on_air: None,
+        manifest_expired: false,
+        refused: vec![],
+    };
+    let received = now.to_string();
+    for b in 0..50 {
+        let id: BoxId = format!("box{b}").parse().unwrap();
+        let zone = if b % 2 == 0 { "东片" } else { "西片" };
+        dalaba::hub::enroll(store, id.clone(), &format!("{b}号村"), &[zone.to_owned()]).unwrap();
+        let batch: Vec<AsRun> = (0..rows / 50)
+            .map(|i| {
+                let at = now - jiff::SignedDuration::from_mins(30 * i as i64 + b);
+                let at = WireTime::new(at, offset);
+                let failed = i % 10 == 0;
+                AsRun {
+                    airing_id: format!("morning@{at}"),
+                    state: if failed {
+                        AsRunState::Failed
+                    } else {
+                        AsRunState::Succeeded
+                    },
+                    started_at: Some(at.clone()),
+                    ended_at: Some(at),
+                    program_digest: None,
+                    voice: Some("espeak".into()),
+                    reason: failed.then(|| "没有音频设备".to_owned()),
+                    titles: vec![format!("通知{i}")],
+                    duration_secs: Some(60.0),
+                }
+            })
+            .collect();
+        for chunk in batch.chunks(1000) {
+            store.record_report(&id, chunk, &health, &received).unwrap();
+        }
+    }
+}
+
 fn station(articles: usize, airings: usize) -> (tempfile::TempDir, Station) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
@@ -112,8 +159,14 @@ fn main() {
         "filled {articles} articles, {airings} as-run rows in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    let hub: Arc<dyn HubStore> =
-        Arc::new(SqliteHubStore::open(&station.state_dir().join("hub.sqlite")).unwrap());
+    let store = SqliteHubStore::open(&station.state_dir().join("hub.sqlite")).unwrap();
+    let started = Instant::now();
+    fill_hub(&store, airings, Timestamp::now());
+    eprintln!(
+        "reported {airings} box as-run rows from 50 boxes in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let hub: Arc<dyn HubStore> = Arc::new(store);
     let state = HubState::new(
         hub.clone(),
         station.state_dir().join("hub-programs"),
@@ -156,6 +209,11 @@ fn main() {
             "/console/plan",
             "/console/log",
             "/console/log?csv=1",
+            "/console/log?page=50",
+            "/console/log?outcome=failed",
+            "/console/log?zone=%E4%B8%9C%E7%89%87",
+            "/console/log?box=box7",
+            "/console/log?from=2020-01-01&csv=1",
             "/console/boxes",
             "/console/emergency",
             "/console/users",

@@ -298,3 +298,5 @@ error-slot = `{ $path }` line { $line }: slot `{ $slot }`: { $message }
 error-no-device = there is no sound device on this machine ({ $why })
 error-no-such-device = there is no output device `{ $name }`; the devices here are: { $known } (see `dalaba devices`)
 error-device = the sound device failed: { $why }
+event-program = { $count } article(s), { $seconds } s
+event-resumed = ; resumed from { $from } s, the start of the paragraph that was cut off

@@ -450,3 +450,5 @@ error-slot = `{ $path }` 第 { $line } 行：时段 `{ $slot }`：{ $message }
 error-no-device = 这台机器上没有声卡（{ $why }）
 error-no-such-device = 没有输出设备 `{ $name }`；这里的设备有：{ $known }（见 `dalaba devices`）
 error-device = 声卡出错了：{ $why }
+event-program = { $count } 篇稿件，{ $seconds } 秒
+event-resumed = ；从第 { $from } 秒（被打断的那一段的开头）接着播

@@ -272,6 +272,13 @@ fn tick_and_plan_follow_the_locale() {
         "{}",
         stdout(&out)
     );
+    let out = box_in(&b, &zh, &["tick", "--now", "2026-12-03T07:00:02+08:00"]);
+    let aired = stdout(&out);
+    assert!(
+        aired.contains("morning  已播出：1 篇稿件，"),
+        "{aired}{}",
+        stderr(&out)
+    );
 }
 
 /// Asserts `dalaba ARGS` prints `zh` under a Chinese locale and `en` under `C` (stdout and

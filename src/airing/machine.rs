@@ -39,6 +39,10 @@ pub struct Finished {
     pub detail: String,
     /// Seconds into the program when it was cut off.
     pub stopped_at: Option<f64>,
+    /// The articles and seconds of a program that aired.
+    pub program: Option<(usize, f64)>,
+    /// Where in the program it resumed, seconds (a program cut off before).
+    pub resumed_from: Option<f64>,
 }
 
 impl Finished {
@@ -56,6 +60,8 @@ impl Finished {
             self.outcome == Outcome::Failed,
         );
         e.cut_at = self.stopped_at;
+        e.program = self.program;
+        e.resumed_from = self.resumed_from;
         e
     }
 }
@@ -117,6 +123,8 @@ impl Engine {
             outcome,
             detail: reason,
             stopped_at: None,
+            program: None,
+            resumed_from: None,
         })
     }
 
@@ -128,6 +136,8 @@ impl Engine {
             outcome: Outcome::Claimed,
             detail: format!("{reason} before air; the slot is left for the next run"),
             stopped_at: None,
+            program: None,
+            resumed_from: None,
         })
     }
 
@@ -269,11 +279,16 @@ impl Engine {
             (Some(r), _) => r.clone(),
         };
         let stopped_at = (outcome == Outcome::Interrupted).then_some(from + took);
+        let sized = reason.is_none() || outcome == Outcome::Aired;
+        let program = sized.then_some((count, length));
+        let resumed_from = (outcome == Outcome::Aired && from > 0.0).then_some(from);
         tracing::debug!(slot = %claimed.slot, at = %claimed.at, "{detail}");
         Ok(Finished {
             outcome,
             detail,
             stopped_at,
+            program,
+            resumed_from,
         })
     }
 }

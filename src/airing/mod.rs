@@ -66,6 +66,11 @@ pub struct Event {
     pub failure: bool,
     /// Seconds into the program when an emergency or a stop cut it off.
     pub cut_at: Option<f64>,
+    /// For a program that aired: its articles and seconds, so the terminal can word the
+    /// line in its own language (`detail` says the same in English).
+    pub program: Option<(usize, f64)>,
+    /// Where in the program it resumed, seconds (a program cut off before).
+    pub resumed_from: Option<f64>,
 }
 
 impl Event {
@@ -78,6 +83,8 @@ impl Event {
             detail,
             failure,
             cut_at: None,
+            program: None,
+            resumed_from: None,
         }
     }
 }

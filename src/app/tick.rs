@@ -11,7 +11,7 @@ use crate::station::Station;
 /// One event as a line: local scheduled time, slot, what happened, details.
 pub(super) fn line(e: &Event, tz: &TimeZone) -> String {
     let at = e.at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M:%S %:z");
-    let detail = super::escape::line(&e.detail).into_owned();
+    let detail = super::escape::line(&detail(e)).into_owned();
     let what = event_word(&e.what);
     if e.slot.is_empty() {
         crate::t!(
@@ -30,6 +30,20 @@ pub(super) fn line(e: &Event, tz: &TimeZone) -> String {
             detail = detail
         )
     }
+}
+
+/// The event's details; a program that aired in the process's language.
+fn detail(e: &Event) -> String {
+    let Some((count, seconds)) = e.program else {
+        return e.detail.clone();
+    };
+    let seconds = format!("{seconds:.1}");
+    let mut text = crate::t!("event-program", count = count, seconds = seconds);
+    if let Some(from) = e.resumed_from {
+        let from = format!("{from:.1}");
+        text.push_str(&crate::t!("event-resumed", from = from));
+    }
+    text
 }
 
 /// What the engine did (`aired`, `render failed`, …) in the process's language; a word

@@ -12,7 +12,7 @@ use super::auth::Staff;
 use super::pages::Nav;
 use super::roles::Action;
 use super::{Console, Page, PageError, html};
-use crate::hub::store::{BoxRecord, LoggedRow};
+use crate::hub::store::{BoxRecord, LogFilter, LoggedRow};
 use crate::store::{Airing, Outcome};
 use crate::tts::http::percent_encode;
 use crate::village_box::asrun::airing_of;
@@ -36,6 +36,9 @@ pub(super) struct LogQuery {
     box_id: String,
     #[serde(default)]
     csv: Option<String>,
+    /// The page, from 1.
+    #[serde(default)]
+    page: Option<usize>,
 }
 
 /// The Chinese word for an outcome.
@@ -77,6 +80,12 @@ struct LogPage {
     q: LogQuery,
     rows: Vec<LogLine>,
     total: usize,
+    /// This page (from 1) and how many there are.
+    page: usize,
+    pages: usize,
+    /// Links to the page before and after, when there is one.
+    prev_link: Option<String>,
+    next_link: Option<String>,
     outcomes: Vec<(&'static str, &'static str)>,
     /// At a hub: its boxes `(id, name)` and zones, for the filters.
     hub: bool,
@@ -85,8 +94,8 @@ struct LogPage {
     csv_link: String,
 }
 
-/// Most rows the page shows (the CSV has them all).
-const LOG_ROWS: usize = 500;
+/// Rows per page (the CSV has them all).
+const LOG_ROWS: usize = 100;
 
 /// A `YYYY-MM-DD` day's start in the station's zone, or the end of it.
 fn day(console: &Console, s: &str, end: bool) -> Result<Option<Timestamp>, PageError> {
@@ -124,19 +133,22 @@ pub(super) async fn log(
         let week_ago = console.now() - SignedDuration::from_hours(24 * 7);
         q.from = week_ago.to_zoned(console.tz().clone()).date().to_string();
     }
-    let (since, until) = (day(&console, &q.from, false)?, day(&console, &q.to, true)?);
-    let (entries, boxes) = entries(&console, since, until, &q.box_id).await?;
-    let rows: Vec<Entry> = entries.into_iter().filter(|e| keeps(&q, e)).collect();
+    let filter = Filter {
+        since: day(&console, &q.from, false)?,
+        until: day(&console, &q.to, true)?,
+        slot: non_empty(&q.slot),
+        outcome: non_empty(&q.outcome),
+        zone: non_empty(&q.zone),
+        box_id: non_empty(&q.box_id),
+    };
     if q.csv.is_some() {
+        let (_, rows, _) = entries(&console, &filter, None).await?;
         return csv(&console, &staff, rows).await;
     }
-    let total = rows.len();
-    let lines = rows
-        .into_iter()
-        .rev()
-        .take(LOG_ROWS)
-        .map(|e| log_line(&console, e))
-        .collect();
+    let page = q.page.unwrap_or(1).max(1);
+    let offset = (page - 1) * LOG_ROWS;
+    let (total, rows, boxes) = entries(&console, &filter, Some((offset, LOG_ROWS))).await?;
+    let lines = rows.into_iter().map(|e| log_line(&console, e)).collect();
     let mut zones: Vec<String> = boxes.iter().flat_map(|b| b.zones.clone()).collect();
     zones.sort();
     zones.dedup();
@@ -150,12 +162,17 @@ pub(super) async fn log(
     .into_iter()
     .map(|o| (o.as_str(), outcome_word(o)))
     .collect();
+    let pages = total.div_ceil(LOG_ROWS).max(1);
     html(&LogPage {
         nav: Nav::of(&staff, "log"),
-        csv_link: csv_link(&q),
+        csv_link: format!("{}&csv=1", link(&q)),
+        prev_link: (page > 1).then(|| format!("{}&page={}", link(&q), page - 1)),
+        next_link: (page < pages).then(|| format!("{}&page={}", link(&q), page + 1)),
         q,
         rows: lines,
         total,
+        page,
+        pages,
         outcomes,
         hub: console.0.edges.hub.is_some(),
         boxes: boxes
@@ -166,8 +183,25 @@ pub(super) async fn log(
     })
 }
 
-/// The export link: the page's filters, every one of them, and `csv=1`.
-fn csv_link(q: &LogQuery) -> String {
+fn non_empty(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+/// The log page's filters, parsed.
+#[derive(Debug, Clone)]
+struct Filter {
+    since: Option<Timestamp>,
+    until: Option<Timestamp>,
+    slot: Option<String>,
+    outcome: Option<String>,
+    zone: Option<String>,
+    box_id: Option<String>,
+}
+
+/// The page's own link: its filters, every one of them (the export and the paging links
+/// add to it).
+fn link(q: &LogQuery) -> String {
     let pairs = [
         ("from", &q.from),
         ("to", &q.to),
@@ -180,7 +214,7 @@ fn csv_link(q: &LogQuery) -> String {
         .iter()
         .map(|(k, v)| format!("{k}={}", percent_encode(v)))
         .collect();
-    format!("/console/log?{}&csv=1", query.join("&"))
+    format!("/console/log?{}", query.join("&"))
 }
 
 /// The filtered rows as the CSV `dalaba log --csv` writes (Chinese); a box's rows name the
@@ -205,48 +239,65 @@ async fn csv(console: &Console, staff: &Staff, rows: Vec<Entry>) -> Page {
         .into_response())
 }
 
-/// Whether a row passes the filters. A zone or box filter keeps only boxes' rows.
-fn keeps(q: &LogQuery, e: &Entry) -> bool {
-    let on = e.on.as_ref();
-    (q.slot.is_empty() || e.airing.slot == q.slot)
-        && (q.outcome.is_empty() || e.airing.outcome.as_str() == q.outcome)
-        && (q.box_id.is_empty() || on.is_some_and(|b| b.box_id.as_str() == q.box_id))
-        && (q.zone.is_empty() || on.is_some_and(|b| b.zones.contains(&q.zone)))
-}
-
-/// This station's rows and, at a hub, every box's (or only `box_id`'s) scheduled in
-/// `[since, until]`, in time order; and the hub's boxes.
+/// The rows `filter` chooses from this station's log and, at a hub, every box's, filtered
+/// and paged by the databases: `(offset, limit)` of the merged rows newest first, or every
+/// row oldest first (the CSV); how many match in all; and the hub's boxes. A zone or box
+/// filter keeps only boxes' rows.
 async fn entries(
     console: &Console,
-    since: Option<Timestamp>,
-    until: Option<Timestamp>,
-    box_id: &str,
-) -> Result<(Vec<Entry>, Vec<BoxRecord>), PageError> {
-    let local = console.db().call(move |s| s.airings(since, until)).await?;
+    filter: &Filter,
+    page: Option<(usize, usize)>,
+) -> Result<(usize, Vec<Entry>, Vec<BoxRecord>), PageError> {
+    // Each source gives its first `offset + limit`; the merge keeps the page.
+    let head = page.map(|(offset, limit)| (0, offset + limit));
+    let f = filter.clone();
+    let (mut total, local) = if f.zone.is_some() || f.box_id.is_some() {
+        (0, Vec::new())
+    } else {
+        console
+            .db()
+            .call(move |s| {
+                s.airings_page(
+                    f.since,
+                    f.until,
+                    f.slot.as_deref(),
+                    f.outcome.as_deref(),
+                    head,
+                )
+            })
+            .await?
+    };
     let mut out: Vec<Entry> = local
         .into_iter()
         .map(|airing| Entry { airing, on: None })
         .collect();
-    let Some(hub) = console.0.edges.hub.clone() else {
-        return Ok((out, Vec::new()));
-    };
-    // A box id that does not parse matches no box: the filter then shows nothing.
-    let only: Option<crate::protocol::BoxId> = box_id.parse().ok();
-    let (boxes, logged) = tokio::task::spawn_blocking(move || {
-        let logged = hub.store.as_run_log(only.as_ref())?;
-        Ok::<_, anyhow::Error>((hub.store.boxes()?, logged))
-    })
-    .await
-    .map_err(|e| PageError::Internal(e.into()))??;
-    let within = |t: Timestamp| since.is_none_or(|s| t >= s) && until.is_none_or(|u| t <= u);
-    out.extend(
-        logged
-            .into_iter()
-            .map(|r| box_entry(r, &boxes))
-            .filter(|e| within(e.airing.scheduled)),
-    );
-    out.sort_by_key(|e| e.airing.scheduled);
-    Ok((out, boxes))
+    let mut boxes = Vec::new();
+    if let Some(hub) = console.0.edges.hub.clone() {
+        let wanted = LogFilter {
+            since: filter.since,
+            until: filter.until,
+            box_id: filter.box_id.clone(),
+            zone: filter.zone.clone(),
+            slot: filter.slot.clone(),
+            outcome: filter.outcome.clone(),
+            page: head,
+        };
+        let (n, logged, known) = tokio::task::spawn_blocking(move || {
+            let (n, logged) = hub.store.as_run_page(&wanted)?;
+            Ok::<_, anyhow::Error>((n, logged, hub.store.boxes()?))
+        })
+        .await
+        .map_err(|e| PageError::Internal(e.into()))??;
+        total += n;
+        out.extend(logged.into_iter().map(|r| box_entry(r, &known)));
+        boxes = known;
+    }
+    out.sort_by_key(|e| (e.airing.scheduled, e.on.is_some()));
+    if let Some((offset, limit)) = page {
+        out.reverse();
+        out = out.into_iter().skip(offset).take(limit).collect();
+    }
+    Ok((total, out, boxes))
 }
 
 /// A box's as-run row as a log row.
@@ -311,7 +362,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            csv_link(&q),
+            format!("{}&csv=1", link(&q)),
             "/console/log?from=2026-12-01&to=&zone=%E4%B8%9C%E7%89%87%26x%3D1\
              &box=zhangjiacun&slot=&outcome=aired&csv=1"
         );

@@ -11,6 +11,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::protocol::{Alert, AsRun, BoxId, Health, SecretHash};
 
+mod log;
+
+pub use log::LogFilter;
+
 /// A box as the hub knows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BoxRecord {
@@ -79,6 +83,8 @@ pub trait HubStore: Send + Sync {
     fn preflight_failures(&self) -> anyhow::Result<Vec<(String, String)>>;
     /// The as-run rows of every box, or of one, in the order they arrived.
     fn as_run_log(&self, box_id: Option<&BoxId>) -> anyhow::Result<Vec<LoggedRow>>;
+    /// The rows `filter` chooses, filtered and paged by the database, and how many match.
+    fn as_run_page(&self, filter: &LogFilter) -> anyhow::Result<(usize, Vec<LoggedRow>)>;
 }
 
 /// One as-run row in the hub's merged log: which box sent it, and when it arrived.
@@ -132,6 +138,13 @@ CREATE TABLE hub_notice_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, sink TEXT
     "
 CREATE TABLE hub_preflight (program TEXT PRIMARY KEY, reason TEXT NOT NULL);
 ",
+    // Each as-run row's place in the merged log, so the log is filtered and paged in SQL.
+    "
+ALTER TABLE hub_as_run ADD COLUMN slot TEXT;
+ALTER TABLE hub_as_run ADD COLUMN scheduled_ms INTEGER;
+ALTER TABLE hub_as_run ADD COLUMN outcome TEXT;
+CREATE INDEX hub_as_run_by_time ON hub_as_run (scheduled_ms);
+",
 ];
 
 /// [`HubStore`] on one SQLite file.
@@ -166,6 +179,7 @@ impl SqliteHubStore {
             tx.execute_batch(sql)
                 .with_context(|| format!("hub database migration {} failed", i + 1))?;
         }
+        log::place_old_rows(&tx)?;
         tx.pragma_update(None, "user_version", MIGRATIONS.len())?;
         tx.commit()?;
         Ok(Self {
@@ -334,6 +348,7 @@ impl HubStore for SqliteHubStore {
                     at
                 ],
             )?;
+            log::place(&tx, id, row, at)?;
         }
         tx.execute(
             "UPDATE hub_box SET last_contact = ?2, health = ?3 WHERE box_id = ?1",
@@ -482,6 +497,10 @@ impl HubStore for SqliteHubStore {
             conn.prepare("SELECT program, reason FROM hub_preflight ORDER BY program")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn as_run_page(&self, filter: &LogFilter) -> anyhow::Result<(usize, Vec<LoggedRow>)> {
+        log::page(&self.conn(), filter)
     }
 
     fn as_run_log(&self, box_id: Option<&BoxId>) -> anyhow::Result<Vec<LoggedRow>> {

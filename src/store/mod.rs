@@ -1164,19 +1164,63 @@ impl Store {
         since: Option<Timestamp>,
         until: Option<Timestamp>,
     ) -> Result<Vec<Airing>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT id, slot, scheduled_ms, started_ms, ended_ms, outcome, reason, voice,
-                        duration, lufs, device, emergency_by, operator
-                 FROM airings WHERE scheduled_ms >= ?1 AND scheduled_ms <= ?2
-                 ORDER BY scheduled_ms, id",
-            )
-            .map_err(|e| self.err(e))?;
         let since = since.map_or(i64::MIN, ms);
         let until = until.map_or(i64::MAX, ms);
+        self.airings_where(
+            "scheduled_ms >= ?1 AND scheduled_ms <= ?2 ORDER BY scheduled_ms, id",
+            &[&since, &until],
+        )
+    }
+
+    /// The airings scheduled in `[since, until]` of `slot` with `outcome` (each when
+    /// given), filtered and paged by the database: `(offset, limit)` newest first, or all
+    /// oldest first; and how many match.
+    pub fn airings_page(
+        &self,
+        since: Option<Timestamp>,
+        until: Option<Timestamp>,
+        slot: Option<&str>,
+        outcome: Option<&str>,
+        page: Option<(usize, usize)>,
+    ) -> Result<(usize, Vec<Airing>)> {
+        let since = since.map_or(i64::MIN, ms);
+        let until = until.map_or(i64::MAX, ms);
+        let cond = "scheduled_ms >= ?1 AND scheduled_ms <= ?2
+             AND (?3 IS NULL OR slot = ?3) AND (?4 IS NULL OR outcome = ?4)";
+        let total: i64 = self
+            .conn
+            .query_row(
+                &format!("SELECT count(*) FROM airings WHERE {cond}"),
+                params![since, until, slot, outcome],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        let order = match page {
+            Some((offset, limit)) => {
+                format!("ORDER BY scheduled_ms DESC, id DESC LIMIT {limit} OFFSET {offset}")
+            }
+            None => "ORDER BY scheduled_ms, id".to_owned(),
+        };
+        let rows = self.airings_where(
+            &format!("{cond} {order}"),
+            &[&since, &until, &slot, &outcome],
+        )?;
+        Ok((usize::try_from(total).unwrap_or(0), rows))
+    }
+
+    /// The airings `tail` (a condition and an order) chooses, with their articles and
+    /// events.
+    fn airings_where(&self, tail: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Airing>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT id, slot, scheduled_ms, started_ms, ended_ms, outcome, reason, voice,
+                        duration, lufs, device, emergency_by, operator
+                 FROM airings WHERE {tail}"
+            ))
+            .map_err(|e| self.err(e))?;
         let mut out = stmt
-            .query_map(params![since, until], |r| {
+            .query_map(args, |r| {
                 Ok(Airing {
                     id: r.get(0)?,
                     slot: r.get(1)?,

@@ -76,22 +76,31 @@ pub fn outcome_of(state: AsRunState, reason: Option<&str>) -> Outcome {
     }
 }
 
-/// A box's row as the hub received it, as a row of the station's log (for the console's
-/// page and the CSV): slot and scheduled time from its airing id (`slot@time`; an alert's id
-/// stands for both when it has no `@`), its titles as articles, the box named as the device.
-pub fn airing_of(r: &crate::hub::store::LoggedRow) -> Airing {
-    let row = &r.row;
+/// Where a box's row sits in the hub's log: its slot and scheduled time from its airing id
+/// (`slot@time`; an alert's id stands for both when it has no `@`; else when it started or
+/// when the hub received it), and its log outcome. Stored beside the row so the log is
+/// filtered in SQL.
+pub fn log_keys(row: &AsRun, received_at: &str) -> (String, jiff::Timestamp, Outcome) {
     let (slot, at) = row
         .airing_id
         .split_once('@')
         .unwrap_or((row.airing_id.as_str(), ""));
-    let started = row.started_at.as_ref().map(WireTime::at);
     let scheduled = at
         .parse::<jiff::Timestamp>()
         .ok()
-        .or(started)
-        .or_else(|| r.received_at.parse().ok())
+        .or(row.started_at.as_ref().map(WireTime::at))
+        .or_else(|| received_at.parse().ok())
         .unwrap_or_default();
+    let outcome = outcome_of(row.state, row.reason.as_deref());
+    (slot.to_owned(), scheduled, outcome)
+}
+
+/// A box's row as the hub received it, as a row of the station's log (for the console's
+/// page and the CSV): placed by [`log_keys`], its titles as articles, the box named as the
+/// device.
+pub fn airing_of(r: &crate::hub::store::LoggedRow) -> Airing {
+    let row = &r.row;
+    let (slot, scheduled, outcome) = log_keys(row, &r.received_at);
     let articles = row
         .titles
         .iter()
@@ -106,11 +115,11 @@ pub fn airing_of(r: &crate::hub::store::LoggedRow) -> Airing {
         .collect();
     Airing {
         id: 0,
-        slot: slot.to_owned(),
+        slot,
         scheduled,
-        started,
+        started: row.started_at.as_ref().map(WireTime::at),
         ended: row.ended_at.as_ref().map(WireTime::at),
-        outcome: outcome_of(row.state, row.reason.as_deref()),
+        outcome,
         reason: row.reason.clone(),
         voice: row.voice.clone(),
         duration: row.duration_secs,

@@ -644,3 +644,53 @@ async fn the_editor_hears_the_exact_program_before_submitting() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_log_pages_through_the_database_and_the_export_stays_complete() {
+    let c = ConsoleUnderTest::start();
+    let east = enroll(&c, "张家村", "zhangjiacun", "东片");
+    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+    let start = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(30);
+    let ids: Vec<String> = (0..250)
+        .map(|i| {
+            let at = (start + jiff::SignedDuration::from_mins(i)).to_zoned(tz.clone());
+            format!("often@{}", at.strftime("%Y-%m-%dT%H:%M:%S%:z"))
+        })
+        .collect();
+    let rows: Vec<(&str, &str, Option<&str>)> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let failed = i % 10 == 0;
+            let state = if failed { "failed" } else { "ok" };
+            (id.as_str(), state, failed.then_some("无声"))
+        })
+        .collect();
+    report(&c, east, &rows).await;
+    let reader = login(&c, "县里").await;
+    let (status, page) = reader.get("/console/log").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("共 250 条，第 1/3 页"), "{page}");
+    let table = log_table(&page);
+    assert_eq!(table.matches("张家村（zhangjiacun）").count(), 100);
+    // Newest first: the last reported airing heads page 1.
+    let newest = ids[249].split_once('@').unwrap().1[11..16].to_owned();
+    assert!(table.contains(&newest), "{newest} in {table}");
+    assert!(page.contains("id=\"next\""), "{page}");
+    assert!(!page.contains("id=\"prev\""), "{page}");
+    let (_, last) = reader.get("/console/log?page=3").await;
+    assert!(last.contains("第 3/3 页"), "{last}");
+    assert_eq!(
+        log_table(&last).matches("张家村（zhangjiacun）").count(),
+        50
+    );
+    assert!(last.contains("id=\"prev\"") && !last.contains("id=\"next\""));
+    // The outcome filter is applied by the database before paging: 25 failures, one page.
+    let (_, failed) = reader.get("/console/log?outcome=failed").await;
+    assert!(failed.contains("共 25 条，第 1/1 页"), "{failed}");
+    assert_eq!(log_table(&failed).matches("无声").count(), 25);
+    let (_, csv) = reader.get("/console/log?csv=1").await;
+    let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
+    assert_eq!(lines.len(), 251, "header and every row");
+    assert!(lines[1].starts_with("often,"), "{}", lines[1]);
+}
