@@ -449,3 +449,46 @@ fn typed_errors_follow_the_locale_and_keep_their_names() {
         "dalaba.toml` line 1: ",
     );
 }
+
+#[test]
+fn the_command_layers_own_errors_follow_the_locale() {
+    let s = TestStation::new();
+    says(
+        &s,
+        &["hub", "log", "--box", "no such box!"],
+        "`--box no such box!` 不是喇叭箱编号",
+        "`--box no such box!` is not a box id",
+    );
+    says(
+        &s,
+        &["hub", "serve", "--listen", "nowhere"],
+        "`--listen nowhere` 不是地址",
+        "`--listen nowhere` is not an address",
+    );
+    let wav = s.join("missing-dir/out.wav");
+    let file = s.write("a.txt", "明天停水。\n");
+    s.write("missing-dir", "a file where a folder should be");
+    let folder = s.write("folder/x.txt", "").parent().unwrap().to_owned();
+    says(
+        &s,
+        &[
+            "render",
+            file.to_str().unwrap(),
+            "--out",
+            wav.to_str().unwrap(),
+        ],
+        "查看不了 `",
+        "cannot examine `",
+    );
+    says(
+        &s,
+        &[
+            "render",
+            file.to_str().unwrap(),
+            "--out",
+            folder.to_str().unwrap(),
+        ],
+        "是文件夹，不是普通文件",
+        "is a folder, not a regular file",
+    );
+}

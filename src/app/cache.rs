@@ -85,7 +85,11 @@ impl Leftovers {
         let entries = match std::fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(e).with_context(|| format!("reading `{}`", dir.display())),
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    crate::t!("error-cannot-read", path = dir.display().to_string())
+                });
+            }
         };
         for entry in entries.filter_map(Result::ok) {
             let path = entry.path();
@@ -107,8 +111,9 @@ impl Leftovers {
                 older_than.filter(|l| age > *l).map(|_| &mut self.old)
             };
             if let Some(counter) = counter {
-                std::fs::remove_file(&path)
-                    .with_context(|| format!("removing `{}`", path.display()))?;
+                std::fs::remove_file(&path).with_context(|| {
+                    crate::t!("error-cannot-remove", path = path.display().to_string())
+                })?;
                 *counter += 1;
                 self.bytes += meta.len();
             }

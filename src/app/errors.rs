@@ -7,11 +7,15 @@ use std::error::Error;
 
 use crate::article::ArticleError;
 use crate::i18n::{self, Lang};
+use crate::media::wav::WavError;
 use crate::player::PlayError;
+use crate::program::AssembleError;
 use crate::schedule::ScheduleError;
 use crate::station::StationError;
 use crate::store::StoreError;
 use crate::t;
+
+use super::out_path::OutPathError;
 use crate::toml_file::TomlError;
 
 /// `err` as one line in the process's language.
@@ -68,6 +72,9 @@ fn io_cause(cause: &(dyn Error + 'static)) -> Option<String> {
         std::io::ErrorKind::NotFound => "io-not-found",
         std::io::ErrorKind::PermissionDenied => "io-permission-denied",
         std::io::ErrorKind::AlreadyExists => "io-already-exists",
+        std::io::ErrorKind::NotADirectory => "io-not-a-directory",
+        std::io::ErrorKind::IsADirectory => "io-is-a-directory",
+        std::io::ErrorKind::StorageFull => "io-storage-full",
         _ => return None,
     };
     Some(t!(id))
@@ -89,6 +96,15 @@ fn typed(cause: &(dyn Error + 'static)) -> Option<String> {
     }
     if let Some(e) = cause.downcast_ref::<ScheduleError>() {
         return Some(schedule(e));
+    }
+    if let Some(WavError::Io { path, .. }) = cause.downcast_ref() {
+        return Some(t!("error-cannot-write", path = shown(path)));
+    }
+    if let Some(AssembleError::Io { path, .. }) = cause.downcast_ref() {
+        return Some(t!("error-cannot-write", path = shown(path)));
+    }
+    if let Some(e) = cause.downcast_ref::<OutPathError>() {
+        return Some(out_path(e));
     }
     cause.downcast_ref::<PlayError>().map(play)
 }
@@ -225,5 +241,29 @@ fn play(e: &PlayError) -> String {
             known = known.clone()
         ),
         PlayError::Device(why) => t!("error-device", why = why.clone()),
+    }
+}
+
+/// Where `--out` would write.
+fn out_path(e: &OutPathError) -> String {
+    match e {
+        OutPathError::NotAFile { path, kind } => t!(
+            "error-out-not-a-file",
+            path = shown(path),
+            kind = t!(match *kind {
+                "a folder" => "file-kind-folder",
+                "a device" => "file-kind-device",
+                "a FIFO (named pipe)" => "file-kind-fifo",
+                "a socket" => "file-kind-socket",
+                _ => "file-kind-other",
+            })
+        ),
+        OutPathError::NoFolder { dir } => t!("error-out-no-folder", dir = shown(dir)),
+        OutPathError::Dangling { path, target } => t!(
+            "error-out-dangling",
+            path = shown(path),
+            target = shown(target)
+        ),
+        OutPathError::Io { path, .. } => t!("error-out-examine", path = shown(path)),
     }
 }

@@ -28,8 +28,7 @@ pub(super) fn programs_dir(station: &Station) -> std::path::PathBuf {
 
 pub(super) fn timezone(station: &Station) -> anyhow::Result<TimeZone> {
     let name = &station.settings.timezone;
-    TimeZone::get(name)
-        .with_context(|| format!("`timezone = {name:?}` in dalaba.toml is not a known time zone"))
+    TimeZone::get(name).with_context(|| crate::t!("error-bad-timezone", name = format!("{name:?}")))
 }
 
 /// `dalaba hub enroll NAME --zone Z…`: prints the credential once.
@@ -92,7 +91,7 @@ pub fn publish(
 ) -> anyhow::Result<()> {
     let at: Timestamp = at
         .parse()
-        .with_context(|| format!("`--at {at}` is not RFC 3339 with an offset"))?;
+        .with_context(|| crate::t!("error-bad-at", at = at.escape_debug().to_string()))?;
     let store = store(station)?;
     let airing = PlannedAiring {
         slot: slot.to_owned(),
@@ -149,7 +148,15 @@ fn refuse_plain_http_off_loopback(
     use std::net::ToSocketAddrs;
     let addrs: Vec<std::net::SocketAddr> = listen
         .to_socket_addrs()
-        .with_context(|| format!("`{flag} {listen}` is not an address (e.g. {example})"))?
+        .with_context(|| {
+            let listen = listen.escape_debug().to_string();
+            crate::t!(
+                "error-bad-address",
+                flag = flag,
+                listen = listen,
+                example = example
+            )
+        })?
         .collect();
     anyhow::ensure!(
         crate::hub::tls::loopback_only(&addrs),
@@ -212,7 +219,7 @@ pub fn serve(
     let store: Arc<dyn HubStore> = Arc::new(store(station)?);
     let alerts = alerts_config(station)?;
     let engine = super::hub_plan::engine(station, plan.now)
-        .context("the hub plans from its schedules and approvals")?;
+        .with_context(|| crate::t!("error-hub-planner"))?;
     let engine_clock = engine.clock.clone();
     let clock: crate::hub::server::Clock = Arc::new(move || engine_clock.now());
     let state = HubState::new(
@@ -247,7 +254,7 @@ pub fn serve(
         let server = crate::hub::server::serve_routes(listener, tls, routes, stop.wait());
         let (served, ()) = tokio::join!(server, planner);
         let _ = std::fs::remove_file(super::hub_emergency::pid_file(station));
-        served.context("hub server failed")
+        served.with_context(|| crate::t!("error-hub-server"))
     })
 }
 
@@ -346,7 +353,7 @@ pub(super) async fn bind(
     };
     let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .with_context(|| format!("cannot listen on `{listen}`"))?;
+        .with_context(|| crate::t!("error-cannot-listen", listen = listen.to_string()))?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     let url = format!("{scheme}://{}", listener.local_addr()?);
     println!("{}", crate::t!("listening", what = what, url = url));
@@ -364,7 +371,7 @@ pub fn add_user(station: &Station, name: &str, role: &str) -> anyhow::Result<()>
             let mut line = String::new();
             std::io::stdin()
                 .read_line(&mut line)
-                .context("cannot read the password from standard input")?;
+                .with_context(|| crate::t!("error-read-password"))?;
             line.trim_end_matches(['\r', '\n']).to_owned()
         }
     };
@@ -406,7 +413,7 @@ pub fn log(station: &Station, box_id: Option<&str>, json: bool, csv: bool) -> an
     let only: Option<BoxId> = box_id
         .map(|id| {
             id.parse()
-                .with_context(|| format!("`--box {}` is not a box id", id.escape_debug()))
+                .with_context(|| crate::t!("error-bad-box-id", id = id.escape_debug().to_string()))
         })
         .transpose()?;
     let store = store(station)?;

@@ -45,7 +45,7 @@ pub(super) fn emergency(station: &Station, order: &Order, json: bool) -> anyhow:
     let wav = match (&order.program, &order.text) {
         (Some(path), _) => path.clone(),
         (None, Some(text)) => speak(station, &order.reason, text)?,
-        (None, None) => anyhow::bail!("give the program WAV or `--text`"),
+        (None, None) => anyhow::bail!(crate::t!("error-wav-or-text")),
     };
     let program = crate::hub::publish::import_program(&programs_dir(station), &wav)?;
     let now = Timestamp::now();
@@ -171,5 +171,5 @@ pub(super) fn announce_on_signal(station: &Station, state: HubState) -> anyhow::
     });
     let pid = pid_file(station);
     std::fs::write(&pid, std::process::id().to_string())
-        .with_context(|| format!("cannot write `{}`", pid.display()))
+        .with_context(|| crate::t!("error-cannot-write", path = pid.display().to_string()))
 }

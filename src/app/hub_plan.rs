@@ -325,7 +325,7 @@ pub fn plan_publish(
     let engine = engine(station, now)?;
     let report = super::runtime()?
         .block_on(round(&engine, store, programs_dir, hours))
-        .context("planning the hub's manifests")?;
+        .with_context(|| crate::t!("error-hub-manifests"))?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

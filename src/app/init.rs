@@ -102,13 +102,13 @@ fn commented(text: &str) -> String {
 fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create `{}`", dir.display()))?;
+            .with_context(|| crate::t!("error-cannot-create", path = dir.display().to_string()))?;
     }
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
-        .with_context(|| format!("cannot create `{}`", path.display()))?;
+        .with_context(|| crate::t!("error-cannot-create", path = path.display().to_string()))?;
     std::io::Write::write_all(&mut file, text.as_bytes())
-        .with_context(|| format!("cannot write `{}`", path.display()))
+        .with_context(|| crate::t!("error-cannot-write", path = path.display().to_string()))
 }

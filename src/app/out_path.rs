@@ -87,12 +87,12 @@ pub(super) fn check(path: &Path) -> Result<OutPath, OutPathError> {
 pub(super) fn copy_to_stdout(path: &Path) -> anyhow::Result<()> {
     use anyhow::Context;
     use std::io::Write;
-    let mut file =
-        std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let mut file = std::fs::File::open(path)
+        .with_context(|| crate::t!("error-cannot-read", path = path.display().to_string()))?;
     let mut stdout = std::io::stdout().lock();
     std::io::copy(&mut file, &mut stdout)
         .and_then(|_| stdout.flush())
-        .context("writing the program to standard output")?;
+        .with_context(|| crate::t!("error-stdout"))?;
     Ok(())
 }
 

@@ -20,7 +20,7 @@ pub(super) fn run(
     device: Option<String>,
 ) -> anyhow::Result<()> {
     let dest = out.map(out_path::check).transpose()?;
-    let scratch = tempfile::tempdir().context("cannot make a temporary folder")?;
+    let scratch = tempfile::tempdir().with_context(|| crate::t!("error-temp-folder"))?;
     let (path, keep) = match &dest {
         Some(OutPath::File(path)) => (path.clone(), true),
         Some(OutPath::Stdout) => (scratch.path().join("preview.wav"), false),
@@ -30,8 +30,9 @@ pub(super) fn run(
                 files.first().map_or(Path::new("preview"), |f| f.as_path()),
             );
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create `{}`", dir.display()))?;
+                std::fs::create_dir_all(dir).with_context(|| {
+                    crate::t!("error-cannot-create", path = dir.display().to_string())
+                })?;
             }
             (path, false)
         }

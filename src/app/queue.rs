@@ -49,9 +49,12 @@ fn read(
     let (script, hash) = script_of(&parsed, &station.lexicon()?);
     let front = &parsed.front;
     if let Some(voice) = &front.voice {
-        station
-            .voice(Some(voice))
-            .with_context(|| format!("`{}` front matter `voice`", file.display()))?;
+        station.voice(Some(voice)).with_context(|| {
+            crate::t!(
+                "error-front-matter-voice",
+                file = file.display().to_string()
+            )
+        })?;
     }
     let queue = queue
         .or_else(|| front.queue.clone())

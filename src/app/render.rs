@@ -26,7 +26,7 @@ pub(super) fn run(
             );
         }
         OutPath::Stdout => {
-            let dir = tempfile::tempdir().context("cannot make a temporary folder")?;
+            let dir = tempfile::tempdir().with_context(|| crate::t!("error-temp-folder"))?;
             let path = dir.path().join("program.wav");
             let summary = render_files(station, files, &path, voice, repeat)?;
             out_path::copy_to_stdout(&path)?;

@@ -60,8 +60,9 @@ pub(super) fn daemon(
             shutdown: stop.wait(),
         };
         // Written once the signals are handled: `play-now` may signal this pid at once.
-        std::fs::write(&pid_file, std::process::id().to_string())
-            .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", pid_file.display()))?;
+        std::fs::write(&pid_file, std::process::id().to_string()).with_context(|| {
+            crate::t!("error-cannot-write", path = pid_file.display().to_string())
+        })?;
         let started = crate::t!(
             "run-started",
             slots = engine.slots.len(),
@@ -79,7 +80,9 @@ pub(super) fn daemon(
         })
         .await;
         if let Some(served) = served {
-            served.await?.context("the console server failed")?;
+            served
+                .await?
+                .with_context(|| crate::t!("error-console-server"))?;
         }
         aired
     });

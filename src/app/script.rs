@@ -43,7 +43,7 @@ fn print_all(text: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     match writeln!(stdout, "{text}") {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(e).context("writing the script to stdout")
+            Err(e).with_context(|| crate::t!("error-stdout"))
         }
         _ => Ok(()),
     }

@@ -135,14 +135,15 @@ pub(super) fn test(
 ) -> anyhow::Result<()> {
     station.voice(Some(name))?;
     let dest = out.map(out_path::check).transpose()?;
-    let scratch = tempfile::tempdir().context("cannot make a temporary folder")?;
+    let scratch = tempfile::tempdir().with_context(|| crate::t!("error-temp-folder"))?;
     let path = match &dest {
         Some(OutPath::File(path)) => path.clone(),
         Some(OutPath::Stdout) => scratch.path().join("voice-test.wav"),
         None => {
             let dir = station.state_dir().join("preview");
-            std::fs::create_dir_all(&dir)
-                .with_context(|| format!("cannot create `{}`", dir.display()))?;
+            std::fs::create_dir_all(&dir).with_context(|| {
+                crate::t!("error-cannot-create", path = dir.display().to_string())
+            })?;
             dir.join(format!("voice-test-{name}.wav"))
         }
     };
