@@ -75,12 +75,8 @@ fn fill_hub(store: &SqliteHubStore, rows: usize, now: Timestamp) {
     let offset = jiff::tz::Offset::constant(8);
     let health = Health {
         version: "bench".into(),
-        clock_offset_ms: 0,
         device: "present".into(),
-        disk_free_bytes: None,
-        on_air: None,
-        manifest_expired: false,
-        refused: vec![],
+        ..Health::default()
     };
     let received = now.to_string();
     for b in 0..50 {

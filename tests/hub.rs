@@ -54,12 +54,8 @@ fn airing(slot: &str, minutes: i64, program: &Path, zones: &[&str]) -> PlannedAi
 fn health() -> Health {
     Health {
         version: "test".into(),
-        clock_offset_ms: 0,
         device: "present".into(),
-        disk_free_bytes: None,
-        on_air: None,
-        manifest_expired: false,
-        refused: vec![],
+        ..Health::default()
     }
 }
 

@@ -504,33 +504,11 @@ impl HubStore for SqliteHubStore {
     }
 
     fn as_run_log(&self, box_id: Option<&BoxId>) -> anyhow::Result<Vec<LoggedRow>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT r.box_id, b.name, r.received_at, r.json
-             FROM hub_as_run r JOIN hub_box b ON b.box_id = r.box_id
-             WHERE ?1 IS NULL OR r.box_id = ?1 ORDER BY r.rowid",
-        )?;
-        let rows = stmt.query_map([box_id.map(BoxId::as_str)], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, box_name, received_at, json) = row?;
-            let row = serde_json::from_str(&json)
-                .with_context(|| format!("a stored as-run row of box `{id}` is not valid"))?;
-            out.push(LoggedRow {
-                box_id: self::box_id(id)?,
-                box_name,
-                received_at,
-                row,
-            });
-        }
-        Ok(out)
+        let Some(id) = box_id else {
+            return log::select(&self.conn(), "1", "r.rowid", &[]);
+        };
+        let id = rusqlite::types::Value::Text(id.as_str().to_owned());
+        log::select(&self.conn(), "r.box_id = ?1", "r.rowid", &[id])
     }
 }
 

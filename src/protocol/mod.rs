@@ -219,7 +219,7 @@ pub struct AsRun {
 }
 
 /// A box's health, sent with every report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Health {
     /// The box's dalaba version.
     pub version: String,

@@ -483,12 +483,8 @@ async fn report(
     }
     let health = Health {
         version: "test".into(),
-        clock_offset_ms: 0,
         device: "present".into(),
-        disk_free_bytes: None,
-        on_air: None,
-        manifest_expired: false,
-        refused: vec![],
+        ..Health::default()
     };
     let sent = client.report(health, jiff::Timestamp::now()).await.unwrap();
     assert_eq!(sent, rows.len());

@@ -76,12 +76,24 @@ pub(super) fn page(conn: &Connection, f: &LogFilter) -> anyhow::Result<(usize, V
         }
         None => "r.scheduled_ms, r.rowid".to_owned(),
     };
+    let out = select(conn, &cond, &order, &values)?;
+    Ok((usize::try_from(total).unwrap_or(0), out))
+}
+
+/// The merged log's rows on `hub_as_run r` that `cond` chooses, in `order`, with their
+/// boxes' names.
+pub(super) fn select(
+    conn: &Connection,
+    cond: &str,
+    order: &str,
+    values: &[Value],
+) -> anyhow::Result<Vec<LoggedRow>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT r.box_id, b.name, r.received_at, r.json
          FROM hub_as_run r JOIN hub_box b ON b.box_id = r.box_id
          WHERE {cond} ORDER BY {order}"
     ))?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(values.iter()), |r| {
+    let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
@@ -101,7 +113,7 @@ pub(super) fn page(conn: &Connection, f: &LogFilter) -> anyhow::Result<(usize, V
             row,
         });
     }
-    Ok((usize::try_from(total).unwrap_or(0), out))
+    Ok(out)
 }
 
 /// Stores a row's place in the log beside it.
@@ -149,12 +161,8 @@ mod tests {
     fn health() -> Health {
         Health {
             version: "test".into(),
-            clock_offset_ms: 0,
             device: "present".into(),
-            disk_free_bytes: None,
-            on_air: None,
-            manifest_expired: false,
-            refused: vec![],
+            ..Health::default()
         }
     }
 
