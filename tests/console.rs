@@ -10,6 +10,9 @@ mod lone;
 use std::io::BufRead;
 use std::process::{Child, Stdio};
 
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, ORIGIN, SET_COOKIE};
+
 use crate::support::{TestStation, stderr};
 
 /// Every test account's password.
@@ -121,4 +124,83 @@ pub fn unescape(s: &str) -> String {
         .replace("&#34;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
+}
+
+/// A client that sees redirects instead of following them.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A logged-in client: its session cookie and CSRF token.
+pub struct Session {
+    /// The client.
+    pub http: reqwest::Client,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// `name=value` of the session cookie.
+    pub cookie: String,
+    /// The CSRF token the pages carry.
+    pub csrf: String,
+}
+
+impl Session {
+    /// Posts the login form.
+    pub async fn try_login(url: &str, name: &str, password: &str) -> reqwest::Response {
+        client()
+            .post(format!("{url}/console/login"))
+            .header(ORIGIN, url)
+            .form(&[("name", name), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Logs `name` in with the test password; its cookie and CSRF token.
+    pub async fn login(url: &str, name: &str) -> Self {
+        let res = Self::try_login(url, name, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "login as {name}");
+        let set = res.headers()[SET_COOKIE].to_str().unwrap();
+        let mut s = Self {
+            http: client(),
+            url: url.to_owned(),
+            cookie: set.split(';').next().unwrap().to_owned(),
+            csrf: String::new(),
+        };
+        let (status, page) = s.get("/console/articles").await;
+        assert_eq!(status, StatusCode::OK);
+        s.csrf = csrf_of(&page);
+        s
+    }
+
+    /// GETs `path` with the session; status and body.
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.url))
+            .header(COOKIE, &self.cookie)
+            .send()
+            .await
+            .unwrap();
+        (res.status(), res.text().await.unwrap())
+    }
+
+    /// POSTs `form` with the session, as from `origin`.
+    pub async fn post(
+        &self,
+        path: &str,
+        form: &impl serde::Serialize,
+        origin: &str,
+    ) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.url))
+            .header(COOKIE, &self.cookie)
+            .header(ORIGIN, origin)
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
 }

@@ -138,27 +138,11 @@ fn an_article_approved_at_the_hub_for_one_zone_airs_on_exactly_its_boxes() {
 fn console_log(url: &str) -> String {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let res = http
-            .post(format!("{url}/console/login"))
-            .header("origin", url)
-            .form(&[("name", "李站长"), ("password", crate::console::PASSWORD)])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 303);
-        let cookie = res.headers()["set-cookie"].to_str().unwrap();
-        let cookie = cookie.split(';').next().unwrap().to_owned();
-        http.get(format!("{url}/console/log?from=2026-12-02&to=2026-12-02"))
-            .header("cookie", cookie)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+        let chief = crate::console::Session::login(url, "李站长").await;
+        let (status, page) = chief
+            .get("/console/log?from=2026-12-02&to=2026-12-02")
+            .await;
+        assert_eq!(status, 200);
+        page
     })
 }

@@ -4,34 +4,14 @@
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 
-use super::{ConsoleUnderTest, PASSWORD, csrf_of, hash_of, unescape};
+use super::{ConsoleUnderTest, PASSWORD, Session, hash_of, unescape};
 use crate::support::{stderr, stdout};
 
-/// A logged-in client: its session cookie and CSRF token.
-struct Session {
-    http: reqwest::Client,
-    url: String,
-    cookie: String,
-    csrf: String,
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 async fn try_login(c: &ConsoleUnderTest, name: &str, password: &str) -> reqwest::Response {
-    client()
-        .post(format!("{}/console/login", c.url))
-        .header(ORIGIN, &c.url)
-        .form(&[("name", name), ("password", password)])
-        .send()
-        .await
-        .unwrap()
+    Session::try_login(&c.url, name, password).await
 }
 
+/// Logs `name` in, checking the session cookie's attributes.
 async fn login(c: &ConsoleUnderTest, name: &str) -> Session {
     let res = try_login(c, name, PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "login as {name}");
@@ -39,47 +19,10 @@ async fn login(c: &ConsoleUnderTest, name: &str) -> Session {
     for part in ["HttpOnly", "SameSite=Strict", "Path=/console"] {
         assert!(set.contains(part), "{set}");
     }
-    let cookie = set.split(';').next().unwrap().to_owned();
-    let mut s = Session {
-        http: client(),
-        url: c.url.clone(),
-        cookie,
-        csrf: String::new(),
-    };
-    let (status, page) = s.get("/console/articles").await;
-    assert_eq!(status, StatusCode::OK);
-    s.csrf = csrf_of(&page);
-    s
+    Session::login(&c.url, name).await
 }
 
 impl Session {
-    async fn get(&self, path: &str) -> (StatusCode, String) {
-        let res = self
-            .http
-            .get(format!("{}{path}", self.url))
-            .header(COOKIE, &self.cookie)
-            .send()
-            .await
-            .unwrap();
-        (res.status(), res.text().await.unwrap())
-    }
-
-    async fn post(
-        &self,
-        path: &str,
-        form: &impl serde::Serialize,
-        origin: &str,
-    ) -> reqwest::Response {
-        self.http
-            .post(format!("{}{path}", self.url))
-            .header(COOKIE, &self.cookie)
-            .header(ORIGIN, origin)
-            .form(form)
-            .send()
-            .await
-            .unwrap()
-    }
-
     /// Posts the compose form (multipart, as the page's form is).
     async fn compose(&self, text: &str, submit: bool) -> reqwest::Response {
         let button = if submit { "submit" } else { "preview" };

@@ -5,9 +5,8 @@ use std::io::BufRead;
 use std::process::{Child, Stdio};
 
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, ORIGIN, SET_COOKIE};
 
-use super::{ACCOUNTS, MORNING, PASSWORD};
+use super::{ACCOUNTS, MORNING, PASSWORD, Session};
 use crate::support::{TestStation, stderr};
 
 /// The daemon, killed when the test ends.
@@ -65,51 +64,28 @@ fn start(station: &TestStation) -> (Daemon, String) {
 async fn a_lone_station_serves_the_console_beside_its_daemon() {
     let station = lone_station();
     let (_daemon, url) = start(&station);
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let res = http
-        .post(format!("{url}/console/login"))
-        .header(ORIGIN, &url)
-        .form(&[("name", "李站长"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let cookie = res.headers()[SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let get = |path: &str| {
-        http.get(format!("{url}{path}"))
-            .header(COOKIE, &cookie)
-            .send()
-    };
+    let chief = Session::login(&url, "李站长").await;
     for path in [
         "/console/articles",
         "/console/plan",
         "/console/log",
         "/console/audit",
     ] {
-        let res = get(path).await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "{path}");
-        let page = res.text().await.unwrap();
+        let (status, page) = chief.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
         assert!(
             !page.contains("href=\"/console/boxes\""),
             "no 终端 tab: {path}"
         );
         assert!(page.contains("李站长（站长）"), "{path}: {page}");
     }
-    let plan = get("/console/plan").await.unwrap().text().await.unwrap();
+    let (_, plan) = chief.get("/console/plan").await;
     assert!(plan.contains("早间广播"), "the station's own slots: {plan}");
-    let log = get("/console/log").await.unwrap().text().await.unwrap();
+    let (_, log) = chief.get("/console/log").await;
     assert!(!log.contains("id=\"box\""), "no box filter alone: {log}");
     // The hub's box API is not served by a lone station.
-    let res = http
+    let res = chief
+        .http
         .get(format!("{url}/api/v1/manifest"))
         .send()
         .await
@@ -147,30 +123,6 @@ fn start_on(station: &TestStation, alsa_config: &std::path::Path) -> (Daemon, St
         .expect("the console's address on stdout");
     std::thread::spawn(move || lines.for_each(drop));
     (Daemon(child), url)
-}
-
-/// Logs `name` in; its session cookie and the emergency page's CSRF token.
-async fn session(http: &reqwest::Client, url: &str, name: &str) -> (String, String) {
-    let res = http
-        .post(format!("{url}/console/login"))
-        .header(ORIGIN, url)
-        .form(&[("name", name), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "login as {name}");
-    let cookie = res.headers()[SET_COOKIE].to_str().unwrap();
-    let cookie = cookie.split(';').next().unwrap().to_owned();
-    let page = http
-        .get(format!("{url}/console/articles"))
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    (cookie, super::csrf_of(&page))
 }
 
 /// The station's as-run log, polled until `pred` holds for a row (the daemon airs on its
@@ -223,33 +175,14 @@ async fn a_lone_station_cuts_in_from_its_console_and_names_the_operator() {
     let alsa = crate::support::CapturedAlsa::new();
     let id = add_notice(&station, "<b>水库</b>泄洪通知", 1);
     let (_daemon, url) = start_on(&station, &alsa.config);
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let (cookie, csrf) = session(&http, &url, "李站长").await;
-    let page = http
-        .get(format!("{url}/console/emergency"))
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let chief = Session::login(&url, "李站长").await;
+    let (_, page) = chief.get("/console/emergency").await;
     assert!(page.contains("id=\"send\""), "the cut-in form: {page}");
     assert!(!page.contains("dalaba play-now"), "{page}");
     assert!(page.contains("&#60;b&#62;水库") || page.contains("&lt;b&gt;水库"));
-    let post = |form: Vec<(&'static str, String)>| {
-        http.post(format!("{url}/console/emergency"))
-            .header(COOKIE, &cookie)
-            .header(ORIGIN, &url)
-            .form(&form)
-            .send()
-    };
     let order = |confirm: bool| {
         let mut form = vec![
-            ("csrf", csrf.clone()),
+            ("csrf", chief.csrf.clone()),
             ("op", "request".to_owned()),
             ("article", id.clone()),
             ("severity", "2".to_owned()),
@@ -261,23 +194,16 @@ async fn a_lone_station_cuts_in_from_its_console_and_names_the_operator() {
         form
     };
     // Without the confirmation nothing is handed over.
-    let res = post(order(false)).await.unwrap();
+    let res = chief.post("/console/emergency", &order(false), &url).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(res.text().await.unwrap().contains("确认立即插播"));
     // An editor may not cut in, whatever the page shows.
-    let (editor, editor_csrf) = session(&http, &url, "王编辑").await;
+    let editor = Session::login(&url, "王编辑").await;
     let mut form = order(true);
-    form[0].1 = editor_csrf;
-    let res = http
-        .post(format!("{url}/console/emergency"))
-        .header(COOKIE, &editor)
-        .header(ORIGIN, &url)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    form[0].1.clone_from(&editor.csrf);
+    let res = editor.post("/console/emergency", &form, &url).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = post(order(true)).await.unwrap();
+    let res = chief.post("/console/emergency", &order(true), &url).await;
     assert_eq!(res.status(), StatusCode::OK);
     let said = res.text().await.unwrap();
     assert!(said.contains("已交给播出程序"), "{said}");
@@ -294,15 +220,7 @@ async fn a_lone_station_cuts_in_from_its_console_and_names_the_operator() {
         samples.iter().any(|s| s.abs() > 0.01),
         "it reached the device"
     );
-    let audit = http
-        .get(format!("{url}/console/audit"))
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, audit) = chief.get("/console/audit").await;
     assert!(audit.contains("emergency"), "{audit}");
     assert!(
         audit.contains("水库泄洪"),
@@ -319,54 +237,33 @@ async fn a_cut_in_on_air_is_cancelled_from_the_console() {
     let (_daemon, url) = start_on(&station, &fifo.config);
     // The FIFO is read in real time: the program stays on air long enough to cancel.
     let reader = fifo.read_paced(96_000);
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let (cookie, csrf) = session(&http, &url, "李站长").await;
-    let post = |form: Vec<(&'static str, String)>| {
-        http.post(format!("{url}/console/emergency"))
-            .header(COOKIE, &cookie)
-            .header(ORIGIN, &url)
-            .form(&form)
-            .send()
-    };
-    let res = post(vec![
-        ("csrf", csrf.clone()),
+    let chief = Session::login(&url, "李站长").await;
+    let request = vec![
+        ("csrf", chief.csrf.clone()),
         ("op", "request".to_owned()),
         ("article", id),
         ("severity", "test".to_owned()),
         ("reason", "演练".to_owned()),
         ("confirm", "1".to_owned()),
-    ])
-    .await
-    .unwrap();
+    ];
+    let res = chief.post("/console/emergency", &request, &url).await;
     assert_eq!(res.status(), StatusCode::OK);
     wait_for_row(&station, 120, |r| {
         r["slot"] == "play-now" && r["outcome"] == "airing"
     });
-    let page = http
-        .get(format!("{url}/console/emergency"))
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, page) = chief.get("/console/emergency").await;
     assert!(page.contains("正在播出"), "{page}");
     assert!(
         page.contains("取消插播"),
         "a cancel for the cut-in on air: {page}"
     );
-    let res = post(vec![
-        ("csrf", csrf),
-        ("op", "cancel".to_owned()),
-        ("alert_id", "1".to_owned()),
-        ("reason", "取消".to_owned()),
-    ])
-    .await
-    .unwrap();
+    let cancel = [
+        ("csrf", chief.csrf.as_str()),
+        ("op", "cancel"),
+        ("alert_id", "1"),
+        ("reason", "取消"),
+    ];
+    let res = chief.post("/console/emergency", &cancel, &url).await;
     assert_eq!(res.status(), StatusCode::OK);
     let said = res.text().await.unwrap();
     assert!(said.contains("已取消插播请求 1"), "{said}");
