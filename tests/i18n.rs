@@ -264,7 +264,19 @@ fn tick_and_plan_follow_the_locale() {
 
     b.ok(&["tick", "--now", "2026-11-30T20:00:00+08:00"]);
     let out = box_in(&b, &zh, &["tick", "--now", "2026-12-01T07:20:00+08:00"]);
-    assert!(stdout(&out).contains("morning  错过："), "{}", stdout(&out));
+    let missed = stdout(&out);
+    assert!(missed.contains("morning  错过："), "{missed}");
+    assert!(
+        missed.contains("在补播时限 10 分钟内没有播出（喇叭箱关着或没有运行）"),
+        "the engine's reason in the clerk's words: {missed}"
+    );
+    let log = stdout(&box_in(&b, &zh, &["log", "--csv"]));
+    assert!(log.contains("在补播时限 10 分钟内没有播出"), "{log}");
+    let log = stdout(&box_in(&b, &zh, &["log", "--json"]));
+    assert!(
+        log.contains("not aired within its catch-up window"),
+        "--json keeps the record: {log}"
+    );
     b.ok(&["tick", "--now", "2026-12-01T20:00:00+08:00"]);
     let out = box_in(&b, &c, &["tick", "--now", "2026-12-02T07:20:00+08:00"]);
     assert!(

@@ -479,7 +479,10 @@ fn log_line(r: &LogRow) -> String {
         .row
         .reason
         .as_deref()
-        .map(|why| crate::t!("hub-log-reason", reason = line(why).into_owned()))
+        .map(|why| {
+            let why = crate::i18n::reason_in(crate::i18n::lang(), why);
+            crate::t!("hub-log-reason", reason = line(&why).into_owned())
+        })
         .unwrap_or_default();
     let titles = if r.row.titles.is_empty() {
         String::new()

@@ -8,7 +8,7 @@ use super::escape;
 use super::queue::short;
 use crate::airing;
 use crate::cli::CsvLang;
-use crate::i18n::{Lang, message_in};
+use crate::i18n::{Lang, message_in, reason_in};
 use crate::schedule::Bound;
 use crate::station::Station;
 use crate::store::Airing;
@@ -217,7 +217,7 @@ fn print_text(rows: &[LogRow]) {
                 .unwrap_or_default()
         );
         if let Some(reason) = &r.reason {
-            println!("    {}", escape::line(reason));
+            println!("    {}", escape::line(&reason_in(lang, reason)));
         }
         if !r.articles.is_empty() {
             println!("    {}", escape::line(&articles(r, lang)));
@@ -272,7 +272,10 @@ fn csv(rows: &[LogRow], csv_lang: CsvLang) -> String {
             r.started.clone().unwrap_or_default(),
             r.ended.clone().unwrap_or_default(),
             outcome_word(lang, &r.outcome),
-            r.reason.clone().unwrap_or_default(),
+            r.reason
+                .as_deref()
+                .map(|why| reason_in(lang, why))
+                .unwrap_or_default(),
             articles(r, lang),
             r.voice.clone().unwrap_or_default(),
             r.duration_s.map(|d| format!("{d:.1}")).unwrap_or_default(),

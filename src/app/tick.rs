@@ -35,7 +35,7 @@ pub(super) fn line(e: &Event, tz: &TimeZone) -> String {
 /// The event's details; a program that aired in the process's language.
 fn detail(e: &Event) -> String {
     let Some((count, seconds)) = e.program else {
-        return e.detail.clone();
+        return crate::i18n::reason_in(crate::i18n::lang(), &e.detail);
     };
     let seconds = format!("{seconds:.1}");
     let mut text = crate::t!("event-program", count = count, seconds = seconds);

@@ -333,7 +333,10 @@ fn log_line(console: &Console, e: Entry) -> LogLine {
             Outcome::Failed | Outcome::Missed | Outcome::Interrupted
         ),
         outcome: outcome_word(a.outcome).to_owned(),
-        reason: a.reason.unwrap_or_default(),
+        reason: a
+            .reason
+            .map(|why| crate::i18n::reason_in(crate::i18n::Lang::Zh, &why))
+            .unwrap_or_default(),
         articles: a
             .articles
             .iter()

@@ -5,6 +5,9 @@
 //! move over one at a time. Output for scripts (`--json`) is never translated.
 
 pub mod help;
+mod reasons;
+
+pub use reasons::reason_in;
 
 use std::sync::OnceLock;
 
