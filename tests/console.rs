@@ -7,13 +7,12 @@ mod browser;
 mod http;
 mod lone;
 
-use std::io::BufRead;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, ORIGIN, SET_COOKIE};
 
-use crate::support::{TestStation, stderr};
+use crate::support::{Served, TestStation, stderr};
 
 /// Every test account's password.
 pub const PASSWORD: &str = "村委会-2026-好密码";
@@ -45,14 +44,8 @@ pub struct ConsoleUnderTest {
     pub station: TestStation,
     /// `http://127.0.0.1:PORT`.
     pub url: String,
-    server: Child,
-}
-
-impl Drop for ConsoleUnderTest {
-    fn drop(&mut self) {
-        let _ = self.server.kill();
-        let _ = self.server.wait();
-    }
+    /// Killed when the test ends.
+    _server: Served,
 }
 
 impl ConsoleUnderTest {
@@ -73,27 +66,13 @@ impl ConsoleUnderTest {
                 .unwrap();
             assert!(out.status.success(), "{}", stderr(&out));
         }
-        let mut server = station
-            .cmd()
-            .args(["hub", "serve", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        std::io::BufReader::new(server.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("hub: listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line `{line}`"))
-            .to_owned();
+        let server = station.serve(&["--listen", "127.0.0.1:0"], Stdio::null());
+        let url = server.url.clone();
         assert!(url.starts_with("http://127.0.0.1:"), "{url}");
         Self {
             station,
             url,
-            server,
+            _server: server,
         }
     }
 }

@@ -386,16 +386,6 @@ async fn hub_and_box_over_http() {
     bad_credentials_get_401(scene).await;
 }
 
-/// Kills the hub process when the test ends, even on a panic.
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// `dalaba hub enroll` and `dalaba hub publish` as processes: the credential and the program.
 pub(crate) fn enrol_and_publish(hub: &crate::support::TestStation) -> (String, std::path::PathBuf) {
     use crate::support::{stderr, stdout};
@@ -437,7 +427,7 @@ pub(crate) fn enrol_and_publish(hub: &crate::support::TestStation) -> (String, s
 
 #[test]
 fn hub_and_box_processes_enrol_publish_sync_revoke() {
-    use std::io::{BufRead, Read};
+    use std::io::Read;
     use std::process::Stdio;
 
     use crate::support::{TestStation, stderr, stdout};
@@ -446,23 +436,8 @@ fn hub_and_box_processes_enrol_publish_sync_revoke() {
     let village = TestStation::new();
     let (credential, program) = enrol_and_publish(&hub);
     let secret = credential.split_once('.').unwrap().1.to_owned();
-    let mut server = Child(
-        hub.cmd()
-            .args(["hub", "serve", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut line = String::new();
-    std::io::BufReader::new(server.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("hub: listening on ")
-        .unwrap()
-        .to_owned();
+    let mut server = hub.serve(&["--listen", "127.0.0.1:0"], Stdio::piped());
+    let url = server.url.clone();
 
     let sync = |cred: &str| {
         village
@@ -495,11 +470,11 @@ fn hub_and_box_processes_enrol_publish_sync_revoke() {
         "the box never prints its secret"
     );
 
-    let _ = server.0.kill();
-    let _ = server.0.wait();
+    let _ = server.child.kill();
+    let _ = server.child.wait();
     let mut log = String::new();
     server
-        .0
+        .child
         .stderr
         .take()
         .unwrap()

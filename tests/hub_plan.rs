@@ -4,8 +4,7 @@
 //! as processes, manifests fetched over HTTP with each box's credential.
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -14,7 +13,7 @@ use axum::http::header;
 use axum::routing::post;
 use jiff::Timestamp;
 
-use crate::support::{TestStation, stderr, stdout};
+use crate::support::{Served, TestStation, stderr, stdout};
 
 const NOW: &str = "2026-12-02T06:00:00+08:00";
 
@@ -183,41 +182,21 @@ fn programs(hub: &TestStation) -> usize {
         .unwrap_or(0)
 }
 
-/// `dalaba hub serve` as a child on 127.0.0.1:0, killed when dropped.
-pub struct Served(Child, pub String);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn serve(hub: &TestStation) -> Served {
     serve_at(hub, NOW, 12)
 }
 
 /// `dalaba hub serve --now NOW --hours HOURS`: it plans at once and on every change.
 pub fn serve_at(hub: &TestStation, now: &str, hours: u32) -> Served {
-    let mut child = hub
-        .cmd()
-        .args(["hub", "serve", "--listen", "127.0.0.1:0"])
-        .args(["--hours", &hours.to_string(), "--now", now])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("hub: listening on ")
-        .unwrap_or_else(|| panic!("{line}"))
-        .to_owned();
-    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    Served(child, url)
+    let hours = hours.to_string();
+    let args = ["--listen", "127.0.0.1:0", "--hours", &hours, "--now", now];
+    let served = hub.serve(&args, Stdio::null());
+    assert!(
+        served.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        served.url
+    );
+    served
 }
 
 /// A box's manifest over HTTP: (version, slot names, program digests by slot).
@@ -307,7 +286,10 @@ fn the_hub_plans_renders_once_and_publishes_per_zone() {
     // Served over HTTP: each box lists exactly the airings of its zones, at version 1.
     let rt = tokio::runtime::Runtime::new().unwrap();
     let served = serve(&hub);
-    let got: Vec<_> = creds.iter().map(|c| manifest(&rt, &served.1, c)).collect();
+    let got: Vec<_> = creds
+        .iter()
+        .map(|c| manifest(&rt, &served.url, c))
+        .collect();
     let slots: Vec<(u64, Vec<String>)> = got.iter().map(|(v, s, _)| (*v, s.clone())).collect();
     let both = vec!["east-news".to_owned(), "town-noon".to_owned()];
     assert_eq!(
@@ -325,7 +307,7 @@ fn the_hub_plans_renders_once_and_publishes_per_zone() {
     let digest = &got[1].2["east-news"];
     let bytes = rt.block_on(async {
         reqwest::Client::new()
-            .get(format!("{}/api/v1/programs/{digest}", served.1))
+            .get(format!("{}/api/v1/programs/{digest}", served.url))
             .bearer_auth(&creds[1])
             .send()
             .await
@@ -361,12 +343,12 @@ fn the_hub_plans_renders_once_and_publishes_per_zone() {
     // Withdrawn: `hub serve` re-plans by itself, and only the 东片 boxes get a new version.
     ok(&hub, &["withdraw", &east]);
     crate::box_run::wait_for("hub serve to re-plan after the withdrawal", || {
-        manifest(&rt, &served.1, &creds[0]).0 != 1
+        manifest(&rt, &served.url, &creds[0]).0 != 1
     });
     let after: Vec<(u64, Vec<String>)> = creds
         .iter()
         .map(|c| {
-            let (v, s, _) = manifest(&rt, &served.1, c);
+            let (v, s, _) = manifest(&rt, &served.url, c);
             (v, s)
         })
         .collect();
@@ -397,7 +379,7 @@ fn the_hub_log_merges_every_box_and_names_it() {
         });
         rt.block_on(async {
             reqwest::Client::new()
-                .post(format!("{}/api/v1/report", served.1))
+                .post(format!("{}/api/v1/report", served.url))
                 .bearer_auth(cred)
                 .json(&body)
                 .send()

@@ -2,7 +2,6 @@
 //! process over TLS on 127.0.0.1, the alert stream over TLS, and the refusals of plain HTTP
 //! across a network.
 
-use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::Arc;
@@ -15,7 +14,7 @@ use jiff::Timestamp;
 use jiff::tz::{Offset, TimeZone};
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
 
-use crate::support::{TestStation, stderr, stdout};
+use crate::support::{Served, TestStation, stderr, stdout};
 
 /// A private CA, the hub's certificate for 127.0.0.1 issued by it, and a second CA that
 /// issued nothing the hub has, as PEM files.
@@ -57,36 +56,11 @@ fn pki() -> Pki {
 }
 
 /// Kills the hub process when the test ends, even on a panic.
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// Starts `dalaba hub serve ARGS` and returns it with the URL it prints.
-fn serve(hub: &TestStation, args: &[&str]) -> (Child, String) {
-    let mut child = Child(
-        hub.cmd()
-            .args(["hub", "serve"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut line = String::new();
-    std::io::BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("hub: listening on ")
-        .unwrap_or_else(|| panic!("hub printed {line:?}"))
-        .to_owned();
-    (child, url)
+fn serve(hub: &TestStation, args: &[&str]) -> (Served, String) {
+    let served = hub.serve(args, Stdio::null());
+    let url = served.url.clone();
+    (served, url)
 }
 
 #[test]
@@ -169,7 +143,7 @@ fn plain_http_is_refused_across_a_network_and_bad_pem_named() {
     // … unless a TLS reverse proxy terminates HTTPS.
     let (mut proxied, url) = serve(&hub, &["--listen", "0.0.0.0:0", "--behind-proxy"]);
     assert!(url.starts_with("http://0.0.0.0:"), "{url}");
-    proxied.0.kill().unwrap();
+    proxied.child.kill().unwrap();
 
     // A certificate file that holds no certificate, a key that is not the certificate's.
     let pki = pki();

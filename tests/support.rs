@@ -3,8 +3,9 @@
 
 #![allow(dead_code)]
 
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 /// The repository root (a working sample station).
 pub fn repo() -> PathBuf {
@@ -202,4 +203,44 @@ pub fn correlation(a: &[f32], b: &[f32]) -> f64 {
         bb += y * y;
     }
     ab / (aa * bb).sqrt().max(f64::MIN_POSITIVE)
+}
+
+/// `dalaba hub serve` as a child, killed when dropped, with the URL it printed first.
+pub struct Served {
+    /// The process (its stderr piped when asked for).
+    pub child: Child,
+    /// `http(s)://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl TestStation {
+    /// Starts `dalaba hub serve ARGS` in this station; `stderr` piped keeps its log for the
+    /// test to read after a kill.
+    pub fn serve(&self, args: &[&str], stderr: Stdio) -> Served {
+        let mut child = self
+            .cmd()
+            .args(["hub", "serve"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("hub: listening on ")
+            .unwrap_or_else(|| panic!("hub serve printed {line:?}"))
+            .to_owned();
+        Served { child, url }
+    }
 }

@@ -48,7 +48,7 @@ fn an_article_approved_at_the_hub_for_one_zone_airs_on_exactly_its_boxes() {
         .unwrap();
     assert!(out.status.success());
     let served = serve_at(&hub, START, 2);
-    let url = served.1.clone();
+    let url = served.url.clone();
     let start: Timestamp = START.parse().unwrap();
     for b in &mut boxes {
         b.start(&url, Some(start));
