@@ -39,10 +39,16 @@ fn lone_station() -> TestStation {
     station
 }
 
-/// Starts `dalaba run --console 127.0.0.1:0`; the URL it prints.
+/// Starts `dalaba run --console 127.0.0.1:0` (rehearsal: no device); the URL it prints.
 fn start(station: &TestStation) -> (Daemon, String) {
-    let mut child = station
-        .cmd()
+    let (daemon, url) = spawn(station.cmd());
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    (daemon, url)
+}
+
+/// Runs `cmd run --console 127.0.0.1:0` and reads the console's address off its stdout.
+fn spawn(mut cmd: std::process::Command) -> (Daemon, String) {
+    let mut child = cmd
         .args(["run", "--console", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -56,7 +62,6 @@ fn start(station: &TestStation) -> (Daemon, String) {
         .expect("the console's address on stdout");
     // Keep draining stdout so the daemon never blocks on a full pipe.
     std::thread::spawn(move || lines.for_each(drop));
-    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     (Daemon(child), url)
 }
 
@@ -107,22 +112,9 @@ fn a_lone_console_refuses_plain_http_off_loopback() {
 
 /// A lone station on a device: the captured one, or a FIFO read in real time.
 fn start_on(station: &TestStation, alsa_config: &std::path::Path) -> (Daemon, String) {
-    let mut child = station
-        .cmd()
-        .args(["run", "--console", "127.0.0.1:0"])
-        .env("ALSA_CONFIG_PATH", alsa_config)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = lines
-        .by_ref()
-        .map(Result::unwrap)
-        .find_map(|l| l.strip_prefix("console: listening on ").map(str::to_owned))
-        .expect("the console's address on stdout");
-    std::thread::spawn(move || lines.for_each(drop));
-    (Daemon(child), url)
+    let mut cmd = station.cmd();
+    cmd.env("ALSA_CONFIG_PATH", alsa_config);
+    spawn(cmd)
 }
 
 /// The station's as-run log, polled until `pred` holds for a row (the daemon airs on its
