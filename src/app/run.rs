@@ -192,13 +192,17 @@ pub(super) fn play_now(
     let flag = interrupt.clone();
     runtime.spawn(async move {
         stop_signal().await;
-        flag.raise(&crate::t!("stopped-by-signal", command = "play-now"));
+        flag.raise("`dalaba play-now` was stopped (SIGTERM or Ctrl-C)");
     });
     let event = runtime.block_on(engine.play_now(id, by, emergency, &interrupt))?;
     println!("{}", line(&event, &engine.tz));
     anyhow::ensure!(
         !event.failure,
-        crate::t!("play-now-failed", id = id, detail = event.detail.clone())
+        crate::t!(
+            "play-now-failed",
+            id = id,
+            detail = crate::i18n::reason_in(crate::i18n::lang(), &event.detail)
+        )
     );
     Ok(())
 }

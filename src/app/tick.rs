@@ -41,7 +41,8 @@ fn detail(e: &Event) -> String {
     let mut text = crate::t!("event-program", count = count, seconds = seconds);
     if let Some(from) = e.resumed_from {
         let from = format!("{from:.1}");
-        text.push_str(&crate::t!("event-resumed", from = from));
+        let resumed = crate::t!("reason-resumed", from = from);
+        text.push_str(&crate::t!("event-note", note = resumed));
     }
     text
 }
@@ -60,7 +61,7 @@ pub(super) fn run(station: &Station, now: Option<&str>) -> anyhow::Result<()> {
     let flag = interrupt.clone();
     runtime.spawn(async move {
         stop_signal().await;
-        flag.raise(&crate::t!("stopped-by-signal", command = "tick"));
+        flag.raise("`dalaba tick` was stopped (SIGTERM or Ctrl-C)");
     });
     let events = runtime.block_on(engine.step(schedule::ON_TIME, &interrupt))?;
     let mut failures = 0;

@@ -192,6 +192,17 @@ impl Blocks {
             }
         }
     }
+
+    /// Integrated loudness of the gated blocks, LUFS.
+    fn integrated(&self) -> Option<f64> {
+        let (n, sum) = self.above(0.0);
+        if n == 0 {
+            return None;
+        }
+        let (n, sum) = self.above(sum / n as f64 * RELATIVE_GATE);
+        let lufs = energy_to_lufs(sum / n as f64);
+        (n > 0 && lufs.is_finite()).then_some(lufs)
+    }
 }
 
 /// A streaming integrated-loudness meter for mono audio.
@@ -345,22 +356,7 @@ impl Meter {
         all.add_serial(&self.pending[warm..]);
         all.blocks.integrated()
     }
-}
 
-impl Blocks {
-    /// Integrated loudness of the gated blocks, LUFS.
-    fn integrated(&self) -> Option<f64> {
-        let (n, sum) = self.above(0.0);
-        if n == 0 {
-            return None;
-        }
-        let (n, sum) = self.above(sum / n as f64 * RELATIVE_GATE);
-        let lufs = energy_to_lufs(sum / n as f64);
-        (n > 0 && lufs.is_finite()).then_some(lufs)
-    }
-}
-
-impl Meter {
     /// True peak in dBTP; `None` when the meter does not track it or heard only silence.
     pub fn true_peak_dbtp(&self) -> Option<f64> {
         self.true_peak.as_ref().and_then(TruePeak::dbtp)

@@ -133,13 +133,14 @@ pub(super) async fn log(
         let week_ago = console.now() - SignedDuration::from_hours(24 * 7);
         q.from = week_ago.to_zoned(console.tz().clone()).date().to_string();
     }
-    let filter = Filter {
+    let filter = LogFilter {
         since: day(&console, &q.from, false)?,
         until: day(&console, &q.to, true)?,
         slot: non_empty(&q.slot),
         outcome: non_empty(&q.outcome),
         zone: non_empty(&q.zone),
         box_id: non_empty(&q.box_id),
+        page: None,
     };
     if q.csv.is_some() {
         let (_, rows, _) = entries(&console, &filter, None).await?;
@@ -188,17 +189,6 @@ fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
 
-/// The log page's filters, parsed.
-#[derive(Debug, Clone)]
-struct Filter {
-    since: Option<Timestamp>,
-    until: Option<Timestamp>,
-    slot: Option<String>,
-    outcome: Option<String>,
-    zone: Option<String>,
-    box_id: Option<String>,
-}
-
 /// The page's own link: its filters, every one of them (the export and the paging links
 /// add to it).
 fn link(q: &LogQuery) -> String {
@@ -245,7 +235,7 @@ async fn csv(console: &Console, staff: &Staff, rows: Vec<Entry>) -> Page {
 /// filter keeps only boxes' rows.
 async fn entries(
     console: &Console,
-    filter: &Filter,
+    filter: &LogFilter,
     page: Option<(usize, usize)>,
 ) -> Result<(usize, Vec<Entry>, Vec<BoxRecord>), PageError> {
     // Each source gives its first `offset + limit`; the merge keeps the page.
@@ -274,13 +264,8 @@ async fn entries(
     let mut boxes = Vec::new();
     if let Some(hub) = console.0.edges.hub.clone() {
         let wanted = LogFilter {
-            since: filter.since,
-            until: filter.until,
-            box_id: filter.box_id.clone(),
-            zone: filter.zone.clone(),
-            slot: filter.slot.clone(),
-            outcome: filter.outcome.clone(),
             page: head,
+            ..filter.clone()
         };
         let (n, logged, known) = tokio::task::spawn_blocking(move || {
             let (n, logged) = hub.store.as_run_page(&wanted)?;

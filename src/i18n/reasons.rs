@@ -56,6 +56,14 @@ const REASONS: &[(&str, &str)] = &[
         "reason-daemon-stopped",
     ),
     (
+        "the box was stopped (SIGTERM or Ctrl-C)",
+        "reason-box-stopped",
+    ),
+    (
+        "`dalaba {command}` was stopped (SIGTERM or Ctrl-C)",
+        "reason-command-stopped",
+    ),
+    (
         "article {id} no longer parses; fix it with `dalaba update`",
         "reason-no-longer-parses",
     ),
