@@ -20,9 +20,22 @@ pub fn apply_gain(samples: &mut [f32], gain: f32) {
     }
 }
 
-/// Largest absolute sample value; 0 for an empty slice.
+/// Largest absolute sample value; 0 for an empty slice. In eight lanes the compiler turns
+/// into vector maxima: the meters and the limiter call it on every run of every program.
 pub fn peak(samples: &[f32]) -> f32 {
-    samples.iter().fold(0.0f32, |m, &s| m.max(s.abs()))
+    let mut lanes = [0.0f32; 8];
+    let chunks = samples.chunks_exact(8);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        for (lane, &s) in lanes.iter_mut().zip(chunk) {
+            let a = s.abs();
+            *lane = if a > *lane { a } else { *lane };
+        }
+    }
+    lanes
+        .iter()
+        .chain(tail)
+        .fold(0.0f32, |m, &s| m.max(s.abs()))
 }
 
 /// Raised-cosine weight for step `i` of an `n`-step fade in (0 → 1, exclusive of 1).

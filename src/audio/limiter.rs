@@ -10,6 +10,9 @@ pub const HALF_TAPS: usize = 8;
 /// Inter-sample points checked between two samples (¼, ½, ¾).
 pub const PHASES: usize = 3;
 
+/// Sample pairs the limiter looks at together when skipping quiet ones.
+const RUN: usize = 64;
+
 /// A gain reduction this small is ended (−0.0001 dB; a third of a 16-bit step at full
 /// scale), so the release tail ends and the limiter goes back to copying.
 pub const UNITY_SNAP: f32 = 1e-5;
@@ -217,45 +220,53 @@ impl Limiter {
     }
 
     /// Pass one: the largest interpolated magnitude between samples `m` and `m + 1`, for
-    /// every `m` in `first..end`.
+    /// every `m` in `first..end`. The larger sample of each pair first, in vector
+    /// instructions; then the points between the samples of the loud pairs only: overs of
+    /// more than 6 dB between two samples need energy at Nyquist that speech and chimes do
+    /// not have, so a pair under half the ceiling cannot reach it.
     fn find_between(&mut self, first: usize, end: usize) {
         let half_ceiling = self.settings.ceiling * 0.5;
-        let x = &self.buf;
-        let base = self.base;
+        let x = &self.buf[first - self.base..=end - self.base];
         self.between.clear();
-        self.between.extend((first..end).map(|m| {
-            let at = m - base;
-            let pair = x[at].abs().max(x[at + 1].abs());
-            // Overs of more than 6 dB between two samples need energy at Nyquist that
-            // speech and chimes do not have; skipping quiet pairs keeps the limiter cheap.
-            if pair < half_ceiling || m + 1 < HALF_TAPS {
-                return pair;
+        self.between
+            .extend(x.iter().zip(&x[1..]).map(|(a, b)| a.abs().max(b.abs())));
+        for (run_at, run) in self.between.chunks_mut(RUN).enumerate() {
+            if super::dsp::peak(run) < half_ceiling {
+                continue;
             }
-            let start = at + 1 - HALF_TAPS;
-            match x[start..start + 2 * HALF_TAPS].try_into() {
-                Ok(window) => pair.max(interpolated_peak(&self.taps, window)),
-                Err(_) => pair,
+            for (j, pair) in run.iter_mut().enumerate() {
+                let m = first + run_at * RUN + j;
+                if *pair < half_ceiling || m + 1 < HALF_TAPS {
+                    continue;
+                }
+                let start = m + 1 - HALF_TAPS - self.base;
+                if let Ok(window) = self.buf[start..start + 2 * HALF_TAPS].try_into() {
+                    *pair = pair.max(interpolated_peak(&self.taps, window));
+                }
             }
-        }));
+        }
     }
 
-    /// Pass two: the gain each sample in `first..end` needs to stay under the ceiling.
+    /// Pass two: the gain each sample in `first..end` needs to stay under the ceiling, in
+    /// vector instructions: the sample, or the points on either side of it.
     fn find_need(&mut self, first: usize, end: usize) {
         let ceiling = self.settings.ceiling;
         let samples = &self.buf[first - self.base..end - self.base];
-        let before = std::iter::once(self.last_between).chain(self.between.iter().copied());
+        let need = |x: f32, before: f32, after: f32| {
+            // ceiling / peak ≥ 1 whenever the peak is under the ceiling (∞ for 0).
+            (ceiling / x.abs().max(before).max(after)).min(1.0)
+        };
         self.need.clear();
-        self.need.extend(
-            samples
-                .iter()
-                .zip(before)
-                .zip(&self.between)
-                .map(|((x, prev), next)| {
-                    let peak = x.abs().max(prev).max(*next);
-                    // ceiling / peak ≥ 1 whenever the peak is under the ceiling (∞ for 0).
-                    (ceiling / peak).min(1.0)
-                }),
-        );
+        if let (Some(&x), Some(&after)) = (samples.first(), self.between.first()) {
+            self.need.push(need(x, self.last_between, after));
+            let around = self.between.iter().zip(&self.between[1..]);
+            self.need.extend(
+                samples[1..]
+                    .iter()
+                    .zip(around)
+                    .map(|(&x, (&before, &after))| need(x, before, after)),
+            );
+        }
         self.last_between = self.between.last().copied().unwrap_or(self.last_between);
     }
 

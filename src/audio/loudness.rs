@@ -279,20 +279,22 @@ impl Meter {
             let (now, later) = rest.split_at(rest.len().min(warm + group - self.pending.len()));
             self.pending.extend_from_slice(now);
             if self.pending.len() == warm + group {
-                self.filter_group();
+                self.filter_group(LANE_SUBS);
                 self.pending.drain(..group);
             }
             rest = later;
         }
     }
 
-    /// Measures the whole group in `pending`: each lane filters its stretch after warming
-    /// up on the samples before it, then its sub-blocks are closed in the signal's order.
-    fn filter_group(&mut self) {
+    /// Measures a group of `lane_subs` (at most [`LANE_SUBS`]) sub-blocks per lane at the
+    /// start of `pending`, after its warm-up: each lane filters its stretch after warming up
+    /// on the samples before it, then its sub-blocks are closed in the signal's order.
+    fn filter_group(&mut self, lane_subs: usize) {
         let sub = self.sub_len;
-        let stride = LANE_SUBS * sub;
+        let stride = lane_subs * sub;
         let mut v = [[0.0; LANES]; 4];
         let mut sums = [[0.0; LANES]; WARM_SUBS + LANE_SUBS];
+        let sums = &mut sums[..WARM_SUBS + lane_subs];
         for (k, sum) in sums.iter_mut().enumerate() {
             // Sub-block k of every lane, side by side.
             let pending = &self.pending;
@@ -342,18 +344,27 @@ impl Meter {
         }
     }
 
-    /// Integrated loudness in LUFS; `None` when nothing rose above the absolute gate.
+    /// Integrated loudness in LUFS; `None` when nothing rose above the absolute gate. What
+    /// waits for a whole group is measured here: as many whole sub-blocks as share evenly
+    /// among the lanes in one shorter group, the rest one sample after another (a clip
+    /// shorter than a group is mostly measured here).
     pub fn integrated(&self) -> Option<f64> {
         let warm = WARM_SUBS * self.sub_len;
         let mut all = Self {
             filter: self.filter.clone(),
             blocks: self.blocks.clone(),
             true_peak: None,
-            pending: Vec::new(),
+            pending: self.pending.clone(),
             frames: Vec::new(),
             ..*self
         };
-        all.add_serial(&self.pending[warm..]);
+        let lane_subs = (self.pending.len() - warm) / self.sub_len / LANES;
+        if lane_subs > 0 {
+            all.filter_group(lane_subs);
+        }
+        let measured = warm + LANES * lane_subs * self.sub_len;
+        let rest = std::mem::take(&mut all.pending);
+        all.add_serial(&rest[measured..]);
         all.blocks.integrated()
     }
 
@@ -379,21 +390,17 @@ const HALF: usize = super::limiter::HALF_TAPS;
 /// Sample pairs the true-peak meter looks at together before going one by one.
 const QUIET_RUN: usize = 64;
 
-/// Largest magnitude in `x` (which holds [`QUIET_RUN`] + 1 samples), in eight lanes the
-/// compiler turns into vector maxima.
-fn run_max(x: &[f32]) -> f32 {
-    let mut lanes = [0.0f32; 8];
-    for chunk in x.chunks_exact(8) {
-        for (lane, &s) in lanes.iter_mut().zip(chunk) {
-            let a = s.abs();
-            *lane = if a > *lane { a } else { *lane };
-        }
-    }
-    let tail = x.chunks_exact(8).remainder();
-    lanes
+/// The pairs of `x` (samples `i` and `i + 1`; `x` holds at most [`QUIET_RUN`] + 1 samples)
+/// with a sample louder than `half`, as bit `i`.
+fn loud_pairs(x: &[f32], half: f32) -> u64 {
+    let Some((&last, pairs)) = x.split_last().filter(|(_, pairs)| !pairs.is_empty()) else {
+        return 0;
+    };
+    let above = pairs
         .iter()
-        .chain(tail)
-        .fold(0.0f32, |m, &s| m.max(s.abs()))
+        .enumerate()
+        .fold(0u64, |bits, (i, s)| bits | u64::from(s.abs() > half) << i);
+    above | above >> 1 | u64::from(last.abs() > half) << (pairs.len() - 1)
 }
 
 impl Default for TruePeak {
@@ -426,19 +433,20 @@ impl TruePeak {
         let (mut from, end) = (HALF - 1, x.len() - HALF);
         while from < end {
             let to = end.min(from + QUIET_RUN);
-            // A run of pairs that all skip below leaves the peak as it is; most runs do, and
-            // their maximum takes vector instructions instead of a branch per sample.
-            if to - from == QUIET_RUN && 2.0 * run_max(&x[from..=to]) <= peak {
-                from = to;
-                continue;
-            }
-            for m in from..to {
-                let pair = x[m].abs().max(x[m + 1].abs());
-                peak = peak.max(pair);
-                // A band-limited signal does not rise more than 6 dB between two samples.
-                if pair * 2.0 <= peak {
-                    continue;
-                }
+            // The run's sample peak, in vector instructions; then, since a band-limited
+            // signal does not rise more than 6 dB between two samples, only the pairs with a
+            // sample above half the peak can beat it between their samples. Most runs have
+            // none; the others are found without a branch per pair.
+            let top = super::dsp::peak(&x[from..=to]);
+            peak = peak.max(top);
+            let mut loud = if top > peak * 0.5 {
+                loud_pairs(&x[from..=to], peak * 0.5)
+            } else {
+                0
+            };
+            while loud != 0 {
+                let m = from + loud.trailing_zeros() as usize;
+                loud &= loud - 1;
                 if let Ok(window) = x[m + 1 - HALF..=m + HALF].try_into() {
                     peak = peak.max(super::limiter::interpolated_peak(&self.taps, window));
                 }

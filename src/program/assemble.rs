@@ -258,74 +258,22 @@ impl Assembly {
         gain
     }
 
-    /// Pass one over every distinct sound in the layout, on a few threads (each holds one
-    /// sound at a time).
-    fn prepare_all(&self) -> Result<HashMap<Sound, Prepared>, AssembleError> {
+    /// The distinct sounds in the order the layout first plays them.
+    fn distinct_sounds(&self) -> Vec<Sound> {
         let mut seen = std::collections::HashSet::new();
-        let sounds: Vec<Sound> = self
-            .parts
+        self.parts
             .iter()
             .filter_map(|part| match *part {
                 Part::Sound(sound) if seen.insert(sound) => Some(sound),
                 _ => None,
             })
-            .collect();
-        let workers = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 4);
-        let share = sounds.len().div_ceil(workers).max(1);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = sounds
-                .chunks(share)
-                .map(|mine| {
-                    scope.spawn(move || {
-                        mine.iter()
-                            .map(|&sound| self.prepare(sound).map(|p| (sound, p)))
-                            .collect::<Result<Vec<_>, _>>()
-                    })
-                })
-                .collect();
-            let mut prepared = HashMap::new();
-            for handle in handles {
-                let done = handle.join().map_err(|_| AssembleError::Worker)??;
-                prepared.extend(done);
-            }
-            Ok(prepared)
-        })
-    }
-
-    /// Frames of each part once trimmed: a pause loses the pads of the sounds around it, so
-    /// the gap between audible content is exactly the grammar's.
-    fn part_frames(&self, prepared: &HashMap<Sound, Prepared>) -> Vec<usize> {
-        let sound_at = |i: usize| match self.parts.get(i) {
-            Some(Part::Sound(s)) => prepared.get(s),
-            _ => None,
-        };
-        self.parts
-            .iter()
-            .enumerate()
-            .map(|(i, part)| match part {
-                Part::Sound(s) => prepared.get(s).map_or(0, |p| p.keep.len()),
-                Part::Pause(seconds) => {
-                    let before = i
-                        .checked_sub(1)
-                        .and_then(sound_at)
-                        .map_or(0, |p| p.tail_pad);
-                    let after = sound_at(i + 1).map_or(0, |p| p.head_pad);
-                    frames_in(self.rate, *seconds).saturating_sub(before + after)
-                }
-            })
             .collect()
     }
 
-    /// Pass two: streams the whole program into `writer`, `offset_db` on top of each
-    /// sound's own leveling.
-    fn write_pass<W: Write + Seek>(
-        &self,
-        writer: W,
-        prepared: &HashMap<Sound, Prepared>,
-        frames: &[usize],
-    ) -> Result<PassResult, AssembleError> {
+    /// Pass two: streams the whole program into `writer`, while pass one measures the
+    /// sounds on a few threads of its own just ahead of it; returns what it measured and the
+    /// frames the layout asked for.
+    fn write_pass<W: Write + Seek>(&self, writer: W) -> Result<(PassResult, u64), AssembleError> {
         let hound_err = |e: hound::Error| std::io::Error::other(e.to_string());
         let ceiling = limiter_ceiling(self.ceiling_dbtp);
         let mut sink = Sink {
@@ -335,31 +283,20 @@ impl Assembly {
             limiter: Limiter::new(LimiterSettings::new(self.rate, ceiling)),
             meter: MeterThread::start(Meter::for_program(self.rate)?),
             out: Vec::with_capacity(BLOCK * 2),
+            pcm: Vec::with_capacity(BLOCK * 2),
             frames: 0,
             silence: 0,
             longest_silence: 0,
             clipped: 0,
         };
-        let fade = frames_in(self.rate, FADE);
         let zeros = vec![0.0f32; BLOCK];
-        // Reading and conditioning run on their own thread, a few sounds ahead of the
-        // limiter and writer; the queue is short, so memory stays flat.
+        let sounds = self.distinct_sounds();
         std::thread::scope(|scope| {
+            let pass_one = PassOne::start(scope, self, &sounds);
+            // Reading and conditioning run on their own thread, a few sounds ahead of the
+            // limiter and writer; the queue is short, so memory stays flat.
             let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Chunk, AssembleError>>(4);
-            scope.spawn(move || {
-                for (part, &count) in self.parts.iter().zip(frames) {
-                    let chunk = match part {
-                        Part::Sound(sound) => self
-                            .conditioned(*sound, &prepared[sound], fade)
-                            .map(Chunk::Samples),
-                        Part::Pause(_) => Ok(Chunk::Silence(count)),
-                    };
-                    let failed = chunk.is_err();
-                    if tx.send(chunk).is_err() || failed {
-                        return;
-                    }
-                }
-            });
+            let reader = scope.spawn(move || self.read_parts(pass_one, &tx));
             for chunk in rx {
                 match chunk? {
                     Chunk::Samples(samples) => {
@@ -376,8 +313,50 @@ impl Assembly {
                     }
                 }
             }
-            sink.finish().map_err(|e| self.io_err(e))
+            let expected = reader.join().map_err(|_| AssembleError::Worker)?;
+            Ok((sink.finish().map_err(|e| self.io_err(e))?, expected))
         })
+    }
+
+    /// The reader: every part in order, conditioned, into `tx`; returns the frames sent. A
+    /// pause loses the pads of the sounds around it, so the gap between audible content is
+    /// exactly the grammar's. A failure is sent as the last chunk.
+    fn read_parts(
+        &self,
+        mut pass_one: PassOne,
+        tx: &std::sync::mpsc::SyncSender<Result<Chunk, AssembleError>>,
+    ) -> u64 {
+        let fade = frames_in(self.rate, FADE);
+        let mut frames = 0u64;
+        let mut tail_pad = 0;
+        for (i, part) in self.parts.iter().enumerate() {
+            let chunk = match part {
+                Part::Sound(sound) => pass_one.get(*sound).and_then(|p| {
+                    tail_pad = p.tail_pad;
+                    self.conditioned(*sound, &p, fade).map(Chunk::Samples)
+                }),
+                Part::Pause(seconds) => {
+                    let before = std::mem::take(&mut tail_pad);
+                    let after = match self.parts.get(i + 1) {
+                        Some(Part::Sound(next)) => pass_one.get(*next).map(|p| p.head_pad),
+                        _ => Ok(0),
+                    };
+                    after.map(|after| {
+                        Chunk::Silence(
+                            frames_in(self.rate, *seconds).saturating_sub(before + after),
+                        )
+                    })
+                }
+            };
+            if let Ok(chunk) = &chunk {
+                frames += chunk.len() as u64;
+            }
+            let failed = chunk.is_err();
+            if tx.send(chunk).is_err() || failed {
+                break;
+            }
+        }
+        frames
     }
 
     /// One sound ready to play: kept part at the program rate, leveled, faded at both ends.
@@ -408,6 +387,63 @@ enum Chunk {
     Samples(Vec<f32>),
     /// This many frames of silence.
     Silence(usize),
+}
+
+impl Chunk {
+    fn len(&self) -> usize {
+        match self {
+            Self::Samples(samples) => samples.len(),
+            Self::Silence(frames) => *frames,
+        }
+    }
+}
+
+/// Pass one, running beside pass two: a few workers measure the distinct sounds in the
+/// order the layout first plays them and send each as it is done; the reader takes them as
+/// it reaches them, waiting only for one not yet measured. Each worker holds one sound at a
+/// time; they stop when the reader goes away.
+struct PassOne {
+    rx: std::sync::mpsc::Receiver<(Sound, Result<Prepared, AssembleError>)>,
+    done: HashMap<Sound, Prepared>,
+}
+
+impl PassOne {
+    fn start<'scope>(
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        assembly: &'scope Assembly,
+        sounds: &'scope [Sound],
+    ) -> Self {
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (tx, rx) = std::sync::mpsc::channel();
+        for _ in 0..workers {
+            let (tx, next) = (tx.clone(), next.clone());
+            scope.spawn(move || {
+                while let Some(&sound) =
+                    sounds.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                {
+                    if tx.send((sound, assembly.prepare(sound))).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        Self {
+            rx,
+            done: HashMap::new(),
+        }
+    }
+
+    /// What pass one found for `sound`, waiting for it if need be.
+    fn get(&mut self, sound: Sound) -> Result<Prepared, AssembleError> {
+        while !self.done.contains_key(&sound) {
+            let (measured, prepared) = self.rx.recv().map_err(|_| AssembleError::Worker)?;
+            self.done.insert(measured, prepared?);
+        }
+        Ok(self.done[&sound].clone())
+    }
 }
 
 /// The loudness and true-peak meters on their own thread (they are the costliest stages
@@ -454,6 +490,8 @@ struct Sink<W: Write + Seek> {
     limiter: Limiter,
     meter: MeterThread,
     out: Vec<f32>,
+    /// `out` as 16-bit samples.
+    pcm: Vec<i16>,
     frames: u64,
     silence: u64,
     longest_silence: u64,
@@ -467,25 +505,49 @@ impl<W: Write + Seek> Sink<W> {
         self.emit()
     }
 
+    /// Sends `out` to the meters, counts it and writes it as 16-bit samples; each step a
+    /// loop of its own, so the compiler can vectorize the conversion and the counts.
     fn emit(&mut self) -> std::io::Result<()> {
         self.meter.add(&self.out);
-        let mut writer = self.writer.get_i16_writer(self.out.len() as u32);
-        for &s in &self.out {
-            let q = wav::to_i16(s);
-            if q == i16::MAX || q <= -i16::MAX {
-                self.clipped += 1;
-            }
-            if q.unsigned_abs() <= SILENCE_I16 as u16 {
-                self.silence += 1;
-            } else {
-                self.longest_silence = self.longest_silence.max(self.silence);
-                self.silence = 0;
-            }
+        self.pcm.clear();
+        self.pcm.extend(self.out.iter().map(|&s| wav::to_i16(s)));
+        let clipped = self
+            .pcm
+            .iter()
+            .filter(|&&q| q == i16::MAX || q <= -i16::MAX)
+            .count();
+        self.clipped += clipped as u64;
+        self.count_silence();
+        let mut writer = self.writer.get_i16_writer(self.pcm.len() as u32);
+        for &q in &self.pcm {
             writer.write_sample(q);
         }
         writer.flush().map_err(std::io::Error::other)?;
-        self.frames += self.out.len() as u64;
+        self.frames += self.pcm.len() as u64;
         Ok(())
+    }
+
+    /// Follows the runs of silent samples through `pcm`. A run inside the block is only
+    /// looked for when the block's audible stretch is longer than the longest run so far.
+    fn count_silence(&mut self) {
+        let audible = |q: &i16| q.unsigned_abs() > SILENCE_I16 as u16;
+        let (Some(first), Some(last)) = (
+            self.pcm.iter().position(audible),
+            self.pcm.iter().rposition(audible),
+        ) else {
+            self.silence += self.pcm.len() as u64;
+            return;
+        };
+        let mut longest = self.longest_silence.max(self.silence + first as u64);
+        if (last - first) as u64 > longest {
+            let mut run = 0u64;
+            for q in &self.pcm[first..=last] {
+                run = if audible(q) { 0 } else { run + 1 };
+                longest = longest.max(run);
+            }
+        }
+        self.longest_silence = longest;
+        self.silence = (self.pcm.len() - 1 - last) as u64;
     }
 
     fn finish(mut self) -> std::io::Result<PassResult> {
@@ -517,20 +579,17 @@ pub fn assemble(out: &Path, assembly: &Assembly) -> Result<ProgramSummary, Assem
     if !assembly.parts.iter().any(|p| matches!(p, Part::Sound(_))) {
         return Err(AssembleError::Empty);
     }
-    let prepared = assembly.prepare_all()?;
-    let frames = assembly.part_frames(&prepared);
-    let expected_frames: usize = frames.iter().sum();
     let temp = TempFile::beside(out);
     let tmp = temp.path().to_owned();
-    let pass = (|| {
+    let (pass, expected_frames) = (|| {
         let file = temp.create().map_err(io(&tmp))?;
         let mut buffered = BufWriter::with_capacity(1 << 16, file);
-        let pass = assembly
-            .write_pass(&mut buffered, &prepared, &frames)
+        let (pass, expected_frames) = assembly
+            .write_pass(&mut buffered)
             .map_err(|e| with_path(e, &tmp))?;
         buffered.flush().map_err(io(&tmp))?;
         drop(buffered);
-        correct_level(&tmp, pass, assembly)
+        Ok::<_, AssembleError>((correct_level(&tmp, pass, assembly)?, expected_frames))
     })()?;
     let file_frames = hound::WavReader::open(&tmp)
         .map(|r| r.duration())
