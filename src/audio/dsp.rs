@@ -22,6 +22,7 @@ pub fn apply_gain(samples: &mut [f32], gain: f32) {
 
 /// Largest absolute sample value; 0 for an empty slice. In eight lanes the compiler turns
 /// into vector maxima: the meters and the limiter call it on every run of every program.
+#[inline]
 pub fn peak(samples: &[f32]) -> f32 {
     let mut lanes = [0.0f32; 8];
     let chunks = samples.chunks_exact(8);

@@ -79,6 +79,7 @@ pub fn interpolation_taps(phase: f64) -> [f32; 2 * HALF_TAPS] {
 /// Largest magnitude of the three interpolated points (¼, ½, ¾) between the middle two
 /// samples of `window`. Sums run in eight independent lanes so the compiler can vectorize
 /// them (a single running sum would be a chain of dependent additions).
+#[inline]
 pub fn interpolated_peak(
     taps: &[[f32; 2 * HALF_TAPS]; PHASES],
     window: &[f32; 2 * HALF_TAPS],

@@ -118,25 +118,39 @@ impl KWeighting {
     /// of lane `l`), from and to the lanes' states `v` (newest first); returns each lane's
     /// sum of squared output. One sample depends on the last, so one stretch cannot use
     /// vector registers; several side by side can.
-    #[allow(clippy::needless_range_loop)] // one index into six arrays reads best
     fn lanes_energy(&self, frames: &[[f32; LANES]], v: &mut [[f64; LANES]; 4]) -> [f64; LANES] {
-        let [b0, b1, b2, b3, b4] = self.b;
-        let [a1, a2, a3, a4] = self.a;
-        let [mut v1, mut v2, mut v3, mut v4] = *v;
-        let mut sum = [0.0; LANES];
-        for frame in frames {
-            let mut v0 = [0.0; LANES];
-            for l in 0..LANES {
-                let older = f64::from(frame[l]) - a4 * v4[l] - a3 * v3[l] - a2 * v2[l];
-                v0[l] = older - a1 * v1[l];
-                let y = (b0 * v0[l] + b1 * v1[l]) + (b2 * v2[l] + (b3 * v3[l] + b4 * v4[l]));
-                sum[l] += y * y;
-            }
-            (v4, v3, v2, v1) = (v3, v2, v1, v0);
-        }
-        *v = [v1, v2, v3, v4].map(|lanes| lanes.map(flush));
-        sum
+        lanes_energy(&self.b, &self.a, frames, v)
     }
+}
+
+/// [`KWeighting::lanes_energy`]'s loop, also compiled for AVX2 and chosen at run time when
+/// the CPU has it: the four lanes then fit one register, and the program meter and pass one
+/// spend half the time here. Without fused multiply-adds, so both versions give the same
+/// bits.
+#[multiversion::multiversion(targets("x86_64+avx2"))]
+#[allow(clippy::needless_range_loop)] // one index into six arrays reads best
+fn lanes_energy(
+    b: &[f64; 5],
+    a: &[f64; 4],
+    frames: &[[f32; LANES]],
+    v: &mut [[f64; LANES]; 4],
+) -> [f64; LANES] {
+    let [b0, b1, b2, b3, b4] = *b;
+    let [a1, a2, a3, a4] = *a;
+    let [mut v1, mut v2, mut v3, mut v4] = *v;
+    let mut sum = [0.0; LANES];
+    for frame in frames {
+        let mut v0 = [0.0; LANES];
+        for l in 0..LANES {
+            let older = f64::from(frame[l]) - a4 * v4[l] - a3 * v3[l] - a2 * v2[l];
+            v0[l] = older - a1 * v1[l];
+            let y = (b0 * v0[l] + b1 * v1[l]) + (b2 * v2[l] + (b3 * v3[l] + b4 * v4[l]));
+            sum[l] += y * y;
+        }
+        (v4, v3, v2, v1) = (v3, v2, v1, v0);
+    }
+    *v = [v1, v2, v3, v4].map(|lanes| lanes.map(flush));
+    sum
 }
 
 /// The energies of the gating blocks that passed the absolute gate.
@@ -390,6 +404,38 @@ const HALF: usize = super::limiter::HALF_TAPS;
 /// Sample pairs the true-peak meter looks at together before going one by one.
 const QUIET_RUN: usize = 64;
 
+/// The larger of `peak` and the true peak of `x`'s pairs that have their interpolator's
+/// taps in `x`. Also compiled for AVX2 and chosen at run time when the CPU has it: the
+/// interpolator's eight lanes then fit one register. Same bits either way.
+#[multiversion::multiversion(targets("x86_64+avx2"))]
+fn true_peak(taps: &[[f32; 2 * HALF]; 3], x: &[f32], mut peak: f32) -> f32 {
+    // Pair (m, m + 1) needs x[m + 1 - HALF ..= m + HALF].
+    let (mut from, end) = (HALF - 1, x.len().saturating_sub(HALF));
+    while from < end {
+        let to = end.min(from + QUIET_RUN);
+        // The run's sample peak, in vector instructions; then, since a band-limited signal
+        // does not rise more than 6 dB between two samples, only the pairs with a sample
+        // above half the peak can beat it between their samples. Most runs have none; the
+        // others are found without a branch per pair.
+        let top = super::dsp::peak(&x[from..=to]);
+        peak = peak.max(top);
+        let mut loud = if top > peak * 0.5 {
+            loud_pairs(&x[from..=to], peak * 0.5)
+        } else {
+            0
+        };
+        while loud != 0 {
+            let m = from + loud.trailing_zeros() as usize;
+            loud &= loud - 1;
+            if let Ok(window) = x[m + 1 - HALF..=m + HALF].try_into() {
+                peak = peak.max(super::limiter::interpolated_peak(taps, window));
+            }
+        }
+        from = to;
+    }
+    peak
+}
+
 /// The pairs of `x` (samples `i` and `i + 1`; `x` holds at most [`QUIET_RUN`] + 1 samples)
 /// with a sample louder than `half`, as bit `i`.
 fn loud_pairs(x: &[f32], half: f32) -> u64 {
@@ -427,33 +473,7 @@ impl TruePeak {
     /// Adds samples to the measurement.
     pub fn add(&mut self, samples: &[f32]) {
         self.scratch.extend_from_slice(samples);
-        let x = &self.scratch;
-        let mut peak = self.peak;
-        // Pair (m, m + 1) needs x[m + 1 - HALF ..= m + HALF].
-        let (mut from, end) = (HALF - 1, x.len() - HALF);
-        while from < end {
-            let to = end.min(from + QUIET_RUN);
-            // The run's sample peak, in vector instructions; then, since a band-limited
-            // signal does not rise more than 6 dB between two samples, only the pairs with a
-            // sample above half the peak can beat it between their samples. Most runs have
-            // none; the others are found without a branch per pair.
-            let top = super::dsp::peak(&x[from..=to]);
-            peak = peak.max(top);
-            let mut loud = if top > peak * 0.5 {
-                loud_pairs(&x[from..=to], peak * 0.5)
-            } else {
-                0
-            };
-            while loud != 0 {
-                let m = from + loud.trailing_zeros() as usize;
-                loud &= loud - 1;
-                if let Ok(window) = x[m + 1 - HALF..=m + HALF].try_into() {
-                    peak = peak.max(super::limiter::interpolated_peak(&self.taps, window));
-                }
-            }
-            from = to;
-        }
-        self.peak = peak;
+        self.peak = true_peak(&self.taps, &self.scratch, self.peak);
         let keep = self.scratch.len() - (2 * HALF - 1);
         self.scratch.drain(..keep);
     }

@@ -447,15 +447,20 @@ impl PassOne {
 }
 
 /// The loudness and true-peak meters on their own thread (they are the costliest stages
-/// after the limiter, which stays on the writer's), fed copies of the output.
+/// after the limiter, which stays on the writer's), fed copies of the output a few blocks
+/// at a time, so the two threads seldom have to wake each other.
 struct MeterThread {
     tx: Option<std::sync::mpsc::SyncSender<Vec<f32>>>,
+    batch: Vec<f32>,
     handle: std::thread::JoinHandle<(Option<f64>, Option<f64>)>,
 }
 
+/// Samples sent to the meter thread at a time.
+const METER_BATCH: usize = 8 * BLOCK;
+
 impl MeterThread {
     fn start(mut meter: Meter) -> Self {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<f32>>(8);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<f32>>(2);
         let handle = std::thread::spawn(move || {
             let mut true_peak = TruePeak::new();
             for block in rx {
@@ -466,19 +471,29 @@ impl MeterThread {
         });
         Self {
             tx: Some(tx),
+            batch: Vec::with_capacity(METER_BATCH + BLOCK),
             handle,
         }
     }
 
     fn add(&mut self, block: &[f32]) {
+        self.batch.extend_from_slice(block);
+        if self.batch.len() >= METER_BATCH {
+            self.send();
+        }
+    }
+
+    fn send(&mut self) {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(METER_BATCH + BLOCK));
         if let Some(tx) = &self.tx {
             // A send fails only if the meter thread died; `finish` then reports no figures.
-            let _ = tx.send(block.to_vec());
+            let _ = tx.send(batch);
         }
     }
 
     /// Integrated loudness (LUFS) and true peak (dBTP) of everything added.
     fn finish(mut self) -> (Option<f64>, Option<f64>) {
+        self.send();
         self.tx = None;
         self.handle.join().unwrap_or((None, None))
     }
