@@ -114,12 +114,12 @@ impl KWeighting {
         sum
     }
 
-    /// The same filter over [`LANES`] stretches in lock step (`frames[i][l]` is sample `i`
-    /// of lane `l`), from and to the lanes' states `v` (newest first); returns each lane's
-    /// sum of squared output. One sample depends on the last, so one stretch cannot use
-    /// vector registers; several side by side can.
-    fn lanes_energy(&self, frames: &[[f32; LANES]], v: &mut [[f64; LANES]; 4]) -> [f64; LANES] {
-        lanes_energy(&self.b, &self.a, frames, v)
+    /// The same filter over [`LANES`] equally long stretches in lock step, from and to the
+    /// lanes' states `v` (newest first); returns each lane's sum of squared output. One
+    /// sample depends on the last, so one stretch cannot use vector registers; several side
+    /// by side can.
+    fn lanes_energy(&self, lanes: [&[f32]; LANES], v: &mut [[f64; LANES]; 4]) -> [f64; LANES] {
+        lanes_energy(&self.b, &self.a, lanes, v)
     }
 }
 
@@ -128,21 +128,22 @@ impl KWeighting {
 /// spend half the time here. Without fused multiply-adds, so both versions give the same
 /// bits.
 #[multiversion::multiversion(targets("x86_64+avx2"))]
-#[allow(clippy::needless_range_loop)] // one index into six arrays reads best
 fn lanes_energy(
     b: &[f64; 5],
     a: &[f64; 4],
-    frames: &[[f32; LANES]],
+    lanes: [&[f32]; LANES],
     v: &mut [[f64; LANES]; 4],
 ) -> [f64; LANES] {
     let [b0, b1, b2, b3, b4] = *b;
     let [a1, a2, a3, a4] = *a;
     let [mut v1, mut v2, mut v3, mut v4] = *v;
     let mut sum = [0.0; LANES];
-    for frame in frames {
+    let frames = lanes[0].iter().zip(lanes[1]).zip(lanes[2]).zip(lanes[3]);
+    for (((&x0, &x1), &x2), &x3) in frames {
+        let x = [x0, x1, x2, x3];
         let mut v0 = [0.0; LANES];
         for l in 0..LANES {
-            let older = f64::from(frame[l]) - a4 * v4[l] - a3 * v3[l] - a2 * v2[l];
+            let older = f64::from(x[l]) - a4 * v4[l] - a3 * v3[l] - a2 * v2[l];
             v0[l] = older - a1 * v1[l];
             let y = (b0 * v0[l] + b1 * v1[l]) + (b2 * v2[l] + (b3 * v3[l] + b4 * v4[l]));
             sum[l] += y * y;
@@ -236,8 +237,6 @@ pub struct Meter {
     /// The last [`WARM_SUBS`] sub-blocks already measured (zeros at the start: the filter
     /// starts from rest), then samples waiting for a whole group of lanes.
     pending: Vec<f32>,
-    /// Scratch: one group, lane by lane side by side.
-    frames: Vec<[f32; LANES]>,
 }
 
 impl Meter {
@@ -276,7 +275,6 @@ impl Meter {
             blocks,
             true_peak: true_peak.then(TruePeak::new),
             pending: vec![0.0; WARM_SUBS * sub_len],
-            frames: Vec::new(),
         })
     }
 
@@ -311,12 +309,11 @@ impl Meter {
         let sums = &mut sums[..WARM_SUBS + lane_subs];
         for (k, sum) in sums.iter_mut().enumerate() {
             // Sub-block k of every lane, side by side.
-            let pending = &self.pending;
-            self.frames.clear();
-            self.frames.extend(
-                (k * sub..(k + 1) * sub).map(|i| std::array::from_fn(|l| pending[l * stride + i])),
-            );
-            *sum = self.filter.lanes_energy(&self.frames, &mut v);
+            let lanes = std::array::from_fn(|l| {
+                let at = l * stride + k * sub;
+                &self.pending[at..at + sub]
+            });
+            *sum = self.filter.lanes_energy(lanes, &mut v);
         }
         for l in 0..LANES {
             for sum in &sums[WARM_SUBS..] {
@@ -369,7 +366,6 @@ impl Meter {
             blocks: self.blocks.clone(),
             true_peak: None,
             pending: self.pending.clone(),
-            frames: Vec::new(),
             ..*self
         };
         let lane_subs = (self.pending.len() - warm) / self.sub_len / LANES;

@@ -38,14 +38,34 @@ pub fn spec_i16(rate: u32) -> hound::WavSpec {
     }
 }
 
-/// Converts a float sample to 16-bit with rounding and saturation.
+/// Converts a float sample to 16-bit with rounding (half away from zero) and saturation;
+/// NaN becomes 0.
+#[inline]
 pub fn to_i16(sample: f32) -> i16 {
-    // Round half away from zero by hand: `f32::round` is a libm call on baseline x86-64,
-    // and this runs for every sample of every program.
-    // Through i32: the value fits either way, and the conversion to i32 vectorizes where
-    // the saturating one to i16 does not.
+    // This runs for every sample of every program, so it is written for vector registers:
+    // `f32::round` is a libm call on baseline x86-64, and a float-to-integer `as` saturates
+    // one lane at a time. Instead the rounding is done with 2^23, whose float's mantissa
+    // counts whole numbers from 0 up to 2^23: adding it rounds `magnitude` to the nearest
+    // (ties to even) and its bits then read the integer; one less where that rounded up
+    // gives the floor, and floor(|v| + 0.5) is half away from zero.
+    const TWO_TO_23: f32 = 8_388_608.0;
     let v = sample.clamp(-1.0, 1.0) * 32767.0;
-    (v + 0.5f32.copysign(v)) as i32 as i16
+    let magnitude = v.abs() + 0.5;
+    let nearest = (magnitude + TWO_TO_23).to_bits() as i32 - TWO_TO_23.to_bits() as i32;
+    let whole = if nearest as f32 > magnitude {
+        nearest - 1
+    } else {
+        nearest
+    };
+    let signed = if v < 0.0 { -whole } else { whole };
+    if v.is_nan() { 0 } else { signed as i16 }
+}
+
+/// Appends `samples` as 16-bit ([`to_i16`]) to `pcm`. Also compiled for AVX2 and chosen at
+/// run time when the CPU has it, where the conversion vectorizes; same values either way.
+#[multiversion::multiversion(targets("x86_64+avx2"))]
+pub fn extend_i16(pcm: &mut Vec<i16>, samples: &[f32]) {
+    pcm.extend(samples.iter().map(|&s| to_i16(s)));
 }
 
 /// Writes `samples` as 16-bit mono into any seekable writer.
@@ -209,6 +229,37 @@ pub fn scale_i16_in_place(path: &Path, gain: f32) -> Result<(), WavError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sixteen_bit_conversion_rounds_half_away_from_zero_and_saturates() {
+        // The obvious version: round half away from zero, then a saturating cast.
+        let reference = |s: f32| {
+            let v = s.clamp(-1.0, 1.0) * 32767.0;
+            (v + 0.5f32.copysign(v)) as i16
+        };
+        // Every 16-bit step, the ties between steps and the floats either side of each.
+        let mut probes = vec![
+            f32::NAN,
+            f32::INFINITY,
+            -f32::INFINITY,
+            1.5,
+            -7.0,
+            0.0,
+            -0.0,
+        ];
+        for k in -32_768..=32_768 {
+            for offset in [0.0f32, 0.5, -0.5] {
+                let v = (k as f32 + offset) / 32_767.0;
+                probes.extend([v, v.next_up(), v.next_down()]);
+            }
+        }
+        for s in probes {
+            assert_eq!(to_i16(s), reference(s), "{s:e}");
+        }
+        let mut pcm = Vec::new();
+        extend_i16(&mut pcm, &[0.5, -1.0, 2.0, f32::NAN]);
+        assert_eq!(pcm, [16_384, -32_767, 32_767, 0]);
+    }
 
     #[test]
     fn round_trip_is_within_one_lsb() {

@@ -525,7 +525,7 @@ impl<W: Write + Seek> Sink<W> {
     fn emit(&mut self) -> std::io::Result<()> {
         self.meter.add(&self.out);
         self.pcm.clear();
-        self.pcm.extend(self.out.iter().map(|&s| wav::to_i16(s)));
+        wav::extend_i16(&mut self.pcm, &self.out);
         let clipped = self
             .pcm
             .iter()
