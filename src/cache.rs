@@ -1,11 +1,11 @@
-//! Content-addressed segment cache: conditioned PCM (mono 32-bit float WAV at the program
-//! rate) keyed by everything that changes the sound. Entries are written atomically
-//! ([`crate::atomic`]), so a killed process never leaves a half entry. Each entry carries the
-//! blake3 of its audio in a chunk of its own after the audio (WAV readers skip it); an entry
-//! whose audio does not hash to it, that is not a complete WAV of the right format, or that
-//! holds a sample that is not a finite number is removed, logged and synthesized again. An
-//! entry's modification time is its last use, which `dalaba cache prune --older-than` goes
-//! by. \[edge\]
+//! Content-addressed segment cache: conditioned PCM (mono WAV at the program rate, 16-bit
+//! when that holds it exactly, else 32-bit float) keyed by everything that changes the
+//! sound. Entries are written atomically ([`crate::atomic`]), so a killed process never
+//! leaves a half entry. Each entry carries the blake3 of its audio in a chunk of its own
+//! after the audio (WAV readers skip it); an entry whose audio does not hash to it, that is
+//! not a complete WAV of the right format, or that holds a sample that is not a finite
+//! number is removed, logged and synthesized again. An entry's modification time is its
+//! last use, which `dalaba cache prune --older-than` goes by. \[edge\]
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -218,12 +218,57 @@ fn is_temp(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "tmp")
 }
 
-fn entry_spec(rate: u32) -> hound::WavSpec {
+/// An entry's format: 16-bit PCM when that holds the audio exactly (an answer in 16-bit at
+/// the program rate, as most voices give), else 32-bit float. The sound is the same to the
+/// bit either way; the smaller entry halves the bytes a render writes and the disk it takes.
+fn entry_spec(rate: u32, pcm16: bool) -> hound::WavSpec {
+    let (bits_per_sample, sample_format) = if pcm16 {
+        (16, hound::SampleFormat::Int)
+    } else {
+        (32, hound::SampleFormat::Float)
+    };
     hound::WavSpec {
         channels: 1,
         sample_rate: rate,
-        bits_per_sample: 32,
-        sample_format: hound::SampleFormat::Float,
+        bits_per_sample,
+        sample_format,
+    }
+}
+
+/// Whether every sample is exactly a 16-bit step (what reading a 16-bit WAV gives: the step
+/// over 32768), so a 16-bit entry holds the audio to the bit.
+fn is_pcm16(samples: &[f32]) -> bool {
+    samples.iter().fold(true, |all, &s| {
+        let step = s * 32768.0;
+        let magnitude = step.abs();
+        all & (-32768.0..=32767.0).contains(&step)
+            & ((magnitude + TWO_TO_23) - TWO_TO_23 == magnitude)
+    })
+}
+
+/// Adding 2^23 to a magnitude under 2^23 rounds it to a whole number, which the sum's bits
+/// then read: the loops below are written for vector registers (a long segment is millions
+/// of samples).
+const TWO_TO_23: f32 = 8_388_608.0;
+
+/// Appends `samples` (all 16-bit steps, see [`is_pcm16`]) as little-endian 16-bit PCM.
+fn extend_pcm16(bytes: &mut Vec<u8>, samples: &[f32]) {
+    let at = bytes.len();
+    bytes.resize(at + samples.len() * 2, 0);
+    for (out, &s) in bytes[at..].chunks_exact_mut(2).zip(samples) {
+        let step = s * 32768.0;
+        let magnitude = ((step.abs() + TWO_TO_23).to_bits() - TWO_TO_23.to_bits()) as i32;
+        let value = (if step < 0.0 { -magnitude } else { magnitude }) as i16;
+        out.copy_from_slice(&value.to_le_bytes());
+    }
+}
+
+/// Appends `samples` as little-endian 32-bit floats.
+fn extend_float(bytes: &mut Vec<u8>, samples: &[f32]) {
+    let at = bytes.len();
+    bytes.resize(at + samples.len() * 4, 0);
+    for (out, s) in bytes[at..].chunks_exact_mut(4).zip(samples) {
+        out.copy_from_slice(&s.to_le_bytes());
     }
 }
 
@@ -234,7 +279,7 @@ pub enum EntryFault {
     #[error("it is not a complete WAV file ({0})")]
     Unreadable(String),
     /// A WAV of another format or rate, or with no audio.
-    #[error("it is not mono 32-bit float audio at {0} Hz")]
+    #[error("it is not mono 16-bit or 32-bit float audio at {0} Hz")]
     Format(u32),
     /// It carries no checksum, or its audio does not hash to it.
     #[error("its audio does not match its checksum")]
@@ -247,14 +292,19 @@ pub enum EntryFault {
 /// An entry's bytes: the WAV hound writes, then [`SUM_CHUNK`] with the blake3 of the audio.
 fn encode(clip: &Clip) -> Result<Vec<u8>, hound::Error> {
     // hound writes the header (no samples); the audio goes in as one block of little-endian
-    // floats, which is what hound would write sample by sample, only faster.
+    // samples, which is what hound would write sample by sample, only faster.
+    let pcm16 = is_pcm16(&clip.samples);
     let mut cursor = std::io::Cursor::new(Vec::new());
-    hound::WavWriter::new(&mut cursor, entry_spec(clip.rate))?.finalize()?;
+    hound::WavWriter::new(&mut cursor, entry_spec(clip.rate, pcm16))?.finalize()?;
     let mut bytes = cursor.into_inner();
     let header = bytes.len();
-    let data_len = clip.samples.len() * 4;
-    bytes.reserve(data_len + 8 + 32);
-    bytes.extend(clip.samples.iter().flat_map(|s| s.to_le_bytes()));
+    bytes.reserve(clip.samples.len() * if pcm16 { 2 } else { 4 } + 8 + 32);
+    if pcm16 {
+        extend_pcm16(&mut bytes, &clip.samples);
+    } else {
+        extend_float(&mut bytes, &clip.samples);
+    }
+    let data_len = bytes.len() - header;
     let size_at = header - 4;
     bytes[size_at..header].copy_from_slice(&(data_len as u32).to_le_bytes());
     let sum = *blake3::hash(&bytes[header..]).as_bytes();
@@ -269,22 +319,29 @@ fn encode(clip: &Clip) -> Result<Vec<u8>, hound::Error> {
 /// The number of samples in an intact entry at `rate`, or why it cannot be used.
 fn decode(bytes: &[u8], rate: u32) -> Result<usize, EntryFault> {
     let reader = hound::WavReader::new(bytes).map_err(|e| EntryFault::Unreadable(e.to_string()))?;
-    if reader.spec() != entry_spec(rate) || reader.len() == 0 {
+    let spec = reader.spec();
+    let pcm16 = spec == entry_spec(rate, true);
+    if !(pcm16 || spec == entry_spec(rate, false)) || reader.len() == 0 {
         return Err(EntryFault::Format(rate));
     }
+    let width = usize::from(spec.bits_per_sample / 8);
     let data = chunk(bytes, b"data")
-        .filter(|d| d.len() == reader.len() as usize * 4)
+        .filter(|d| d.len() == reader.len() as usize * width)
         .ok_or_else(|| EntryFault::Unreadable("the audio is cut short".into()))?;
     match chunk(bytes, SUM_CHUNK) {
         Some(sum) if sum == blake3::hash(data).as_bytes() => {}
         _ => return Err(EntryFault::Checksum),
     }
-    let not_finite = data
-        .chunks_exact(4)
-        .position(|b| !f32::from_le_bytes([b[0], b[1], b[2], b[3]]).is_finite());
+    // Every 16-bit value is a sample; a float may not be a number.
+    let not_finite = if pcm16 {
+        None
+    } else {
+        data.chunks_exact(4)
+            .position(|b| !f32::from_le_bytes([b[0], b[1], b[2], b[3]]).is_finite())
+    };
     match not_finite {
         Some(i) => Err(EntryFault::NotFinite(i)),
-        None => Ok(data.len() / 4),
+        None => Ok(data.len() / width),
     }
 }
 
@@ -347,7 +404,7 @@ mod tests {
         let samples: Vec<f32> = (0..4801).map(|i| ((i as f32) * 0.37).sin() * 0.8).collect();
         let clip = Clip::new(22_050, samples.clone());
         let mut cursor = std::io::Cursor::new(Vec::new());
-        let mut writer = hound::WavWriter::new(&mut cursor, entry_spec(22_050)).unwrap();
+        let mut writer = hound::WavWriter::new(&mut cursor, entry_spec(22_050, false)).unwrap();
         for &s in &samples {
             writer.write_sample(s).unwrap();
         }
@@ -358,13 +415,41 @@ mod tests {
         assert_eq!(decode(&entry, 22_050), Ok(samples.len()));
     }
 
+    #[test]
+    fn audio_made_of_16_bit_steps_is_stored_in_16_bits_and_reads_back_the_same() {
+        let (_dir, cache) = cache();
+        let profile = VoiceProfile::new("v", BackendKind::Espeak);
+        let steps: Vec<f32> = (0..4800)
+            .map(|i| f32::from(((i * 7919) % 65_536 - 32_768) as i16) / 32768.0)
+            .collect();
+        let mut off_step = steps.clone();
+        off_step[4000] += 1e-7;
+        let mut loud = steps.clone();
+        loud[10] = 1.5;
+        for (what, samples, bits) in [
+            ("steps", &steps, 16),
+            ("off a step", &off_step, 32),
+            ("above full scale", &loud, 32),
+        ] {
+            let key = cache.key(&profile, 24_000, what);
+            let path = cache
+                .put(&key, &Clip::new(24_000, samples.clone()))
+                .unwrap();
+            let spec = hound::WavReader::open(&path).unwrap().spec();
+            assert_eq!(spec.bits_per_sample, bits, "{what}");
+            assert!(cache.get(&key, 24_000).is_some(), "{what}");
+            let back = crate::media::wav::read_clip(&path).unwrap();
+            assert_eq!(&back.samples, samples, "{what}");
+        }
+    }
+
     /// One way to damage an entry.
     type Damage<'a> = Box<dyn Fn(&Path) + 'a>;
 
     /// Writes `samples` over `path` as a well-formed entry-format WAV without a checksum,
     /// as noise or a stray tool would.
     fn overwrite_plain(path: &Path, rate: u32, samples: &[f32]) {
-        let mut w = hound::WavWriter::create(path, entry_spec(rate)).unwrap();
+        let mut w = hound::WavWriter::create(path, entry_spec(rate, false)).unwrap();
         for &s in samples {
             w.write_sample(s).unwrap();
         }

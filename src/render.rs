@@ -92,7 +92,7 @@ impl RenderOptions {
 /// One rendered segment: its audio in the cache and the pause after it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenderedSegment {
-    /// Cache entry: a mono 32-bit float WAV at the program rate.
+    /// Cache entry: a mono WAV at the program rate (16-bit or 32-bit float, see [`crate::cache`]).
     pub path: PathBuf,
     /// The break after it.
     pub pause: Pause,

@@ -152,7 +152,7 @@ pub fn read_clip_from<R: std::io::Read>(reader: R, path: &Path) -> Result<Clip, 
     ))
 }
 
-/// The common layouts (32-bit float as in the segment cache, 16-bit PCM) read in bulk,
+/// The common layouts (32-bit float and 16-bit PCM, as in the segment cache) read in bulk,
 /// which is several times faster than sample by sample.
 fn read_plain<R: std::io::Read>(
     reader: hound::WavReader<R>,

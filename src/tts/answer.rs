@@ -62,7 +62,7 @@ pub fn check_clip(clip: &Clip, text: &str) -> Result<(), SynthError> {
             text.chars().count()
         )));
     }
-    let peak = clip.samples.iter().fold(0.0f32, |m, s| m.max(s.abs()));
+    let peak = crate::audio::dsp::peak(&clip.samples);
     if peak < SILENT_PEAK {
         return Err(SynthError::Rejected(format!(
             "the audio is silent ({seconds:.2} s, peak {peak:.5})"
