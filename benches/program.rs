@@ -5,7 +5,7 @@
 //! 1. assembles a 1-hour program from them and prints wall time and real-time factor, next to
 //!    the equivalent sox chain (concatenate the same segment WAVs, resample, apply gain) and
 //!    the ratio dalaba/sox, once from segments at the program rate and once from segments at
-//!    an engine's 22 050 Hz;
+//!    an engine's 22 050 Hz; five alternating runs of each, medians compared;
 //! 2. assembles 10-minute, 1-hour and 3-hour programs, each in a child process, and prints
 //!    each one's peak resident memory (VmHWM), which should stay flat.
 //!
@@ -65,13 +65,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// Runs of each side per rate: they alternate, so load that comes and goes on a shared
+/// machine hits both alike, and the medians are compared.
+const ROUNDS: usize = 5;
+
 /// Assembles a 1-hour program from segments at each rate and runs the sox chain on the same
-/// segments right after it; prints both and their ratios.
+/// segments right after it, [`ROUNDS`] times alternating; prints the medians and their ratios.
 fn hour_against_sox(work: &Path, scale: f64) -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "\n1-hour program vs the sox chain (concatenate, resample to {PROGRAM_RATE} Hz, gain)"
     );
-    println!("(wall = elapsed time; cpu = user + system time of all threads)");
+    println!(
+        "(medians of {ROUNDS} alternating runs; wall = elapsed time; cpu = user + system time of all threads)"
+    );
     println!(
         "{:<22} {:>9} {:>8} {:>8} {:>8} {:>8} {:>10} {:>10} {:>8}",
         "segments",
@@ -87,25 +93,47 @@ fn hour_against_sox(work: &Path, scale: f64) -> Result<(), Box<dyn std::error::E
     for rate in [PROGRAM_RATE, ENGINE_RATE] {
         let dir = work.join(rate.to_string());
         let seconds = 3600.0 * scale;
-        let run = run_child(&dir, seconds, &work.join("hour.wav"))?;
         let files = segment_sequence(&dir, seconds);
-        let (sox_wall, sox_cpu) = sox_chain(&files, &work.join("sox.wav"))?;
+        let mut runs = Vec::new();
+        let mut sox = Vec::new();
+        for _ in 0..ROUNDS {
+            runs.push(run_child(&dir, seconds, &work.join("hour.wav"))?);
+            sox.push(sox_chain(&files, &work.join("sox.wav"))?);
+        }
+        let wall = median(runs.iter().map(|r| r.wall));
+        let cpu = median(runs.iter().map(|r| r.cpu));
+        let sox_wall = median(sox.iter().map(|s| s.0));
+        let sox_cpu = median(sox.iter().map(|s| s.1));
         println!(
             "{:<22} {:>9.0} {:>8.2} {:>8.2} {:>8.4} {:>8.2} {:>10.2} {:>10.2} {:>8.2}",
             format!("{} at {rate} Hz", files.len()),
-            run.program,
-            run.wall,
-            run.cpu,
-            run.wall / run.program,
+            runs[0].program,
+            wall,
+            cpu,
+            wall / runs[0].program,
             sox_wall,
-            run.wall / sox_wall,
-            run.cpu / sox_cpu,
-            run.lufs
+            wall / sox_wall,
+            cpu / sox_cpu,
+            runs[0].lufs
         );
-        println!("{:<22} sox cpu s: {sox_cpu:.2}", "");
+        let walls: Vec<String> = runs.iter().map(|r| format!("{:.2}", r.wall)).collect();
+        let sox_walls: Vec<String> = sox.iter().map(|s| format!("{:.2}", s.0)).collect();
+        println!(
+            "{:<22} runs: dalaba {} | sox {} (sox cpu s: {sox_cpu:.2})",
+            "",
+            walls.join(" "),
+            sox_walls.join(" ")
+        );
     }
 
     Ok(())
+}
+
+/// The median of `values`.
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut values: Vec<f64> = values.collect();
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
 }
 
 /// Peak resident memory of 10-minute, 1-hour and 3-hour assemblies, each in a child.
