@@ -23,6 +23,7 @@
 //! | [`program`] | glue | rendered segments → program WAV (chimes, pauses, loudness) |
 //! | [`pipeline`] | glue | articles → script → segments → render → program: the one path every command uses |
 //! | [`airing`] | glue | the airing state machine, one pass (`tick`), the daemon (`run`), play-now; edges handed in |
+//! | [`asrun`] | glue | the as-run row between the log and the wire, both ways (box → hub, hub's log) |
 //! | [`protocol`] | core | hub–box wire types (manifest, alert, report) and the box's manifest acceptance rules |
 //! | [`hub`] | edge | the township hub: box enrolment, its own SQLite store, publishing manifests, the HTTP API |
 //! | [`village_box`] | edge | a village box's side: manifest sync, resumable verified downloads, as-run outbox, alerts |
@@ -37,6 +38,7 @@
 pub mod airing;
 pub mod app;
 pub mod article;
+pub mod asrun;
 pub mod atomic;
 pub mod audio;
 pub mod cache;

@@ -433,10 +433,7 @@ pub fn log(station: &Station, box_id: Option<&str>, json: bool, csv: bool) -> an
     };
     logged.sort_by_key(when);
     if csv {
-        let airings = logged
-            .iter()
-            .map(crate::village_box::asrun::airing_of)
-            .collect();
+        let airings = logged.iter().map(crate::asrun::airing_of).collect();
         let tz = timezone(station)?;
         print!("{}", super::log_csv(airings, &tz, crate::cli::CsvLang::Zh));
         return Ok(());

@@ -12,10 +12,10 @@ use super::auth::Staff;
 use super::pages::Nav;
 use super::roles::Action;
 use super::{Console, Page, PageError, html};
+use crate::asrun::airing_of;
 use crate::hub::store::{BoxRecord, LogFilter, LoggedRow};
 use crate::store::{Airing, Outcome};
 use crate::tts::http::percent_encode;
-use crate::village_box::asrun::airing_of;
 
 /// The log page's filters, as the form sends them.
 #[derive(Debug, Default, Deserialize)]

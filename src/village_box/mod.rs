@@ -5,7 +5,6 @@
 //! `run` is the long-running box (`dalaba box run`): it syncs, keeps the alert stream open
 //! and airs what the held manifest lists through the airing engine.
 
-pub mod asrun;
 mod outbox;
 pub mod run;
 pub mod sse;

@@ -23,9 +23,9 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{Notify, mpsc};
 
-use super::asrun::{self, CANCELLED};
 use super::{BoxClient, BoxError, ManifestPoll};
 use crate::airing::{Clock, Engine, HeldProgram, Interrupt, paragraph_start, sleep_until};
+use crate::asrun::{self, CANCELLED};
 use crate::audio::Clip;
 use crate::protocol::{Alert, Credential, Digest, Health, Manifest, MsgType, Severity};
 use crate::schedule::held::{HeldAction, HeldAiring, plan_held};

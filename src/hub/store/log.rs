@@ -1,5 +1,5 @@
 //! The merged as-run log of the boxes, filtered and paged in SQL: each row is stored with
-//! its slot, scheduled time and log outcome (see [`crate::village_box::asrun::log_keys`]),
+//! its slot, scheduled time and log outcome (see [`crate::asrun::log_keys`]),
 //! indexed by time, so a page of a big log reads only the rows it shows.
 
 use anyhow::Context;
@@ -8,8 +8,8 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, params};
 
 use super::{LoggedRow, box_id};
+use crate::asrun::log_keys;
 use crate::protocol::AsRun;
-use crate::village_box::asrun::log_keys;
 
 /// Which rows of the merged log, and which part of them.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -1,5 +1,8 @@
-//! The box's as-run rows for its hub, derived from its own as-run log: the same log row
-//! always gives the same wire row, so a row sent again after a restart changes nothing.
+//! The as-run row both ways between the log and the wire: a box's log row as the row it
+//! sends its hub ([`row_of`]; the same log row always gives the same wire row, so a row sent
+//! again after a restart changes nothing), and a received wire row back as a log row at the
+//! hub ([`outcome_of`], [`log_keys`], [`airing_of`]). Both directions live here, beside
+//! the wording they share, so neither the hub nor the box depends on the other. \[glue\]
 
 use jiff::tz::Offset;
 
