@@ -220,6 +220,7 @@ impl FifoAlsa {
         let fifo = self.fifo.clone();
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
+        let (heard, first_sound) = std::sync::mpsc::sync_channel(1);
         let handle = std::thread::spawn(move || {
             use std::io::Read;
             let chunk = (bytes_per_second / 20).max(1);
@@ -233,6 +234,10 @@ impl FifoAlsa {
                     if n == 0 {
                         break;
                     }
+                    // The device may be fed silence before the program starts.
+                    if buf[..n].iter().any(|&b| b != 0) {
+                        let _ = heard.try_send(());
+                    }
                     total += n;
                     std::thread::sleep(Duration::from_millis(50));
                 }
@@ -243,6 +248,7 @@ impl FifoAlsa {
             stop,
             handle,
             fifo: self.fifo.clone(),
+            first_sound,
         }
     }
 }
@@ -252,9 +258,18 @@ pub struct PacedReader {
     stop: Arc<AtomicBool>,
     handle: std::thread::JoinHandle<usize>,
     fifo: PathBuf,
+    first_sound: std::sync::mpsc::Receiver<()>,
 }
 
 impl PacedReader {
+    /// Waits until the first sound (not silence) reaches the loudspeaker: a program is on
+    /// air; at most `secs` seconds, which only turns a hang into a failure.
+    pub fn wait_on_air(&self, secs: u64) {
+        self.first_sound
+            .recv_timeout(Duration::from_secs(secs))
+            .expect("no sound reached the loudspeaker");
+    }
+
     /// Stops reading (once the writers are gone); returns the bytes read.
     pub fn finish(self) -> usize {
         use std::os::unix::fs::OpenOptionsExt;

@@ -9,13 +9,32 @@ use reqwest::StatusCode;
 use super::{ACCOUNTS, MORNING, PASSWORD, Session};
 use crate::support::{TestStation, stderr};
 
-/// The daemon, killed when the test ends.
-struct Daemon(Child);
+/// The daemon, killed when the test ends, and the lines it prints (an airing's end is one).
+struct Daemon {
+    child: Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Daemon {
+    /// Waits for the daemon to print a line that `pred` accepts; at most `secs` seconds,
+    /// which only turns a hang into a failure.
+    fn wait_for_line(&self, secs: u64, pred: impl Fn(&str) -> bool) -> String {
+        let give_up = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        loop {
+            let left = give_up.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if pred(&line) => return line,
+                Ok(_) => {}
+                Err(e) => panic!("the daemon printed no such line: {e}"),
+            }
+        }
+    }
+}
 
 impl Drop for Daemon {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -46,23 +65,55 @@ fn start(station: &TestStation) -> (Daemon, String) {
     (daemon, url)
 }
 
-/// Runs `cmd run --console 127.0.0.1:0` and reads the console's address off its stdout.
+/// Runs `cmd run --console 127.0.0.1:0` and reads the console's address off its stdout;
+/// the lines it prints after that (stdout and stderr) go to [`Daemon::wait_for_line`].
 fn spawn(mut cmd: std::process::Command) -> (Daemon, String) {
     let mut child = cmd
         .args(["run", "--console", "127.0.0.1:0"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = lines
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = out
         .by_ref()
         .map(Result::unwrap)
         .find_map(|l| l.strip_prefix("console: listening on ").map(str::to_owned))
         .expect("the console's address on stdout");
-    // Keep draining stdout so the daemon never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    (Daemon(child), url)
+    // Both streams are read to the end, so the daemon never blocks on a full pipe.
+    let (tx, lines) = std::sync::mpsc::channel();
+    let err = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let forward = |stream: Box<dyn Iterator<Item = std::io::Result<String>> + Send>| {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in stream.map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+    };
+    forward(Box::new(out));
+    forward(Box::new(err));
+    (Daemon { child, lines }, url)
+}
+
+/// The station's play-now row that `pred` accepts, from one look at its as-run log.
+fn play_now_row(
+    station: &TestStation,
+    pred: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let out = station.run(&["log", "--json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    rows.into_iter()
+        .find(|r| r["slot"] == "play-now" && pred(r))
+        .unwrap_or_else(|| panic!("no such row; log: {}", crate::support::stdout(&out)))
+}
+
+/// A line the daemon prints when a play-now airing ends, however it ends.
+fn play_now_ended(line: &str) -> bool {
+    line.contains("  play-now  ")
+        && ["aired", "failed", "interrupted", "skipped", "cancelled"]
+            .iter()
+            .any(|what| line.contains(&format!("  {what}:")))
 }
 
 #[tokio::test]
@@ -117,29 +168,6 @@ fn start_on(station: &TestStation, alsa_config: &std::path::Path) -> (Daemon, St
     spawn(cmd)
 }
 
-/// The station's as-run log, polled until `pred` holds for a row (the daemon airs on its
-/// own time); up to `secs` seconds.
-fn wait_for_row(
-    station: &TestStation,
-    secs: u64,
-    pred: impl Fn(&serde_json::Value) -> bool,
-) -> serde_json::Value {
-    let start = std::time::Instant::now();
-    loop {
-        let out = station.run(&["log", "--json"]);
-        let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap_or_default();
-        if let Some(row) = rows.into_iter().find(|r| pred(r)) {
-            return row;
-        }
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(secs),
-            "timed out; log: {}",
-            crate::support::stdout(&out)
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-}
-
 /// Adds an unapproved notice to the `alerts` queue; its id.
 fn add_notice(station: &TestStation, title: &str, paragraphs: usize) -> String {
     let body: String = (1..=paragraphs)
@@ -158,7 +186,7 @@ fn add_notice(station: &TestStation, title: &str, paragraphs: usize) -> String {
 }
 
 fn not_open(r: &serde_json::Value) -> bool {
-    r["slot"] == "play-now" && r["outcome"] != "airing" && r["outcome"] != "claimed"
+    r["outcome"] != "airing" && r["outcome"] != "claimed"
 }
 
 #[tokio::test]
@@ -166,7 +194,7 @@ async fn a_lone_station_cuts_in_from_its_console_and_names_the_operator() {
     let station = lone_station();
     let alsa = crate::support::CapturedAlsa::new();
     let id = add_notice(&station, "<b>水库</b>泄洪通知", 1);
-    let (_daemon, url) = start_on(&station, &alsa.config);
+    let (daemon, url) = start_on(&station, &alsa.config);
     let chief = Session::login(&url, "李站长").await;
     let (_, page) = chief.get("/console/emergency").await;
     assert!(page.contains("id=\"send\""), "the cut-in form: {page}");
@@ -199,7 +227,8 @@ async fn a_lone_station_cuts_in_from_its_console_and_names_the_operator() {
     assert_eq!(res.status(), StatusCode::OK);
     let said = res.text().await.unwrap();
     assert!(said.contains("已交给播出程序"), "{said}");
-    let row = wait_for_row(&station, 120, not_open);
+    daemon.wait_for_line(120, play_now_ended);
+    let row = play_now_row(&station, not_open);
     assert_eq!(row["outcome"], "aired", "{row:#}");
     assert_eq!(row["operator"], "李站长", "{row:#}");
     assert_eq!(
@@ -226,7 +255,7 @@ async fn a_cut_in_on_air_is_cancelled_from_the_console() {
     let station = lone_station();
     let fifo = crate::station::FifoAlsa::new();
     let id = add_notice(&station, "山洪预警", 12);
-    let (_daemon, url) = start_on(&station, &fifo.config);
+    let (daemon, url) = start_on(&station, &fifo.config);
     // The FIFO is read in real time: the program stays on air long enough to cancel.
     let reader = fifo.read_paced(96_000);
     let chief = Session::login(&url, "李站长").await;
@@ -240,9 +269,8 @@ async fn a_cut_in_on_air_is_cancelled_from_the_console() {
     ];
     let res = chief.post("/console/emergency", &request, &url).await;
     assert_eq!(res.status(), StatusCode::OK);
-    wait_for_row(&station, 120, |r| {
-        r["slot"] == "play-now" && r["outcome"] == "airing"
-    });
+    reader.wait_on_air(120);
+    play_now_row(&station, |r| r["outcome"] == "airing");
     let (_, page) = chief.get("/console/emergency").await;
     assert!(page.contains("正在播出"), "{page}");
     assert!(
@@ -259,7 +287,8 @@ async fn a_cut_in_on_air_is_cancelled_from_the_console() {
     assert_eq!(res.status(), StatusCode::OK);
     let said = res.text().await.unwrap();
     assert!(said.contains("已取消插播请求 1"), "{said}");
-    let row = wait_for_row(&station, 60, not_open);
+    daemon.wait_for_line(60, play_now_ended);
+    let row = play_now_row(&station, not_open);
     reader.finish();
     assert_eq!(row["outcome"], "interrupted", "{row:#}");
     let reason = row["reason"].as_str().unwrap_or_default();
