@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use crate::audio::Clip;
+use crate::audio::dsp::nearest_whole;
 use crate::media::wav::WavError;
 use crate::tts::VoiceProfile;
 
@@ -236,20 +237,15 @@ fn entry_spec(rate: u32, pcm16: bool) -> hound::WavSpec {
 }
 
 /// Whether every sample is exactly a 16-bit step (what reading a 16-bit WAV gives: the step
-/// over 32768), so a 16-bit entry holds the audio to the bit.
+/// over 32768), so a 16-bit entry holds the audio to the bit. Written for vector registers
+/// ([`nearest_whole`]): a long segment is millions of samples.
 fn is_pcm16(samples: &[f32]) -> bool {
     samples.iter().fold(true, |all, &s| {
         let step = s * 32768.0;
         let magnitude = step.abs();
-        all & (-32768.0..=32767.0).contains(&step)
-            & ((magnitude + TWO_TO_23) - TWO_TO_23 == magnitude)
+        all & (-32768.0..=32767.0).contains(&step) & (nearest_whole(magnitude) as f32 == magnitude)
     })
 }
-
-/// Adding 2^23 to a magnitude under 2^23 rounds it to a whole number, which the sum's bits
-/// then read: the loops below are written for vector registers (a long segment is millions
-/// of samples).
-const TWO_TO_23: f32 = 8_388_608.0;
 
 /// Appends `samples` (all 16-bit steps, see [`is_pcm16`]) as little-endian 16-bit PCM.
 fn extend_pcm16(bytes: &mut Vec<u8>, samples: &[f32]) {
@@ -257,7 +253,7 @@ fn extend_pcm16(bytes: &mut Vec<u8>, samples: &[f32]) {
     bytes.resize(at + samples.len() * 2, 0);
     for (out, &s) in bytes[at..].chunks_exact_mut(2).zip(samples) {
         let step = s * 32768.0;
-        let magnitude = ((step.abs() + TWO_TO_23).to_bits() - TWO_TO_23.to_bits()) as i32;
+        let magnitude = nearest_whole(step.abs());
         let value = (if step < 0.0 { -magnitude } else { magnitude }) as i16;
         out.copy_from_slice(&value.to_le_bytes());
     }

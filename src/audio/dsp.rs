@@ -39,6 +39,18 @@ pub fn peak(samples: &[f32]) -> f32 {
         .fold(0.0f32, |m, &s| m.max(s.abs()))
 }
 
+/// 2^23: at this size a float has no bits left for a fraction.
+const TWO_TO_23: f32 = 8_388_608.0;
+
+/// `magnitude` (0 ≤ `magnitude` < 2^23) rounded to the nearest whole number, ties to even.
+/// Adding 2^23 rounds away the fraction and the sum's bits then read the whole number:
+/// unlike `f32::round` (a libm call on baseline x86-64) or a float-to-integer `as` (which
+/// saturates one lane at a time) this vectorizes, and it runs for every sample written.
+#[inline]
+pub fn nearest_whole(magnitude: f32) -> i32 {
+    (magnitude + TWO_TO_23).to_bits() as i32 - TWO_TO_23.to_bits() as i32
+}
+
 /// Raised-cosine weight for step `i` of an `n`-step fade in (0 → 1, exclusive of 1).
 fn fade_weight(i: usize, n: usize) -> f32 {
     let x = (i as f64 + 0.5) / n as f64;
@@ -121,6 +133,23 @@ mod tests {
             assert!((gain_to_db(db_to_gain(db)) - db).abs() < 1e-9);
         }
         assert!((db_to_gain(-6.0206) - 0.5).abs() < 1e-4);
+    }
+
+    #[test]
+    fn nearest_whole_rounds_ties_to_even() {
+        let cases = [
+            (0.0, 0),
+            (0.4, 0),
+            (0.5, 0),
+            (1.5, 2),
+            (2.5, 2),
+            (2.6, 3),
+            (32_767.0, 32_767),
+            (32_767.5, 32_768),
+        ];
+        for (x, want) in cases {
+            assert_eq!(nearest_whole(x), want, "{x}");
+        }
     }
 
     #[test]

@@ -113,20 +113,14 @@ impl KWeighting {
         self.v = [v1, v2, v3, v4].map(flush);
         sum
     }
-
-    /// The same filter over [`LANES`] equally long stretches in lock step, from and to the
-    /// lanes' states `v` (newest first); returns each lane's sum of squared output. One
-    /// sample depends on the last, so one stretch cannot use vector registers; several side
-    /// by side can.
-    fn lanes_energy(&self, lanes: [&[f32]; LANES], v: &mut [[f64; LANES]; 4]) -> [f64; LANES] {
-        lanes_energy(&self.b, &self.a, lanes, v)
-    }
 }
 
-/// [`KWeighting::lanes_energy`]'s loop, also compiled for AVX2 and chosen at run time when
-/// the CPU has it: the four lanes then fit one register, and the program meter and pass one
-/// spend half the time here. Without fused multiply-adds, so both versions give the same
-/// bits.
+/// The K-weighting `b`, `a` over [`LANES`] equally long stretches in lock step, from and to
+/// the lanes' states `v` (newest first); returns each lane's sum of squared output. One
+/// sample depends on the last, so one stretch cannot use vector registers; several side by
+/// side can. Also compiled for AVX2 and chosen at run time when the CPU has it: the four
+/// lanes then fit one register, and the program meter and pass one spend half the time
+/// here. Without fused multiply-adds, so both versions give the same bits.
 #[multiversion::multiversion(targets("x86_64+avx2"))]
 fn lanes_energy(
     b: &[f64; 5],
@@ -313,7 +307,7 @@ impl Meter {
                 let at = l * stride + k * sub;
                 &self.pending[at..at + sub]
             });
-            *sum = self.filter.lanes_energy(lanes, &mut v);
+            *sum = lanes_energy(&self.filter.b, &self.filter.a, lanes, &mut v);
         }
         for l in 0..LANES {
             for sum in &sums[WARM_SUBS..] {
@@ -397,7 +391,8 @@ pub struct TruePeak {
 
 /// Half-length of the interpolator, samples.
 const HALF: usize = super::limiter::HALF_TAPS;
-/// Sample pairs the true-peak meter looks at together before going one by one.
+/// Sample pairs the true-peak meter looks at together: a run's sample peak, then its loud
+/// pairs as a bit mask.
 const QUIET_RUN: usize = 64;
 
 /// The larger of `peak` and the true peak of `x`'s pairs that have their interpolator's

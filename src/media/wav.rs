@@ -42,16 +42,12 @@ pub fn spec_i16(rate: u32) -> hound::WavSpec {
 /// NaN becomes 0.
 #[inline]
 pub fn to_i16(sample: f32) -> i16 {
-    // This runs for every sample of every program, so it is written for vector registers:
-    // `f32::round` is a libm call on baseline x86-64, and a float-to-integer `as` saturates
-    // one lane at a time. Instead the rounding is done with 2^23, whose float's mantissa
-    // counts whole numbers from 0 up to 2^23: adding it rounds `magnitude` to the nearest
-    // (ties to even) and its bits then read the integer; one less where that rounded up
-    // gives the floor, and floor(|v| + 0.5) is half away from zero.
-    const TWO_TO_23: f32 = 8_388_608.0;
+    // Written for vector registers, as this runs for every sample of every program:
+    // floor(|v| + 0.5) is half away from zero, and the nearest whole number (ties to even)
+    // is one too many exactly where it rounded up.
     let v = sample.clamp(-1.0, 1.0) * 32767.0;
     let magnitude = v.abs() + 0.5;
-    let nearest = (magnitude + TWO_TO_23).to_bits() as i32 - TWO_TO_23.to_bits() as i32;
+    let nearest = crate::audio::dsp::nearest_whole(magnitude);
     let whole = if nearest as f32 > magnitude {
         nearest - 1
     } else {
